@@ -1,5 +1,8 @@
-// Entry point of the analysis: trace files in, IoReport out. (Implementation in progress.)
+// Entry points of the analysis: trace files (or text) in, IoReport out.
+
+import { parseTraceFiles, parseTraceText } from '../strace-parser';
 import type { ParseOptions } from '../strace-parser/types';
+import { TraceAnalyzer } from './analyzer';
 import type { IoReport } from './report-types';
 
 export interface AnalyzeOptions extends ParseOptions {
@@ -7,12 +10,16 @@ export interface AnalyzeOptions extends ParseOptions {
   assumeGatherNic?: boolean;
 }
 
-/** Parses and analyzes one trace (several paths = the -ff parts of one trace). */
-export async function analyzeTraceFiles(_paths: string[], _options: AnalyzeOptions = {}): Promise<IoReport> {
-  throw new Error('not implemented yet');
+/** Parses and analyzes one trace (several paths = the -ff parts of one trace), streaming. */
+export async function analyzeTraceFiles(paths: string[], options: AnalyzeOptions = {}): Promise<IoReport> {
+  const analyzer = new TraceAnalyzer({ assumeGatherNic: options.assumeGatherNic ?? true }, paths.length);
+  const parse = await parseTraceFiles(paths, analyzer, options);
+  return analyzer.report(parse);
 }
 
 /** Analyzes trace text held in memory (an editor's content); `fileName` names it in diagnostics. */
-export function analyzeTraceText(_text: string, _fileName: string, _options: AnalyzeOptions = {}): IoReport {
-  throw new Error('not implemented yet');
+export function analyzeTraceText(text: string, fileName: string, options: AnalyzeOptions = {}): IoReport {
+  const analyzer = new TraceAnalyzer({ assumeGatherNic: options.assumeGatherNic ?? true });
+  const parse = parseTraceText(text, fileName, analyzer);
+  return analyzer.report(parse);
 }

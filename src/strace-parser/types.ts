@@ -50,6 +50,22 @@ export interface EventOrigin {
 
 interface EventBase extends EventOrigin {
   /**
+   * (Added.) Position of the event's START in the trace: a counter that grows by one at every line
+   * that starts an event (a complete call, an `<unfinished ...>` call, a signal, an exit, ...),
+   * across all files of a -ff trace in the order the sink sees them.
+   *
+   * ORDERING CONTRACT. Events are emitted when they are COMPLETE, so a merged call
+   * (`close(5 <unfinished ...>` ... `<... close resumed>) = 0`) arrives at the position of its
+   * resumed line, after events of other pids that started later. Memory stays bounded (only one
+   * pending call per pid is held), and the consumer can still apply a call at its start: compare
+   * `startSeq` values. Example (thread_server_c/f): `close(5 <unfinished>` gets startSeq 10, another
+   * thread's `openat(...) = 5` startSeq 11 (emitted first), then the merged close arrives with
+   * startSeq 10: an fd table that remembers the startSeq of the call that bound fd 5 (11 > 10)
+   * knows that this close happened BEFORE the reuse and must not drop the new fd 5.
+   * For events that are not merged, startSeq increases in emission order.
+   */
+  startSeq?: number;
+  /**
    * Thread/process id as printed. For traces with no pid column (strace without -f, or -f with one
    * process writing to stderr) it is 0; for -ff files it is the file name's suffix.
    */
@@ -97,6 +113,12 @@ export interface SyscallEvent extends EventBase {
   stack: string[] | null;
   /** strace -i instruction pointer text (`[00007f...]`), else null. */
   ip: string | null;
+  /**
+   * (Added.) The line of the `<... NAME resumed>` (strace) or `... [continued]:` (perf) part of a
+   * merged call; undefined for a call printed on one line. Lines `resumedLine..endLine` plus `line`
+   * are this event's lines (-k frames follow the resumed line).
+   */
+  resumedLine?: number;
 }
 
 /** `--- SIGCHLD {si_signo=...} ---` */
@@ -105,6 +127,8 @@ export interface SignalEvent extends EventBase {
   signal: string;
   /** The text between the braces, undecoded. */
   detail: string;
+  /** (Added.) strace -k frames printed under the signal line (where the process was), else null/undefined. */
+  stack?: string[] | null;
 }
 
 /** `+++ exited with 0 +++` / `+++ killed by SIGKILL +++` */
@@ -114,6 +138,8 @@ export interface ExitEvent extends EventBase {
   code: number | null;
   /** Signal name when killed, else null. */
   signal: string | null;
+  /** (Added.) strace -k prints the exit_group/exit stack AFTER `+++ exited`: those frames land here. */
+  stack?: string[] | null;
 }
 
 /** perf trace --pf: `majfault [sym+off] => dso@0xoff (x.)` / `minfault ...` */
@@ -139,10 +165,39 @@ export interface SummaryRowEvent extends EventBase {
 
 export type TraceEvent = SyscallEvent | SignalEvent | ExitEvent | PageFaultEvent | SummaryRowEvent;
 
-/** Receives the parser's output as it streams; events arrive in trace order (per file, merged for -ff by time when possible). */
+/** (Added.) What the parser knows when a call's `<unfinished ...>` (strace) or interrupted `...` (perf) line is read. */
+export interface CallStart {
+  fileIndex: number;
+  line: number;
+  pid: number;
+  time: number | null;
+  name: string;
+  /** The arguments printed so far (the resumed line adds the rest). */
+  argText: string;
+  /** Equals the `startSeq` of the merged SyscallEvent that will follow. */
+  startSeq: number;
+}
+
+/**
+ * Receives the parser's output as it streams; events arrive in trace order (per file, merged for -ff
+ * by time when possible). A call split over `<unfinished ...>`/`<... resumed>` arrives ONCE, when its
+ * resumed line is read (see `startSeq` for how to apply it at its start).
+ */
 export interface TraceSink {
   event(event: TraceEvent): void;
   diagnostic(diagnostic: ParseDiagnostic): void;
+  /**
+   * (Added, optional.) Called at the line where a call starts but does not finish (`close(5 <unfinished ...>`),
+   * before any later line is parsed. Lets a consumer act at the start (e.g. drop fd 5 now); the merged
+   * SyscallEvent (same startSeq) still follows. Not called for calls printed on one line.
+   */
+  callStarted?(start: CallStart): void;
+  /**
+   * (Added, optional.) A line that is known not to be an event and is not a problem: blank lines,
+   * `strace: Process N attached`, perf's summary headers. With event lines and diagnostics it accounts
+   * for every line read (the fuzz test checks that).
+   */
+  ignoredLine?(fileIndex: number, line: number): void;
 }
 
 /** What the parser knows when a whole trace has been read. */
@@ -158,6 +213,13 @@ export interface TraceParseResult {
   flags: TraceFlags;
   /** Diagnostics emitted, by severity. */
   diagnosticCounts: Record<DiagnosticSeverity, number>;
+  /**
+   * (Added.) strace output captured from stderr (no -o) prints no pid before the first child
+   * attaches, so the traced command's own lines carry no pid at first. The parser reports that
+   * process as pid 0 throughout (so its fd table stays one) and gives its real pid here once a
+   * `[pid N]` prefix reveals it; null when never revealed or not applicable.
+   */
+  mainPid?: number | null;
 }
 
 export interface ParseProgress {
@@ -172,4 +234,6 @@ export interface ParseOptions {
   signal?: AbortSignal;
   /** Called every few MB with progress (never per line). */
   onProgress?: (progress: ParseProgress) => void;
+  /** (Added.) Lines longer than this many bytes are skipped with a diagnostic instead of buffered (default 8 MiB). */
+  maxLineBytes?: number;
 }

@@ -1,0 +1,178 @@
+// Parser benchmark: `npm run bench [-- TRACE] [--runs N]` (built by esbuild to dist/bench.js).
+//
+// Measures, each in its own child process (so every peak RSS is its own):
+//   (1) baseline: the plainest Node loop that reads the file and splits it into lines
+//       (fs read stream, 1 MB chunks, utf8 decoding, indexOf('\n') + slice per line, carry the rest);
+//       a latin1-decoding variant is shown too, for information;
+//   (2) parser: parseTraceFiles() with a sink that only counts events;
+//   (3) parse + analyze: LEFT FOR THE LEAD (see the marked place below).
+// and prints lines/s, MB/s, wall and CPU seconds, peak RSS (VmHWM) and the parser/baseline ratio.
+// The machine may be shared: runs alternate baseline/parser and the best of N runs of each is kept.
+
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { parseTraceFiles } from '../src/strace-parser';
+import type { TraceEvent } from '../src/strace-parser';
+
+const DEFAULT_TRACE = '/tmp/bigtrace.txt';
+
+interface Measure {
+  mode: string;
+  lines: number;
+  events: number;
+  bytes: number;
+  wallS: number;
+  cpuS: number;
+  peakRssMB: number;
+}
+
+function vmHwmMB(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (m !== null) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux: fall back to the sampled RSS
+  }
+  return 0;
+}
+
+async function baseline(file: string, encoding: 'utf8' | 'latin1'): Promise<{ lines: number; events: number }> {
+  let lines = 0;
+  let carry = '';
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20, encoding })) {
+    const s = carry + (chunk as string);
+    let p = 0;
+    let i: number;
+    while ((i = s.indexOf('\n', p)) !== -1) {
+      const line = s.slice(p, i);
+      if (line.length >= 0) lines++;
+      p = i + 1;
+    }
+    carry = s.slice(p);
+  }
+  if (carry.length > 0) lines++;
+  return { lines, events: 0 };
+}
+
+async function parserOnly(file: string): Promise<{ lines: number; events: number }> {
+  let events = 0;
+  const sink = {
+    event(_e: TraceEvent): void {
+      events++;
+    },
+    diagnostic(): void {
+      // counted by the result
+    },
+  };
+  const r = await parseTraceFiles([file], sink);
+  return { lines: r.lines, events };
+}
+
+// ---------------------------------------------------------------------------------------------
+// (3) parse + analyze: the lead adds it here, e.g.
+//   async function parseAndAnalyze(file: string) { const report = await analyzeTraceFiles([file]); return { lines: ..., events: ... }; }
+// and a `case 'analyze':` in runChild() plus 'analyze' in MODES below.
+// ---------------------------------------------------------------------------------------------
+
+const MODES = ['baseline', 'baseline-latin1', 'parser'] as const;
+
+async function runChild(mode: string, file: string): Promise<void> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  let r: { lines: number; events: number };
+  switch (mode) {
+    case 'baseline':
+      r = await baseline(file, 'utf8');
+      break;
+    case 'baseline-latin1':
+      r = await baseline(file, 'latin1');
+      break;
+    case 'parser':
+      r = await parserOnly(file);
+      break;
+    default:
+      throw new Error(`unknown mode ${mode}`);
+  }
+  const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  const m: Measure = {
+    mode,
+    lines: r.lines,
+    events: r.events,
+    bytes: fs.statSync(file).size,
+    wallS,
+    cpuS: (cpu.user + cpu.system) / 1e6,
+    peakRssMB: Math.max(vmHwmMB(), peak / (1 << 20)),
+  };
+  process.stdout.write(JSON.stringify(m) + '\n');
+}
+
+function measure(mode: string, file: string): Measure {
+  const out = execFileSync(process.execPath, ['--expose-gc', __filename, '--child', mode, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as Measure;
+}
+
+function fmt(n: number, digits = 2): string {
+  return n.toFixed(digits);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') {
+    await runChild(args[1], args[2]);
+    return;
+  }
+  let runs = 3;
+  let file = DEFAULT_TRACE;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--runs') runs = Math.max(1, Number(args[++i]));
+    else file = args[i];
+  }
+  if (!fs.existsSync(file)) {
+    console.error(`No trace at ${file}. Build the ~1 GB benchmark trace first (about 40 s):`);
+    console.error('  bash /path/to/corpus/big/make_big.sh /tmp/bigtrace.txt');
+    console.error('(make_big.sh takes OUT and TARGET_BYTES as positional arguments and reads the corpus traces next to it;');
+    console.error(' e.g. `python3 scripts/big/gen_big.py --out /tmp/bigtrace.txt --manifest test/fixtures/corpus/manifest.json test/fixtures/corpus/traces/*/f_ttt_T_yy.trace`.)');
+    console.error('Or pass another trace: npm run bench -- path/to/trace [--runs N]');
+    process.exit(1);
+  }
+  const size = fs.statSync(file).size;
+  console.log(`trace: ${file} (${fmt(size / 1e6, 0)} MB), best of ${runs} run(s) per mode, each in its own process`);
+  const best = new Map<string, Measure>();
+  for (let r = 0; r < runs; r++) {
+    for (const mode of MODES) {
+      const m = measure(mode, file);
+      const prev = best.get(mode);
+      if (prev === undefined || m.wallS < prev.wallS) best.set(mode, { ...m, peakRssMB: Math.max(m.peakRssMB, prev?.peakRssMB ?? 0) });
+      console.log(`  run ${r + 1} ${mode.padEnd(16)} ${fmt(m.wallS)} s wall, ${fmt(m.cpuS)} s CPU`);
+    }
+  }
+  console.log('');
+  console.log('mode              lines       wall s  CPU s   Mlines/s  MB/s     peak RSS MB');
+  for (const mode of MODES) {
+    const m = best.get(mode) as Measure;
+    console.log(
+      `${mode.padEnd(16)}  ${String(m.lines).padEnd(10)}  ${fmt(m.wallS).padEnd(6)}  ${fmt(m.cpuS).padEnd(6)}  ${fmt(m.lines / m.wallS / 1e6).padEnd(8)}  ${fmt(m.bytes / m.wallS / 1e6, 0).padEnd(7)}  ${fmt(m.peakRssMB, 0)}`,
+    );
+  }
+  const base = best.get('baseline') as Measure;
+  const base1 = best.get('baseline-latin1') as Measure;
+  const parser = best.get('parser') as Measure;
+  console.log('');
+  console.log(`parser events: ${parser.events}`);
+  console.log(`parser / baseline (utf8) throughput:   ${fmt((100 * base.wallS) / parser.wallS, 0)} % wall, ${fmt((100 * base.cpuS) / parser.cpuS, 0)} % CPU   (target >= 40 %)`);
+  console.log(`parser / baseline (latin1) throughput: ${fmt((100 * base1.wallS) / parser.wallS, 0)} % wall, ${fmt((100 * base1.cpuS) / parser.cpuS, 0)} % CPU`);
+  console.log(`parser peak RSS: ${fmt(parser.peakRssMB, 0)} MB (target <= 256 MB)`);
+  if (base.lines !== parser.lines) console.log(`WARNING: line counts differ (baseline ${base.lines}, parser ${parser.lines})`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,126 @@
+// The analysis as a TraceSink: consumes parser events one by one (streaming, bounded state) and
+// produces the report at the end.
+
+import { parseFdArg } from '../strace-parser/args';
+import type { CallStart, ParseDiagnostic, TraceEvent, TraceParseResult, TraceSink } from '../strace-parser/types';
+import type { CostSettings } from './cost-model';
+import { FdTracker } from './fd-tracker';
+import { buildTransfers } from './report-builder';
+import { REPORT_SCHEMA_VERSION, type IoReport, type ReportDiagnostic } from './report-types';
+import { SyscallSummaryBuilder } from './summary';
+import { TimelineSampler } from './timeline';
+import { TransferBuilder } from './transfer-builder';
+
+/** Diagnostics beyond this many are counted, not kept: a binary file would otherwise fill memory. */
+const MAX_DIAGNOSTICS = 500;
+
+export class TraceAnalyzer implements TraceSink {
+  private readonly fds: FdTracker;
+  private readonly transfers: TransferBuilder;
+  private readonly summary = new SyscallSummaryBuilder();
+  private readonly timeline = new TimelineSampler();
+  private readonly diagnostics: ReportDiagnostic[] = [];
+  private diagnosticsOmitted = 0;
+
+  private sawSyscall = false;
+  /** startSeq of close calls already applied at their `<unfinished ...>` line. */
+  private readonly closesApplied = new Set<number>();
+
+  constructor(
+    private readonly settings: CostSettings,
+    /** How many files make the trace (-ff parts): read one after another when they have no timestamps. */
+    private readonly partCount = 1,
+  ) {
+    this.fds = new FdTracker();
+    this.transfers = new TransferBuilder(this.fds);
+  }
+
+  event(event: TraceEvent): void {
+    switch (event.type) {
+      case 'syscall':
+        if (!this.sawSyscall) {
+          this.sawSyscall = true;
+          this.fds.decorationsAreTruth = event.argNames === null;
+          this.fds.tables.shareOnCloneFiles = !(this.partCount > 1 && event.time === null);
+        }
+        this.summary.add(event);
+        this.timeline.add(event);
+        if (event.name === 'close') {
+          if (event.startSeq !== undefined && this.closesApplied.delete(event.startSeq)) return;
+          this.transfers.onClose(event.pid, event.args[0] ?? '');
+        }
+        if (!this.fds.decorationsAreTruth && event.argText.includes('<')) this.fds.noteLateDecorations(event);
+        this.fds.apply(event);
+        this.transfers.onSyscall(event);
+        return;
+      case 'exit':
+        this.transfers.exited(event.pid);
+        this.fds.exited(event.pid);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /**
+   * A close takes effect when it starts: another thread can get the same number from open() before
+   * strace prints `<... close resumed>` (io-model.md, "Reading the trace").
+   */
+  callStarted(start: CallStart): void {
+    if (start.name !== 'close') return;
+    const ref = parseFdArg(start.argText.trim());
+    if (ref === null) return;
+    this.transfers.onClose(start.pid, start.argText.trim());
+    this.fds.closeFd(start.pid, ref.fd);
+    this.closesApplied.add(start.startSeq);
+  }
+
+  diagnostic(diagnostic: ParseDiagnostic): void {
+    if (this.diagnostics.length < MAX_DIAGNOSTICS) this.diagnostics.push({ ...diagnostic });
+    else this.diagnosticsOmitted++;
+  }
+
+  report(parse: TraceParseResult): IoReport {
+    const transfers = buildTransfers(this.transfers.all(), this.settings);
+    const perProcess = new Map<number, { modeSwitches: number; cpuBytesCopied: number }>();
+    let bytes = 0;
+    let cpuBytesCopied = 0;
+    for (const transfer of transfers) {
+      bytes += transfer.bytes ?? 0;
+      cpuBytesCopied += transfer.cpuBytesCopied ?? 0;
+      const totals = perProcess.get(transfer.pid) ?? { modeSwitches: 0, cpuBytesCopied: 0 };
+      totals.modeSwitches += transfer.modeSwitches;
+      totals.cpuBytesCopied += transfer.cpuBytesCopied ?? 0;
+      perProcess.set(transfer.pid, totals);
+    }
+    const report: IoReport = {
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      trace: {
+        format: parse.format,
+        files: parse.files,
+        lines: parse.lines,
+        events: parse.events,
+        processes: parse.processes,
+        flags: { ...parse.flags },
+      },
+      diagnostics: this.diagnostics,
+      transfers,
+      summary: {
+        bySyscall: this.summary.syscalls(),
+        byProcess: this.summary.processes(this.fds.commands, perProcess),
+        totals: {
+          bytes,
+          // Every call crosses into the kernel and back, transfer or not.
+          modeSwitches: 2 * this.summary.calls,
+          cpuBytesCopied,
+          calls: this.summary.calls,
+          timeUs: this.summary.totalTimeUs(),
+        },
+      },
+      timeline: this.timeline.result(),
+      settings: { assumeGatherNic: this.settings.assumeGatherNic },
+    };
+    if (this.diagnosticsOmitted > 0) report.diagnosticsOmitted = this.diagnosticsOmitted;
+    return report;
+  }
+}

@@ -1,0 +1,87 @@
+// Copies per payload byte for each strategy and pair of endpoints (io-model.md, "Copies per byte").
+// Every figure that rests on an assumption carries that assumption in words.
+
+import { dmaCopiesOf, isSocketKind } from './endpoints';
+import type { Endpoint, Strategy } from './report-types';
+
+export interface CostSettings {
+  /** sendfile to a socket costs no CPU copy when the NIC gathers (SG-DMA + checksum offload). */
+  assumeGatherNic: boolean;
+}
+
+export interface CopyCost {
+  cpu: number | null;
+  dma: number | null;
+  assumptions: string[];
+}
+
+export interface CostContext {
+  /** The source file was already read earlier in this trace: its pages are in the page cache. */
+  sourceWarm: boolean;
+  /** MSG_ZEROCOPY completion: true = the kernel copied after all, false = no copy, null = no completion seen. */
+  zerocopyCopied?: boolean | null;
+}
+
+const GATHER_ASSUMPTION = 'NIC gathers (SG-DMA + checksum offload): sendfile hands only descriptors to the socket (setting iolens.assumeGatherNic)';
+const NO_GATHER_ASSUMPTION = 'NIC does not gather: sendfile copies page cache -> socket buffer (setting iolens.assumeGatherNic is off)';
+
+function cpuCopies(strategy: Strategy, source: Endpoint, sink: Endpoint, settings: CostSettings, context: CostContext, notes: string[]): number | null {
+  switch (strategy) {
+    case 'read_write':
+    case 'pread_pwrite':
+    case 'readv_writev':
+    case 'recv_write':
+      return 2;
+    case 'mmap_write':
+      return 1;
+    case 'sendfile':
+      if (isSocketKind(sink.kind) && sink.kind !== 'unix') {
+        notes.push(settings.assumeGatherNic ? GATHER_ASSUMPTION : NO_GATHER_ASSUMPTION);
+        return settings.assumeGatherNic ? 0 : 1;
+      }
+      return 1;
+    case 'splice':
+      return sink.kind === 'file' ? 1 : 0;
+    case 'copy_file_range':
+      notes.push('copy_file_range counted as one in-kernel copy; it is 0 where the filesystem reflinks or the server copies (NFS), which the trace cannot tell');
+      return 1;
+    case 'vmsplice':
+    case 'tee':
+      return 0;
+    case 'msg_zerocopy':
+      if (context.zerocopyCopied === true) {
+        notes.push('MSG_ZEROCOPY completion reported SO_EE_CODE_ZEROCOPY_COPIED: the kernel copied the data after all');
+        // The read into the user buffer is a copy too when the data came from a file or socket.
+        return source.kind === 'memory' ? 1 : 2;
+      }
+      if (context.zerocopyCopied === false) return source.kind === 'memory' ? 0 : 1;
+      notes.push('no MSG_ZEROCOPY completion seen in the trace: counted as not copied by the send');
+      return source.kind === 'memory' ? 0 : 1;
+    case 'io_uring':
+      notes.push('io_uring submissions are invisible to strace: opcodes, bytes and copies cannot be known from the trace');
+      return null;
+  }
+}
+
+/** CPU and DMA copies per payload byte for one transfer. */
+export function copiesPerByte(strategy: Strategy, source: Endpoint, sink: Endpoint, settings: CostSettings, context: CostContext): CopyCost {
+  const assumptions: string[] = [];
+  const cpu = cpuCopies(strategy, source, sink, settings, context, assumptions);
+  if (strategy === 'io_uring') return { cpu: null, dma: null, assumptions };
+  let sourceDma = dmaCopiesOf(source);
+  if (source.kind === 'file') {
+    if (context.sourceWarm) {
+      sourceDma = 0;
+      assumptions.push('page cache warm: the same file was read earlier in this trace, so no disk DMA is counted');
+    } else {
+      assumptions.push('page cache cold: one disk DMA counted for the source file');
+    }
+  }
+  for (const endpoint of [source, sink]) {
+    if ((endpoint.kind === 'tcp' || endpoint.kind === 'udp') && endpoint.loopback === true) {
+      assumptions.push('loopback socket: no NIC, so no DMA is counted for it');
+      break;
+    }
+  }
+  return { cpu, dma: sourceDma + dmaCopiesOf(sink), assumptions };
+}

@@ -1,0 +1,97 @@
+// Naming what an fd refers to: from a -y/-yy decoration, an open() path, or a socket address.
+
+import type { Endpoint, EndpointKind } from './report-types';
+
+/** System locations whose reads are the loader's or a runtime's, not the program's payload. */
+const ANCILLARY_PREFIXES = ['/etc/', '/usr/', '/lib/', '/lib64/', '/proc/', '/sys/', '/run/', '/var/lib/', '/var/cache/'];
+const ANCILLARY_SUFFIXES = ['.pyc', '.so', '.mo', '.cache', '.conf'];
+
+/**
+ * The stated rule that keeps loader and config reads out of the transfer list: a regular file is
+ * ancillary when it lives under a system prefix (/etc, /usr, /lib, /lib64, /proc, /sys, /run,
+ * /var/lib, /var/cache) or is a shared object (`*.so`, `*.so.N`), Python bytecode (`*.pyc`), a
+ * message catalog (`*.mo`) or a `*.conf`/`*.cache` file. Reads of such files never start a
+ * transfer and their file mappings never feed an mmap_write transfer.
+ */
+export function isAncillaryPath(path: string): boolean {
+  for (const prefix of ANCILLARY_PREFIXES) if (path.startsWith(prefix)) return true;
+  for (const suffix of ANCILLARY_SUFFIXES) if (path.endsWith(suffix)) return true;
+  return /\.so(\.\d+)+$/.test(path);
+}
+
+function isLoopbackAddress(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  return h.startsWith('127.') || h === '::1' || h === 'localhost' || h.startsWith('::ffff:127.');
+}
+
+/** Splits `127.0.0.1:57706->127.0.0.1:15507` (or `[::1]:80->[::1]:5000`) into its two hosts. */
+function hostsOf(addressPair: string): string[] {
+  return addressPair.split('->').map((side) => {
+    const colon = side.lastIndexOf(':');
+    return colon > 0 ? side.slice(0, colon) : side;
+  });
+}
+
+function socketEndpoint(kind: EndpointKind, inner: string): Endpoint {
+  const endpoint: Endpoint = { kind, path: inner };
+  const hosts = hostsOf(inner).filter((h) => h.length > 0 && /[.:]/.test(h));
+  if (hosts.length > 0 && hosts.every(isLoopbackAddress)) endpoint.loopback = true;
+  return endpoint;
+}
+
+/**
+ * Endpoint from a strace -y/-yy decoration (the text inside `fd<...>`, already split from any nested
+ * `<char 1:3>` detail): `/tmp/x`, `TCP:[127.0.0.1:1->127.0.0.1:2]`, `pipe:[61613]`, `anon_inode:[io_uring]`,
+ * `socket:[38834]`, `UNIX-STREAM:[123->456]`, `/dev/pts/0`.
+ */
+export function endpointFromDecoration(decoration: string, detail: string | null = null): Endpoint {
+  if (decoration.startsWith('/')) return endpointFromPath(decoration, detail);
+  const bracket = decoration.indexOf(':[');
+  if (bracket > 0 && decoration.endsWith(']')) {
+    const tag = decoration.slice(0, bracket);
+    const inner = decoration.slice(bracket + 2, -1);
+    if (tag.startsWith('TCP')) return socketEndpoint('tcp', inner);
+    if (tag.startsWith('UDP')) return socketEndpoint('udp', inner);
+    if (tag.startsWith('UNIX')) return { kind: 'unix', path: decoration };
+    if (tag === 'pipe') return { kind: 'pipe', path: decoration };
+    if (tag === 'socket') return { kind: 'other', path: decoration };
+    return { kind: 'other', path: decoration };
+  }
+  return { kind: 'other', path: decoration };
+}
+
+/** Endpoint of a path opened by the program; `detail` is -yy's device note (`char 1:3`). */
+export function endpointFromPath(path: string, detail: string | null = null): Endpoint {
+  if (path.startsWith('/dev/')) {
+    if (/^\/dev\/(pts\/|tty|console)/.test(path) || (detail !== null && /^char 136:|^char 4:|^char 5:/.test(detail))) return { kind: 'tty', path };
+    return { kind: 'dev', path };
+  }
+  if (detail !== null && detail.startsWith('char ')) return { kind: 'dev', path };
+  return { kind: 'file', path };
+}
+
+/** Identity of what an endpoint names, for matching the same object across fds (pipe ends, reopened files). */
+export function endpointKey(endpoint: Endpoint): string {
+  return `${endpoint.kind}:${endpoint.path}`;
+}
+
+/** DMA copies an endpoint costs per payload byte (io-model.md). */
+export function dmaCopiesOf(endpoint: Endpoint): number {
+  switch (endpoint.kind) {
+    case 'file':
+      return 1;
+    case 'tcp':
+    case 'udp':
+      return endpoint.loopback === true ? 0 : 1;
+    default:
+      return 0;
+  }
+}
+
+export function isSocketKind(kind: EndpointKind): boolean {
+  return kind === 'tcp' || kind === 'udp' || kind === 'unix';
+}
+
+export function describeEndpoint(endpoint: Endpoint): string {
+  return endpoint.kind === 'file' || endpoint.kind === 'dev' || endpoint.kind === 'tty' ? endpoint.path : `${endpoint.kind} ${endpoint.path}`;
+}

@@ -1,0 +1,122 @@
+// Per-process fd tables: what each descriptor number refers to at each point of the trace.
+// An FdObject is an open file description (what open/socket/pipe/accept create); dup and fork share
+// it, so a transfer can be keyed by object identity rather than by fd number, which is reused.
+
+import type { Endpoint } from './report-types';
+
+export type AccessMode = 'read' | 'write' | 'readwrite' | 'unknown';
+
+export interface FdObject {
+  /** Unique per open file description within one analysis. */
+  readonly id: number;
+  endpoint: Endpoint;
+  /** True when the endpoint was named by the trace (decoration, path, address); false for a placeholder. */
+  named: boolean;
+  access: AccessMode;
+  /** The line that opened it (for go-to-definition and messages), 0 when unknown (inherited). */
+  openedAtLine: number;
+}
+
+interface FdEntry {
+  object: FdObject;
+  cloexec: boolean;
+}
+
+/** One fd table; threads created with CLONE_FILES share the same instance. */
+export class FdTable {
+  readonly entries = new Map<number, FdEntry>();
+  /** fds this table closed itself: a late-arriving fork must not resurrect them from the parent. */
+  readonly closedHere = new Set<number>();
+
+  get(fd: number): FdObject | undefined {
+    return this.entries.get(fd)?.object;
+  }
+
+  set(fd: number, object: FdObject, cloexec = false): void {
+    this.entries.set(fd, { object, cloexec });
+    this.closedHere.delete(fd);
+  }
+
+  close(fd: number): void {
+    this.entries.delete(fd);
+    this.closedHere.add(fd);
+  }
+
+  setCloexec(fd: number, cloexec: boolean): void {
+    const entry = this.entries.get(fd);
+    if (entry !== undefined) entry.cloexec = cloexec;
+  }
+
+  /** execve: descriptors marked O_CLOEXEC are closed. */
+  closeOnExec(): void {
+    for (const [fd, entry] of this.entries) if (entry.cloexec) this.close(fd);
+  }
+
+  copy(): FdTable {
+    const table = new FdTable();
+    for (const [fd, entry] of this.entries) table.entries.set(fd, { ...entry });
+    return table;
+  }
+
+  /** Fills in what the parent had and this (late-registered) child did not touch itself. */
+  inheritFrom(parent: FdTable): void {
+    for (const [fd, entry] of parent.entries) {
+      if (!this.entries.has(fd) && !this.closedHere.has(fd)) this.entries.set(fd, { ...entry });
+    }
+  }
+}
+
+/** All processes' tables, plus the object factory. */
+export class FdTables {
+  private readonly tables = new Map<number, FdTable>();
+  /**
+   * Threads share one table (CLONE_FILES). But -ff parts without timestamps are read one file after
+   * another: a thread's calls then come after its parent's whole file, and a shared table would show
+   * the parent's final state. There each thread gets a copy taken at its clone instead.
+   */
+  shareOnCloneFiles = true;
+  private nextObjectId = 1;
+
+  createObject(endpoint: Endpoint, named: boolean, access: AccessMode, line: number): FdObject {
+    return { id: this.nextObjectId++, endpoint, named, access, openedAtLine: line };
+  }
+
+  /** The table of `pid`, created empty when the trace has not shown where it came from. */
+  of(pid: number): FdTable {
+    let table = this.tables.get(pid);
+    if (table === undefined) {
+      table = new FdTable();
+      this.tables.set(pid, table);
+    }
+    return table;
+  }
+
+  has(pid: number): boolean {
+    return this.tables.has(pid);
+  }
+
+  /**
+   * fork/vfork/clone: the child gets a copy of the parent's table, or the same table with CLONE_FILES.
+   * The child may already have events of its own (strace prints the child before the parent's
+   * `<... clone resumed>`): its own changes win over what it inherits.
+   */
+  fork(parentPid: number, childPid: number, shareFiles: boolean): void {
+    const parent = this.of(parentPid);
+    const existing = this.tables.get(childPid);
+    if (shareFiles && this.shareOnCloneFiles) {
+      if (existing !== undefined && existing !== parent) {
+        for (const [fd, entry] of existing.entries) parent.entries.set(fd, entry);
+        for (const fd of existing.closedHere) parent.entries.delete(fd);
+      }
+      this.tables.set(childPid, parent);
+      return;
+    }
+    if (existing !== undefined) existing.inheritFrom(parent);
+    else this.tables.set(childPid, parent.copy());
+  }
+
+  /** A process or thread ended: its table (if not shared with a live thread) can go, keeping memory bounded. */
+  exit(pid: number): void {
+    this.tables.delete(pid);
+  }
+}

@@ -1,0 +1,385 @@
+// Follows every process's fd table through the trace (open, socket, accept, connect, pipe,
+// socketpair, dup*, fcntl F_DUPFD*, close, close_range, eventfd, memfd_create, io_uring_setup,
+// execve, fork/vfork/clone) and names the object behind any fd argument.
+// With -y/-yy the decorations are the truth and repair the table; without them the table is all
+// there is.
+
+import type { SyscallEvent } from '../strace-parser/types';
+import { decodeCString, parseFdArg, parseIntLoose } from '../strace-parser/args';
+import { endpointFromDecoration, endpointFromPath, endpointKey } from './endpoints';
+import { argText, fdArg, hasFlag, resultFd, type FdRef } from './event-args';
+import { FdTables, type AccessMode, type FdObject } from './fd-table';
+import type { Endpoint } from './report-types';
+
+type Handler = (tracker: FdTracker, event: SyscallEvent) => void;
+
+function accessOf(flags: string | undefined): AccessMode {
+  if (flags === undefined) return 'read';
+  if (hasFlag(flags, 'O_RDWR')) return 'readwrite';
+  if (hasFlag(flags, 'O_WRONLY')) return 'write';
+  return 'read';
+}
+
+function pathArg(event: SyscallEvent, index: number, perfName: string): string | null {
+  const text = argText(event, [index, perfName]);
+  if (text === undefined) return null;
+  return decodeCString(text)?.value ?? null;
+}
+
+/** `{sa_family=AF_INET, sin_port=htons(15505), sin_addr=inet_addr("127.0.0.1")}` -> `127.0.0.1:15505`. */
+function sockaddrText(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  const port = /sin6?_port=htons\((\d+)\)/.exec(text)?.[1];
+  const addr4 = /inet_addr\("([^"]+)"\)/.exec(text)?.[1];
+  const addr6 = /inet_pton\(AF_INET6, "([^"]+)"/.exec(text)?.[1];
+  const host = addr4 ?? (addr6 !== undefined ? `[${addr6}]` : undefined);
+  if (host === undefined) {
+    const unixPath = /sun_path=("(?:[^"\\]|\\.)*")/.exec(text)?.[1];
+    return unixPath !== undefined ? (decodeCString(unixPath)?.value ?? null) : null;
+  }
+  return port !== undefined ? `${host}:${port}` : host;
+}
+
+const FD_HANDLERS: Record<string, Handler> = {
+  open: (t, e) => t.opened(e, pathArg(e, 0, 'filename'), argText(e, [1, 'flags'])),
+  creat: (t, e) => t.opened(e, pathArg(e, 0, 'pathname'), 'O_WRONLY|O_CREAT|O_TRUNC'),
+  openat: (t, e) => t.opened(e, pathArg(e, 1, 'filename'), argText(e, [2, 'flags'])),
+  openat2: (t, e) => t.opened(e, pathArg(e, 1, 'filename'), argText(e, [2, 'how'])),
+  memfd_create: (t, e) => t.created(e, { kind: 'memory', path: `memfd:${pathArg(e, 0, 'uname') ?? ''}` }, 'readwrite'),
+  eventfd: (t, e) => t.created(e, { kind: 'other', path: 'anon_inode:[eventfd]' }, 'readwrite'),
+  eventfd2: (t, e) => t.created(e, { kind: 'other', path: 'anon_inode:[eventfd]' }, 'readwrite'),
+  io_uring_setup: (t, e) => t.created(e, { kind: 'other', path: 'anon_inode:[io_uring]' }, 'readwrite'),
+  epoll_create: (t, e) => t.created(e, { kind: 'other', path: 'anon_inode:[eventpoll]' }, 'readwrite'),
+  epoll_create1: (t, e) => t.created(e, { kind: 'other', path: 'anon_inode:[eventpoll]' }, 'readwrite'),
+  socket: (t, e) => t.socketCreated(e),
+  accept: (t, e) => t.accepted(e),
+  accept4: (t, e) => t.accepted(e),
+  connect: (t, e) => t.connected(e),
+  bind: (t, e) => t.bound(e),
+  pipe: (t, e) => t.pipeCreated(e),
+  pipe2: (t, e) => t.pipeCreated(e),
+  socketpair: (t, e) => t.pipeCreated(e),
+  dup: (t, e) => t.duplicated(e, 0, false),
+  dup2: (t, e) => t.duplicated(e, 0, false),
+  dup3: (t, e) => t.duplicated(e, 0, hasFlag(argText(e, [2, 'flags']), 'O_CLOEXEC')),
+  fcntl: (t, e) => t.fcntl(e),
+  fcntl64: (t, e) => t.fcntl(e),
+  close: (t, e) => t.closed(e),
+  close_range: (t, e) => t.closedRange(e),
+  execve: (t, e) => t.executed(e),
+  execveat: (t, e) => t.executed(e),
+  fstat: (t, e) => t.statted(e, 1),
+  newfstatat: (t, e) => t.statted(e, 2),
+  statx: (t, e) => t.statted(e, 4),
+  clone: (t, e) => t.cloned(e, argText(e, [1, 'clone_flags'])),
+  clone3: (t, e) => t.cloned(e, argText(e, [0, 'uargs'])),
+  fork: (t, e) => t.cloned(e, ''),
+  vfork: (t, e) => t.cloned(e, ''),
+};
+
+export class FdTracker {
+  readonly tables = new FdTables();
+  /** Program names by pid, from execve, for the per-process summary. */
+  readonly commands = new Map<number, string>();
+  private readonly boundAddresses = new Map<number, string>();
+
+  /**
+   * strace's -y decorations are exact; perf trace resolves its `fd: 4</path>` late (at print time),
+   * so they can name a later file that reused the number: then they only fill in what the table lacks.
+   */
+  decorationsAreTruth = true;
+  /** perf: objects still unnamed, by `pid:fd`, that a later (late-resolved) decoration of that number may name. */
+  private readonly unnamedByFd = new Map<string, FdObject[]>();
+  /** perf: the latest decoration printed for each `pid:fd` (it names that number's latest occupant). */
+  private readonly lateDecorations = new Map<string, Endpoint>();
+  /** perf prints pipe2's fd array as a pointer: the next unknown fds of that process are its two ends. */
+  private readonly pendingPipeEnds = new Map<number, { endpoint: Endpoint; left: number; line: number }>();
+
+  /** Applies an fd-lifecycle call; other calls are ignored. Returns true when the call was one. */
+  apply(event: SyscallEvent): boolean {
+    const handler = FD_HANDLERS[event.name];
+    if (handler === undefined) return false;
+    handler(this, event);
+    return true;
+  }
+
+  /** The object an fd argument refers to, named from its decoration when it has one. */
+  resolve(pid: number, ref: FdRef | null, line: number): FdObject | null {
+    if (ref === null || ref.fd < 0) return null;
+    const table = this.tables.of(pid);
+    const known = table.get(ref.fd);
+    if (!this.decorationsAreTruth) return this.resolveLate(pid, ref, known, line);
+    if (ref.path === null) {
+      if (known !== undefined) return known;
+      const placeholder = this.tables.createObject({ kind: 'other', path: `fd ${ref.fd}` }, false, 'unknown', 0);
+      table.set(ref.fd, placeholder);
+      return placeholder;
+    }
+    const endpoint = this.endpointOfDecoration(ref);
+    if (known !== undefined) {
+      if (!known.named || (this.decorationsAreTruth && endpointKey(known.endpoint) !== endpointKey(endpoint) && !this.refines(known.endpoint, endpoint))) {
+        if (known.named) {
+          // The table disagreed with strace's own naming (a close or dup the trace did not show): trust strace.
+          const replaced = this.tables.createObject(endpoint, true, known.access, line);
+          table.set(ref.fd, replaced);
+          return replaced;
+        }
+        known.endpoint = endpoint;
+        known.named = true;
+      } else if (this.refines(known.endpoint, endpoint)) {
+        known.endpoint = endpoint;
+      }
+      return known;
+    }
+    const object = this.tables.createObject(endpoint, true, 'unknown', 0);
+    table.set(ref.fd, object);
+    return object;
+  }
+
+  /**
+   * perf trace resolves `fd: 4</path>` when it prints, so the name is the one the number has by then:
+   * it names unnamed objects that held that number (the table alone never had their path), and never
+   * renames an object the trace named itself.
+   */
+  private resolveLate(pid: number, ref: FdRef, known: FdObject | undefined, line: number): FdObject {
+    const key = `${pid}:${ref.fd}`;
+    let object = known;
+    if (object === undefined) {
+      const pipe = this.pendingPipeEnds.get(pid);
+      if (pipe !== undefined && ref.path === null) {
+        object = this.tables.createObject(pipe.endpoint, true, 'unknown', pipe.line);
+        if (--pipe.left === 0) this.pendingPipeEnds.delete(pid);
+      } else {
+        object = this.tables.createObject({ kind: 'other', path: `fd ${ref.fd}` }, false, 'unknown', 0);
+      }
+      this.tables.of(pid).set(ref.fd, object);
+    }
+    if (!object.named) {
+      const list = this.unnamedByFd.get(key) ?? [];
+      if (!list.includes(object)) {
+        list.push(object);
+        if (list.length > 4) list.shift();
+        this.unnamedByFd.set(key, list);
+      }
+    }
+    if (ref.path !== null) {
+      const endpoint = this.endpointOfDecoration(ref);
+      this.lateDecorations.set(key, endpoint);
+      for (const unnamed of this.unnamedByFd.get(key) ?? []) {
+        if (!unnamed.named) unnamed.endpoint = endpoint;
+      }
+    }
+    void line;
+    return object;
+  }
+
+  /** perf: every decorated fd argument of any call (fstat, fadvise64, ...) can name an unnamed object. */
+  noteLateDecorations(event: SyscallEvent): void {
+    const names = event.argNames;
+    if (names === null) return;
+    names.forEach((name, index) => {
+      if (name !== 'fd' && name !== 'dfd' && !name.startsWith('fd_') && !name.endsWith('_fd')) return;
+      const ref = parseFdArg(event.args[index] ?? '');
+      if (ref !== null && ref.path !== null && ref.fd >= 0) this.resolve(event.pid, ref, event.line);
+    });
+  }
+
+  /** perf: a file opened by pointer takes the name perf printed for its number, until a later one. */
+  private lateName(pid: number, fd: number, object: FdObject): void {
+    if (this.decorationsAreTruth || object.named) return;
+    const key = `${pid}:${fd}`;
+    const endpoint = this.lateDecorations.get(key);
+    if (endpoint !== undefined && endpoint.kind === object.endpoint.kind) object.endpoint = endpoint;
+    const list = this.unnamedByFd.get(key) ?? [];
+    list.push(object);
+    if (list.length > 4) list.shift();
+    this.unnamedByFd.set(key, list);
+  }
+
+  private endpointOfDecoration(ref: FdRef): Endpoint {
+    return endpointFromDecoration(ref.path ?? '', ref.detail);
+  }
+
+  /** A socket first named `TCP:[64465]` (unconnected) becomes `TCP:[a->b]` once connected: same object, better name. */
+  private refines(before: Endpoint, after: Endpoint): boolean {
+    if (before.kind === after.kind && (before.kind === 'tcp' || before.kind === 'udp' || before.kind === 'unix')) return true;
+    return before.kind === 'other' && (after.kind === 'tcp' || after.kind === 'udp' || after.kind === 'unix');
+  }
+
+  private newFd(event: SyscallEvent, endpoint: Endpoint, access: AccessMode, cloexec: boolean, named = true): FdObject | null {
+    if (event.ret === null || event.ret < 0) return null;
+    const decorated = resultFd(event);
+    const finalEndpoint = decorated?.path != null ? this.endpointOfDecoration(decorated) : endpoint;
+    const object = this.tables.createObject(finalEndpoint, named || decorated?.path != null, access, event.line);
+    this.tables.of(event.pid).set(event.ret, object, cloexec);
+    this.lateName(event.pid, event.ret, object);
+    return object;
+  }
+
+  opened(event: SyscallEvent, path: string | null, flags: string | undefined): void {
+    // perf trace prints file names as pointers: such a file stays unnamed until a decoration names it.
+    this.newFd(event, endpointFromPath(path ?? `fd ${event.ret ?? '?'}`), accessOf(flags), hasFlag(flags, 'O_CLOEXEC'), path !== null);
+  }
+
+  created(event: SyscallEvent, endpoint: Endpoint, access: AccessMode): void {
+    this.newFd(event, endpoint, access, false);
+  }
+
+  socketCreated(event: SyscallEvent): void {
+    const domain = argText(event, [0, 'family']) ?? '';
+    const type = argText(event, [1, 'type']) ?? '';
+    let kind: Endpoint['kind'] = 'other';
+    if (/UNIX|LOCAL/.test(domain)) kind = 'unix';
+    else if (/INET/.test(domain)) kind = /DGRAM/.test(type) ? 'udp' : /STREAM/.test(type) ? 'tcp' : 'other';
+    this.newFd(event, { kind, path: `${kind} socket` }, 'readwrite', hasFlag(type, 'SOCK_CLOEXEC'));
+  }
+
+  bound(event: SyscallEvent): void {
+    const fd = fdArg(event, [0, 'fd']);
+    const address = sockaddrText(argText(event, [1, 'umyaddr']));
+    const object = this.resolve(event.pid, fd, event.line);
+    if (object !== null && address !== null) this.boundAddresses.set(object.id, address);
+  }
+
+  connected(event: SyscallEvent): void {
+    const fd = fdArg(event, [0, 'fd']);
+    const object = this.resolve(event.pid, fd, event.line);
+    const address = sockaddrText(argText(event, [1, 'uservaddr']));
+    if (object === null || address === null || fd?.path != null) return;
+    // Without -yy the peer address is all we know; it is enough to tell loopback from a NIC.
+    object.endpoint = { kind: object.endpoint.kind === 'other' ? 'tcp' : object.endpoint.kind, path: `->${address}` };
+    if (/^(127\.|\[::1\]|localhost)/.test(address)) object.endpoint.loopback = true;
+  }
+
+  accepted(event: SyscallEvent): void {
+    const listener = this.resolve(event.pid, fdArg(event, [0, 'fd']), event.line);
+    const peer = sockaddrText(argText(event, [1, 'upeer_sockaddr']));
+    const local = listener !== null ? this.boundAddresses.get(listener.id) : undefined;
+    const kind = listener !== null && listener.endpoint.kind !== 'other' ? listener.endpoint.kind : 'tcp';
+    const endpoint: Endpoint = { kind, path: `${local ?? 'listener'}<-${peer ?? 'peer'}` };
+    if (local !== undefined && /^(127\.|\[::1\])/.test(local)) endpoint.loopback = true;
+    this.newFd(event, endpoint, 'readwrite', hasFlag(argText(event, [3, 'flags']), 'SOCK_CLOEXEC'));
+  }
+
+  /** pipe/pipe2/socketpair: `pipe2([3, 4], 0)` or `pipe2([3<pipe:[60437]>, 4<pipe:[60437]>], 0)`. */
+  pipeCreated(event: SyscallEvent): void {
+    if (event.ret !== 0) return;
+    const isPair = event.name === 'socketpair';
+    const arrayText = argText(event, isPair ? [3, 'usockvec'] : [0, 'fildes']);
+    if (arrayText !== undefined && arrayText.startsWith('0x')) {
+      const endpoint: Endpoint = isPair ? { kind: 'unix', path: `socketpair@${event.line}` } : { kind: 'pipe', path: `pipe@${event.line}` };
+      this.pendingPipeEnds.set(event.pid, { endpoint, left: 2, line: event.line });
+      return;
+    }
+    if (arrayText === undefined || !arrayText.startsWith('[')) return;
+    const inner = arrayText.slice(1, -1);
+    const comma = findTopLevelComma(inner);
+    if (comma < 0) return;
+    const ends = [inner.slice(0, comma).trim(), inner.slice(comma + 1).trim()];
+    const cloexec = hasFlag(argText(event, isPair ? [1, 'type'] : [1, 'flags']), isPair ? 'SOCK_CLOEXEC' : 'O_CLOEXEC');
+    const table = this.tables.of(event.pid);
+    const fallback: Endpoint = isPair ? { kind: 'unix', path: `socketpair@${event.line}` } : { kind: 'pipe', path: `pipe@${event.line}` };
+    ends.forEach((text, index) => {
+      const fd = parseIntLoose(text);
+      if (fd === null) return;
+      const decoration = text.indexOf('<');
+      const endpoint = decoration > 0 ? endpointFromDecoration(text.slice(decoration + 1, text.lastIndexOf('>'))) : fallback;
+      const access: AccessMode = isPair ? 'readwrite' : index === 0 ? 'read' : 'write';
+      table.set(fd, this.tables.createObject(endpoint, true, access, event.line), cloexec);
+    });
+  }
+
+  duplicated(event: SyscallEvent, sourceIndex: number, cloexec: boolean): void {
+    if (event.ret === null || event.ret < 0) return;
+    const source = this.resolve(event.pid, fdArg(event, [sourceIndex, event.name === 'dup' ? 'fildes' : 'oldfd']), event.line);
+    if (source === null) return;
+    this.tables.of(event.pid).set(event.ret, source, cloexec);
+  }
+
+  fcntl(event: SyscallEvent): void {
+    const command = argText(event, [1, 'cmd']) ?? '';
+    const fd = fdArg(event, [0, 'fd']);
+    if (command.includes('F_DUPFD') || command === 'DUPFD' || command === 'DUPFD_CLOEXEC') {
+      if (event.ret === null || event.ret < 0) return;
+      const source = this.resolve(event.pid, fd, event.line);
+      if (source !== null) this.tables.of(event.pid).set(event.ret, source, command.includes('CLOEXEC'));
+    } else if (command.includes('F_SETFD') || command === 'SETFD') {
+      if (fd !== null) this.tables.of(event.pid).setCloexec(fd.fd, hasFlag(argText(event, [2, 'arg']), 'FD_CLOEXEC'));
+    }
+  }
+
+  /** Applied whatever the result: the number is free from the moment close starts (another thread may reuse it). */
+  closed(event: SyscallEvent): void {
+    const fd = fdArg(event, [0, 'fd']);
+    if (fd !== null) this.closeFd(event.pid, fd.fd);
+  }
+
+  closeFd(pid: number, fd: number): void {
+    this.tables.of(pid).close(fd);
+  }
+
+  closedRange(event: SyscallEvent): void {
+    if (event.ret !== 0) return;
+    const first = parseIntLoose(argText(event, [0, 'fd']) ?? '');
+    const lastText = argText(event, [1, 'max_fd']) ?? '';
+    const last = /~0|4294967295|0xffffffff/.test(lastText) ? Number.MAX_SAFE_INTEGER : parseIntLoose(lastText);
+    if (first === null || last === null) return;
+    const table = this.tables.of(event.pid);
+    const cloexecOnly = hasFlag(argText(event, [2, 'flags']), 'CLOSE_RANGE_CLOEXEC');
+    for (const fd of [...table.entries.keys()]) {
+      if (fd >= first && fd <= last) {
+        if (cloexecOnly) table.setCloexec(fd, true);
+        else table.close(fd);
+      }
+    }
+  }
+
+  executed(event: SyscallEvent): void {
+    if (event.ret !== 0) return;
+    this.tables.of(event.pid).closeOnExec();
+    const path = pathArg(event, 0, 'filename');
+    if (path !== null) this.commands.set(event.pid, path.slice(path.lastIndexOf('/') + 1));
+  }
+
+  cloned(event: SyscallEvent, flags: string | undefined): void {
+    if (event.ret === null || event.ret <= 0) return;
+    this.tables.fork(event.pid, event.ret, hasFlag(flags, 'CLONE_FILES'));
+    const command = this.commands.get(event.pid);
+    if (command !== undefined && !this.commands.has(event.ret)) this.commands.set(event.ret, command);
+  }
+
+  /**
+   * fstat of an fd the trace never showed being opened (inherited stdin/stdout: a shell redirect)
+   * still tells what it is: `{st_mode=S_IFREG|0644, ...}`.
+   */
+  statted(event: SyscallEvent, statIndex: number): void {
+    if (event.ret !== 0) return;
+    if (event.name !== 'fstat' && !/AT_EMPTY_PATH/.test(event.argText)) return;
+    const fd = fdArg(event, [0, event.name === 'fstat' ? 'fd' : 'dfd']);
+    if (fd === null || fd.path !== null) return;
+    const object = this.tables.of(event.pid).get(fd.fd);
+    if (object !== undefined && object.named) return;
+    const mode = /st_mode=S_IF(\w+)/.exec(argText(event, [statIndex, 'statbuf']) ?? '')?.[1];
+    const kindByMode: Record<string, Endpoint['kind']> = { REG: 'file', FIFO: 'pipe', SOCK: 'other', CHR: 'dev', BLK: 'dev' };
+    const kind = mode !== undefined ? kindByMode[mode] : undefined;
+    if (kind === undefined) return;
+    const endpoint: Endpoint = { kind, path: `fd ${fd.fd} (inherited ${mode === 'REG' ? 'file' : mode === 'FIFO' ? 'pipe' : 'descriptor'})` };
+    if (object !== undefined) object.endpoint = endpoint;
+    else this.tables.of(event.pid).set(fd.fd, this.tables.createObject(endpoint, false, 'unknown', 0));
+  }
+
+  exited(pid: number): void {
+    this.tables.exit(pid);
+  }
+}
+
+function findTopLevelComma(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 60 /* < */ || c === 91 /* [ */) depth++;
+    else if ((c === 62 /* > */ && text.charCodeAt(i - 1) !== 45 /* - of -> */) || c === 93 /* ] */) depth--;
+    else if (c === 44 /* , */ && depth === 0) return i;
+  }
+  return -1;
+}

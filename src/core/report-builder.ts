@@ -1,0 +1,60 @@
+// Turns accumulated transfers into the report's Transfer records: cost model, recommendation,
+// totals. Pure function of the accumulators and the settings.
+
+import { copiesPerByte, type CostSettings } from './cost-model';
+import { recommend } from './recommend';
+import type { Transfer } from './report-types';
+import type { TransferAccumulator } from './transfer';
+
+/** Calls that carried no payload (EOF reads, failed attempts, headers) are not chunks. */
+function toTransfer(accumulator: TransferAccumulator, index: number, settings: CostSettings): Transfer {
+  const source = accumulator.source.endpoint;
+  const sink = accumulator.sink.endpoint;
+  const cost = copiesPerByte(accumulator.strategy, source, sink, settings, { sourceWarm: accumulator.sourceWarm, zerocopyCopied: accumulator.zerocopyCopied });
+  const calls = accumulator.calls;
+  const modeSwitches = 2 * calls.calls;
+  const bytes = accumulator.bytesVisible ? accumulator.bytes : null;
+  const cpuBytesCopied = bytes !== null && cost.cpu !== null ? bytes * cost.cpu : null;
+  const chunks = accumulator.chunks.stats();
+  const assumptions = [...cost.assumptions];
+  if (!accumulator.source.named || !accumulator.sink.named) assumptions.push('an endpoint was not named by the trace (no -y decoration and no open/socket call seen for its fd)');
+  if (accumulator.strategy === 'io_uring') assumptions.push('endpoints taken from the files the process had open for reading and for writing at its first io_uring_enter');
+  const transfer: Transfer = {
+    id: `t${index + 1}`,
+    pid: accumulator.pid,
+    source: { ...source },
+    sink: { ...sink },
+    strategy: accumulator.strategy,
+    bytes,
+    syscalls: { ...calls.syscalls },
+    modeSwitches,
+    copies: { cpu: cost.cpu, dma: cost.dma },
+    cpuBytesCopied,
+    durationUs: calls.durationUs(),
+    startTime: calls.firstTime,
+    lines: [calls.firstLine, calls.lastLine],
+    fileIndex: calls.fileIndex,
+    assumptions,
+    recommendation: recommend(
+      {
+        strategy: accumulator.strategy,
+        source,
+        sink,
+        bytes,
+        modeSwitches,
+        cpuCopies: cost.cpu,
+        dataCalls: chunks?.count ?? 0,
+        meanChunk: chunks?.mean ?? 0,
+      },
+      settings,
+    ),
+  };
+  if (accumulator.via !== undefined) transfer.via = { ...accumulator.via };
+  if (chunks !== undefined) transfer.chunks = chunks;
+  if (calls.frames !== null && calls.frames.size > 0) transfer.frames = [...calls.frames];
+  return transfer;
+}
+
+export function buildTransfers(accumulators: readonly TransferAccumulator[], settings: CostSettings): Transfer[] {
+  return accumulators.map((accumulator, index) => toTransfer(accumulator, index, settings));
+}

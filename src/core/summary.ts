@@ -1,0 +1,85 @@
+// strace -c style figures: per syscall (calls, errors, bytes, time) and per process.
+
+import type { SyscallEvent } from '../strace-parser/types';
+import type { ProcessSummary, SyscallSummary } from './report-types';
+import { classifySyscall, returnsPayloadBytes } from './syscall-classes';
+
+interface ProcessTotals {
+  calls: number;
+  bytes: number;
+  time: number;
+  hasTime: boolean;
+}
+
+export class SyscallSummaryBuilder {
+  private readonly bySyscall = new Map<string, { calls: number; errors: number; bytes: number; time: number; hasTime: boolean }>();
+  private readonly byProcess = new Map<number, ProcessTotals>();
+  calls = 0;
+
+  add(event: SyscallEvent): void {
+    this.calls++;
+    let row = this.bySyscall.get(event.name);
+    if (row === undefined) {
+      row = { calls: 0, errors: 0, bytes: 0, time: 0, hasTime: false };
+      this.bySyscall.set(event.name, row);
+    }
+    row.calls++;
+    if (event.errno !== null) row.errors++;
+    const payload = event.ret !== null && event.ret > 0 && event.errno === null && returnsPayloadBytes(event.name) ? event.ret : 0;
+    row.bytes += payload;
+    if (event.duration !== null) {
+      row.time += event.duration;
+      row.hasTime = true;
+    }
+    let process = this.byProcess.get(event.pid);
+    if (process === undefined) {
+      process = { calls: 0, bytes: 0, time: 0, hasTime: false };
+      this.byProcess.set(event.pid, process);
+    }
+    process.calls++;
+    process.bytes += payload;
+    if (event.duration !== null) {
+      process.time += event.duration;
+      process.hasTime = true;
+    }
+  }
+
+  /** Rows sorted by total time (then calls), like strace -c. */
+  syscalls(): Record<string, SyscallSummary> {
+    const rows = [...this.bySyscall.entries()].sort((a, b) => b[1].time - a[1].time || b[1].calls - a[1].calls || a[0].localeCompare(b[0]));
+    const result: Record<string, SyscallSummary> = {};
+    for (const [name, row] of rows) {
+      result[name] = { calls: row.calls, errors: row.errors, bytes: row.bytes, timeUs: row.hasTime ? Math.round(row.time * 1e6) : null, class: classifySyscall(name) };
+    }
+    return result;
+  }
+
+  totalTimeUs(): number | null {
+    let time = 0;
+    let any = false;
+    for (const row of this.bySyscall.values()) {
+      time += row.time;
+      any ||= row.hasTime;
+    }
+    return any ? Math.round(time * 1e6) : null;
+  }
+
+  /** Per-process totals; transfer figures (mode switches, CPU bytes copied) are added by the caller. */
+  processes(commands: ReadonlyMap<number, string>, perTransfer: ReadonlyMap<number, { modeSwitches: number; cpuBytesCopied: number }>): ProcessSummary[] {
+    return [...this.byProcess.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([pid, totals]) => {
+        const summary: ProcessSummary = {
+          pid,
+          calls: totals.calls,
+          bytes: totals.bytes,
+          modeSwitches: 2 * totals.calls,
+          cpuBytesCopied: perTransfer.get(pid)?.cpuBytesCopied ?? 0,
+          timeUs: totals.hasTime ? Math.round(totals.time * 1e6) : null,
+        };
+        const command = commands.get(pid);
+        if (command !== undefined) summary.command = command;
+        return summary;
+      });
+  }
+}

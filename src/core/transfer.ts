@@ -1,0 +1,53 @@
+// One transfer being accumulated: the calls that made it, its bytes and chunk sizes.
+
+import { CallGroup } from './call-group';
+import type { FdObject } from './fd-table';
+import type { ChunkStats, Endpoint, Strategy } from './report-types';
+
+export class ChunkAccumulator {
+  count = 0;
+  min = Number.POSITIVE_INFINITY;
+  max = 0;
+  sum = 0;
+  readonly log2Histogram: Record<string, number> = {};
+
+  add(size: number): void {
+    this.count++;
+    if (size < this.min) this.min = size;
+    if (size > this.max) this.max = size;
+    this.sum += size;
+    const bucket = size <= 0 ? 0 : Math.floor(Math.log2(size));
+    this.log2Histogram[bucket] = (this.log2Histogram[bucket] ?? 0) + 1;
+  }
+
+  stats(): ChunkStats | undefined {
+    if (this.count === 0) return undefined;
+    return { count: this.count, min: this.min, max: this.max, mean: this.sum / this.count, log2Histogram: { ...this.log2Histogram } };
+  }
+}
+
+export class TransferAccumulator {
+  readonly calls = new CallGroup();
+  readonly chunks = new ChunkAccumulator();
+  bytes = 0;
+  /** MSG_ZEROCOPY completion: true = copied after all, false = not copied, null = none seen. */
+  zerocopyCopied: boolean | null = null;
+
+  constructor(
+    readonly order: number,
+    readonly pid: number,
+    readonly source: FdObject,
+    readonly sink: FdObject,
+    readonly strategy: Strategy,
+    readonly via: Endpoint | undefined,
+    /** Whether the source file's pages were already read earlier in the trace (cost model). */
+    readonly sourceWarm: boolean,
+    /** io_uring: the trace shows no byte counts. */
+    readonly bytesVisible = true,
+  ) {}
+
+  addPayload(bytes: number): void {
+    this.bytes += bytes;
+    this.chunks.add(bytes);
+  }
+}

@@ -1,0 +1,263 @@
+// Argument helpers over the raw argument text of an event. All pure and cheap, called on demand
+// by the analysis (the parser itself never decodes arguments of calls nobody asks about).
+
+import type { SyscallEvent } from './types';
+import { decodeEscapes } from './escapes';
+
+export { parseFdArg, detachString } from './fd-decoration';
+export type { FdArg } from './fd-decoration';
+export { decodeEscapes } from './escapes';
+
+const enum Ch {
+  Tab = 9,
+  Space = 32,
+  Quote = 34,
+  LParen = 40,
+  RParen = 41,
+  Star = 42,
+  Comma = 44,
+  Slash = 47,
+  Lt = 60,
+  Gt = 62,
+  LBracket = 91,
+  Backslash = 92,
+  RBracket = 93,
+  LBrace = 123,
+  RBrace = 125,
+}
+
+function isIdentChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/**
+ * Splits argument text on its top-level commas. Commas inside "strings" (with escapes), (), [], {},
+ * `/* comments *\/` and fd decorations `<...>` (nested `<char 1:3>`, `[a->b]` inside) do not split.
+ * Each piece is trimmed. Never throws; unbalanced text just ends inside its open group.
+ */
+export function splitArgs(text: string): string[] {
+  const out: string[] = [];
+  const n = text.length;
+  if (n === 0) return out;
+  // Open groups as a small stack of closing char codes; decoration depth is tracked apart, because
+  // inside `<...>` quotes, parentheses and braces are path characters, not syntax.
+  const stack: number[] = [];
+  let start = 0;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const top = stack.length > 0 ? stack[stack.length - 1] : 0;
+    if (top === Ch.Gt) {
+      // Inside a decoration: only `<` (nesting), `[` (socket addresses with `->`) and `>` matter.
+      if (c === Ch.Lt) stack.push(Ch.Gt);
+      else if (c === Ch.LBracket) stack.push(-Ch.RBracket); // negative: bracket inside a decoration
+      else if (c === Ch.Gt) stack.pop();
+      i++;
+      continue;
+    }
+    if (top === -Ch.RBracket) {
+      if (c === Ch.RBracket) stack.pop();
+      i++;
+      continue;
+    }
+    switch (c) {
+      case Ch.Quote: {
+        // Skip the string, honouring backslash escapes.
+        i++;
+        while (i < n) {
+          const d = text.charCodeAt(i);
+          if (d === Ch.Backslash) i += 2;
+          else if (d === Ch.Quote) break;
+          else i++;
+        }
+        i++;
+        continue;
+      }
+      case Ch.Slash:
+        if (text.charCodeAt(i + 1) === Ch.Star) {
+          const end = text.indexOf('*/', i + 2);
+          i = end === -1 ? n : end + 2;
+          continue;
+        }
+        break;
+      case Ch.LParen:
+        stack.push(Ch.RParen);
+        break;
+      case Ch.LBracket:
+        stack.push(Ch.RBracket);
+        break;
+      case Ch.LBrace:
+        stack.push(Ch.RBrace);
+        break;
+      case Ch.RParen:
+      case Ch.RBracket:
+      case Ch.RBrace:
+        if (top === c) stack.pop();
+        break;
+      case Ch.Lt:
+        // A decoration follows an fd number / AT_FDCWD / perf's `fd: 4`; `<...` after `(` is strace's
+        // `<... resuming interrupted read ...>` and is a group too.
+        if (i > 0 && (isIdentChar(text.charCodeAt(i - 1)) || text.startsWith('<...', i))) stack.push(Ch.Gt);
+        break;
+      case Ch.Comma:
+        if (stack.length === 0) {
+          out.push(text.slice(start, i).trim());
+          start = i + 1;
+        }
+        break;
+      default:
+        break;
+    }
+    i++;
+  }
+  const last = text.slice(start).trim();
+  if (last.length > 0 || out.length > 0) out.push(last);
+  return out;
+}
+
+/**
+ * Decodes a strace string argument `"abc\n"` / `"\x61"` (-x) / `"abc"...` (-s truncation). The value is a
+ * byte string (one char per byte, escapes decoded). Null when the text is not a quoted string
+ * (a pointer such as `0x7ffc...`, NULL).
+ */
+export function decodeCString(text: string): { value: string; truncated: boolean } | null {
+  let s = text;
+  if (s.length === 0) return null;
+  if (s.charCodeAt(0) !== Ch.Quote) {
+    s = s.trim();
+    if (s.charCodeAt(0) !== Ch.Quote) return null;
+  }
+  let i = 1;
+  const n = s.length;
+  while (i < n) {
+    const d = s.charCodeAt(i);
+    if (d === Ch.Backslash) i += 2;
+    else if (d === Ch.Quote) break;
+    else i++;
+  }
+  if (i >= n) {
+    // No closing quote (cut line): decode what is there and say it is truncated.
+    return { value: decodeEscapes(s.slice(1)), truncated: true };
+  }
+  const rest = s.slice(i + 1).trim();
+  return { value: decodeEscapes(s.slice(1, i)), truncated: rest.startsWith('...') };
+}
+
+/**
+ * Parses an in/out argument (`[0] => [262144]` of sendfile, splice, copy_file_range offsets; also plain `[0]`).
+ * `in`/`out` are the texts inside the brackets; `out` is null when strace printed no `=>` part.
+ */
+export function parseInOut(text: string): { in: string; out: string | null; inValue: number | null; outValue: number | null } | null {
+  const s = text.trim();
+  if (s.length === 0) return null;
+  const arrow = s.indexOf(' => ');
+  const unwrap = (t: string): string => {
+    const u = t.trim();
+    return u.charCodeAt(0) === Ch.LBracket && u.charCodeAt(u.length - 1) === Ch.RBracket ? u.slice(1, -1).trim() : u;
+  };
+  const inText = unwrap(arrow === -1 ? s : s.slice(0, arrow));
+  const outText = arrow === -1 ? null : unwrap(s.slice(arrow + 4));
+  return { in: inText, out: outText, inValue: parseIntLoose(inText), outValue: outText === null ? null : parseIntLoose(outText) };
+}
+
+/** Removes `/* ... *\/` comments (strace -X verbose, `/* 39 vars *\/`) outside strings, and trims. */
+export function stripComment(text: string): string {
+  if (text.indexOf('/*') === -1) return text.trim();
+  let out = '';
+  let i = 0;
+  let runStart = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === Ch.Quote) {
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === Ch.Backslash) i += 2;
+        else if (d === Ch.Quote) break;
+        else i++;
+      }
+      i++;
+      continue;
+    }
+    if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) {
+      out += text.slice(runStart, i);
+      const end = text.indexOf('*/', i + 2);
+      i = end === -1 ? n : end + 2;
+      runStart = i;
+      continue;
+    }
+    i++;
+  }
+  if (runStart < n) out += text.slice(runStart);
+  return out.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Parses a number the way strace prints it: decimal, `-1`, hex `0x7f...`, C octal `0644`, optionally
+ * in brackets `[262144]` and followed by a comment (`0x80000 /* O_RDONLY|O_CLOEXEC *\/`) or an fd
+ * decoration (`3</tmp/x>`). Null when the text does not start with a number. Values past 2^53 lose precision.
+ */
+export function parseIntLoose(text: string): number | null {
+  let i = 0;
+  const n = text.length;
+  while (i < n && (text.charCodeAt(i) === Ch.Space || text.charCodeAt(i) === Ch.Tab)) i++;
+  let bracket = false;
+  if (text.charCodeAt(i) === Ch.LBracket) {
+    bracket = true;
+    i++;
+  }
+  let neg = false;
+  if (text.charCodeAt(i) === 45 /* - */) {
+    neg = true;
+    i++;
+  }
+  const start = i;
+  let v = 0;
+  if (text.charCodeAt(i) === 48 && (text.charCodeAt(i + 1) === 120 || text.charCodeAt(i + 1) === 88)) {
+    i += 2;
+    const hexStart = i;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      const h = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+      if (h < 0) break;
+      v = v * 16 + h;
+    }
+    if (i === hexStart) return null;
+  } else if (text.charCodeAt(i) === 48 && i + 1 < n && text.charCodeAt(i + 1) >= 48 && text.charCodeAt(i + 1) <= 55) {
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 55) break;
+      v = v * 8 + (c - 48);
+    }
+  } else {
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      v = v * 10 + (c - 48);
+    }
+    if (i === start) return null;
+  }
+  if (bracket && text.charCodeAt(i) === Ch.RBracket) i++;
+  if (i < n) {
+    const c = text.charCodeAt(i);
+    // What may follow a number: space (comment, trailing text such as ` ENOENT`), a decoration, a comma.
+    if (c !== Ch.Space && c !== Ch.Tab && c !== Ch.Lt && c !== Ch.Comma && c !== Ch.RParen) return null;
+  }
+  return neg ? -v : v;
+}
+
+/**
+ * The argument at strace position `index`, or for perf events the argument named `perfName`
+ * (perf leaves out zero/NULL arguments, so positions do not work there; a missing perf argument
+ * usually means 0/NULL). Undefined when absent.
+ */
+export function argOf(event: SyscallEvent, index: number, perfName?: string): string | undefined {
+  const names = event.argNames;
+  if (names !== null) {
+    if (perfName === undefined) return undefined;
+    const at = names.indexOf(perfName);
+    return at === -1 ? undefined : event.args[at];
+  }
+  return event.args[index];
+}

@@ -1,0 +1,28 @@
+// Tells strace output from perf trace output by looking at lines; the user never says which it is.
+// Regexes are fine here: only the first recognisable line of a file goes through them.
+
+import type { TraceFormat } from './types';
+
+const PERF_EVENT = /^\s*(\?|\d+\.\d+) \(\s*(\d+\.\d+ ms)?\s*\): .*\/\d+ /;
+const PERF_SUMMARY = /^\s*Summary of events:\s*$/;
+const STRACE_CALL =
+  /^(\[pid\s+\d+\] |\d+ +)?((\d\d:\d\d:\d\d(\.\d+)?|\s*\d+\.\d+) )?(\[[0-9a-f]+\] )?([A-Za-z_][A-Za-z0-9_]*\(|<\.\.\. [A-Za-z0-9_]+ resumed>|--- |\+\+\+ )/;
+const STRACE_OTHER = /^(strace: |% time +seconds)/;
+
+/** The format one line belongs to, or null when the line alone does not tell (blank, garbage, a -k frame). */
+export function classifyLine(line: string): TraceFormat | null {
+  if (line.length === 0) return null;
+  if (PERF_EVENT.test(line) || PERF_SUMMARY.test(line)) return 'perf';
+  if (STRACE_CALL.test(line) || STRACE_OTHER.test(line)) return 'strace';
+  return null;
+}
+
+/** The format of a trace from its first lines: the first line that tells decides; null if none does. */
+export function detectTraceFormat(firstLines: string[]): TraceFormat | null {
+  for (const raw of firstLines) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const f = classifyLine(line);
+    if (f !== null) return f;
+  }
+  return null;
+}

@@ -1,0 +1,218 @@
+// Event classes. SyscallEvent's `args`/`argNames` are lazy getters: the parser stores only where the
+// raw argument text is, and cuts/splits it the first time somebody asks (most calls of a big trace
+// never are). `argText` and `resultText` are lazy too (a slice of the chunk, made on first access).
+
+import { splitArgs } from './args';
+import type {
+  ExitEvent,
+  PageFaultEvent,
+  SignalEvent,
+  SummaryRowEvent,
+  SyscallEvent,
+} from './types';
+
+const EMPTY: readonly string[] = Object.freeze([]);
+
+export class TraceSyscall implements SyscallEvent {
+  readonly type = 'syscall' as const;
+  fileIndex: number;
+  line: number;
+  endLine: number;
+  pid: number;
+  time: number | null;
+  startSeq: number;
+  name: string;
+  duration: number | null;
+  ret: number | null;
+  errno: string | null;
+  incomplete: boolean;
+  stack: string[] | null;
+  ip: string | null;
+  resumedLine: number | undefined;
+  /** perf events name their arguments (`fd: 3`); strace events do not. */
+  private readonly perfStyle: boolean;
+  private split: readonly string[] | null;
+  private names: readonly string[] | null;
+  /** Chunk text and ranges the lazy texts are cut from. */
+  private src: string;
+  private a0: number;
+  private a1: number;
+  private r0: number;
+  private r1: number;
+  private argCache: string | null;
+  private resultCache: string | null | undefined;
+
+  constructor(
+    fileIndex: number,
+    line: number,
+    pid: number,
+    time: number | null,
+    startSeq: number,
+    name: string,
+    src: string,
+    a0: number,
+    a1: number,
+    perfStyle: boolean,
+  ) {
+    this.fileIndex = fileIndex;
+    this.line = line;
+    this.endLine = line;
+    this.pid = pid;
+    this.time = time;
+    this.startSeq = startSeq;
+    this.name = name;
+    this.duration = null;
+    this.src = src;
+    this.a0 = a0;
+    this.a1 = a1;
+    this.r0 = -1;
+    this.r1 = -1;
+    this.argCache = null;
+    this.resultCache = undefined;
+    this.ret = null;
+    this.errno = null;
+    this.incomplete = false;
+    this.stack = null;
+    this.ip = null;
+    this.resumedLine = undefined;
+    this.perfStyle = perfStyle;
+    this.split = null;
+    this.names = null;
+  }
+
+  get argText(): string {
+    if (this.argCache === null) this.argCache = this.src.slice(this.a0, this.a1);
+    return this.argCache;
+  }
+
+  set argText(text: string) {
+    this.argCache = text;
+    this.split = null;
+    this.names = null;
+  }
+
+  get resultText(): string | null {
+    if (this.resultCache === undefined) this.resultCache = this.r0 < 0 ? null : this.src.slice(this.r0, this.r1);
+    return this.resultCache;
+  }
+
+  set resultText(text: string | null) {
+    this.resultCache = text;
+  }
+
+  /** Points the result at this.src[r0, r1) of the same line (r0 < 0: no result): sliced only if asked for. */
+  setResultRange(r0: number, r1: number): void {
+    this.r0 = r0;
+    this.r1 = r1;
+    this.resultCache = undefined;
+  }
+
+  /**
+   * For a call left pending across chunks: copy the argument text out of the chunk and forget the
+   * chunk, so a call in flight for long does not keep 1 MB of text alive.
+   */
+  detachFromChunk(): void {
+    if (this.src.length === 0) return;
+    this.argCache = (' ' + this.argText).slice(1);
+    this.src = '';
+  }
+
+  get args(): readonly string[] {
+    if (this.split === null) this.decode();
+    return this.split as readonly string[];
+  }
+
+  get argNames(): readonly string[] | null {
+    if (!this.perfStyle) return null;
+    if (this.split === null) this.decode();
+    return this.names;
+  }
+
+  private decode(): void {
+    const parts = this.argText.length === 0 ? (EMPTY as string[]) : splitArgs(this.argText);
+    if (!this.perfStyle) {
+      this.split = parts;
+      return;
+    }
+    // perf: `fd: 4</x>, buf: 0x..` -> names ['fd', 'buf'], values ['4</x>', '0x..'].
+    const values: string[] = [];
+    const names: string[] = [];
+    for (const p of parts) {
+      const colon = p.indexOf(': ');
+      let k = 0;
+      while (k < colon) {
+        const c = p.charCodeAt(k);
+        if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || (c >= 65 && c <= 90))) break;
+        k++;
+      }
+      if (colon > 0 && k === colon) {
+        names.push(p.slice(0, colon));
+        values.push(p.slice(colon + 2));
+      } else {
+        names.push('');
+        values.push(p);
+      }
+    }
+    this.split = values;
+    this.names = names;
+  }
+
+  /** JSON form with the lazy fields decoded (JSON.stringify skips getters otherwise). */
+  toJSON(): Record<string, unknown> {
+    return {
+      type: this.type,
+      fileIndex: this.fileIndex,
+      line: this.line,
+      endLine: this.endLine,
+      resumedLine: this.resumedLine,
+      startSeq: this.startSeq,
+      pid: this.pid,
+      time: this.time,
+      name: this.name,
+      duration: this.duration,
+      argText: this.argText,
+      args: this.args,
+      argNames: this.argNames,
+      resultText: this.resultText,
+      ret: this.ret,
+      errno: this.errno,
+      incomplete: this.incomplete,
+      stack: this.stack,
+      ip: this.ip,
+    };
+  }
+}
+
+export function makeSignal(fileIndex: number, line: number, pid: number, time: number | null, startSeq: number, signal: string, detail: string): SignalEvent {
+  return { type: 'signal', fileIndex, line, endLine: line, pid, time, startSeq, signal, detail, stack: null };
+}
+
+export function makeExit(fileIndex: number, line: number, pid: number, time: number | null, startSeq: number, code: number | null, signal: string | null): ExitEvent {
+  return { type: 'exit', fileIndex, line, endLine: line, pid, time, startSeq, code, signal, stack: null };
+}
+
+export function makeFault(
+  fileIndex: number,
+  line: number,
+  pid: number,
+  time: number | null,
+  startSeq: number,
+  major: boolean,
+  location: string,
+  target: string,
+): PageFaultEvent {
+  return { type: 'fault', fileIndex, line, endLine: line, pid, time, startSeq, major, location, target };
+}
+
+export function makeSummaryRow(
+  fileIndex: number,
+  line: number,
+  pid: number,
+  startSeq: number,
+  syscall: string,
+  calls: number,
+  errors: number,
+  totalTime: number | null,
+): SummaryRowEvent {
+  return { type: 'summary', fileIndex, line, endLine: line, pid, time: null, startSeq, syscall, calls, errors, totalTime };
+}

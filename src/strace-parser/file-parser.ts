@@ -1,0 +1,490 @@
+// Turns the lines of ONE trace file into events: decides the format from the first telling line,
+// resolves pids and timestamps, pairs unfinished/resumed calls (unfinished.ts), attaches -k frames,
+// rejoins lines split by `strace: Process N attached`, and reports every unreadable line.
+
+import { classifyLine } from './detect';
+import { TraceSyscall, makeExit, makeFault, makeSignal, makeSummaryRow } from './events';
+import { decorationLevel } from './fd-decoration';
+import { indexIn, LineKind, ParsedLine, PidKind, TsKind } from './parsed-line';
+import { parsePerfLine } from './perf-line';
+import { parseStraceLine } from './strace-line';
+import { PendingCalls } from './unfinished';
+import type {
+  CallStart,
+  DiagnosticSeverity,
+  ExitEvent,
+  SignalEvent,
+  ParseDiagnostic,
+  TimestampStyle,
+  TraceEvent,
+  TraceFlags,
+  TraceFormat,
+  TraceParseResult,
+} from './types';
+
+/** Where a file parser sends its output (the sink itself, or a queue for the -ff merge). */
+export interface ParserOutput {
+  event(event: TraceEvent): void;
+  diagnostic(diagnostic: ParseDiagnostic): void;
+  callStarted?(start: CallStart): void;
+  ignoredLine?(fileIndex: number, line: number): void;
+}
+
+/** What all files of one trace share: the result being built. */
+export class ParseState {
+  format: TraceFormat | null = null;
+  flags: TraceFlags = {
+    pids: false,
+    timestamps: 'none',
+    durations: false,
+    fdPaths: 'none',
+    stacks: false,
+    instructionPointers: false,
+    pageFaults: false,
+  };
+  lines = 0;
+  events = 0;
+  readonly pids = new Set<number>();
+  readonly diagnosticCounts: Record<DiagnosticSeverity, number> = { error: 0, warning: 0, info: 0 };
+  mainPid: number | null = null;
+  seq = 0;
+
+  result(files: string[]): TraceParseResult {
+    return {
+      format: this.format ?? 'strace',
+      files,
+      lines: this.lines,
+      events: this.events,
+      processes: this.pids.size,
+      flags: { ...this.flags },
+      diagnosticCounts: { ...this.diagnosticCounts },
+      mainPid: this.mainPid,
+    };
+  }
+}
+
+/** Half a day: a -t/-tt stamp that falls back by more than this crossed midnight. */
+const HALF_DAY = 43200;
+
+export class FileParser {
+  private format: TraceFormat | null = null;
+  private readonly o = new ParsedLine();
+  /** Last complete call (or signal/exit), held back one line so that -k frames below it can be attached. */
+  private held: TraceSyscall | SignalEvent | ExitEvent | null = null;
+  private readonly pending = new PendingCalls();
+  private tsStyle: TimestampStyle | null = null;
+  private dayOffset = 0;
+  private lastTod = -1;
+  private relSum = 0;
+  private lastPid = -1;
+  private inStraceSummary = false;
+  private summaryPid = 0;
+  /** Start of a line cut by `strace: Process N attached` printed in its middle. */
+  private fragment: string | null = null;
+  private fragmentLine = 0;
+  // stderr captures (`[pid N]` prefixes): see resolvePid.
+  private readonly attached = new Set<number>();
+  private readonly live = new Set<number>();
+  private sawUnprefixed = false;
+  private mainAlias: number | null = null;
+  /** perf tids that already printed a syscall (a `[continued]` with no start is normal as a tid's first line). */
+  private readonly perfTids = new Set<number>();
+
+  constructor(
+    readonly fileIndex: number,
+    readonly fileName: string,
+    private readonly out: ParserOutput,
+    private readonly state: ParseState,
+    /**
+     * The pid of lines that print none: for a -ff part, the `.PID` suffix of its file name (a file whose
+     * lines carry a pid column keeps those pids).
+     */
+    readonly defaultPid: number | null,
+  ) {}
+
+  /** The timestamp style seen so far in this file (null: none yet). */
+  get timestampStyle(): TimestampStyle | null {
+    return this.tsStyle;
+  }
+
+  /**
+   * The reader is about to drop the current chunk string: calls still in flight copy their argument
+   * text out of it (most resume within the same chunk and never pay for the copy).
+   */
+  endOfChunk(): void {
+    this.pending.detachAll();
+  }
+
+  /** A line the reader had to drop (too long): counted, and reported. */
+  skippedLine(lineNo: number, reason: string): void {
+    this.state.lines++;
+    this.flushHeld();
+    this.diag(lineNo, 'warning', reason);
+  }
+
+  line(text: string, start: number, end: number, lineNo: number): void {
+    this.state.lines++;
+    let s = text;
+    let b = start;
+    let n = end;
+    let first = lineNo;
+    const joined = this.fragment !== null;
+    if (this.fragment !== null) {
+      s = this.fragment + s.slice(b, n);
+      b = 0;
+      n = s.length;
+      first = this.fragmentLine;
+      this.fragment = null;
+    }
+    // `clone(...SIGCHLDstrace: Process 22808 attached` + next line `, child_tidptr=...) = 22808`.
+    if (n - b > 24 && this.format !== 'perf' && s.charCodeAt(n - 1) === 100 /* d */ && (s.startsWith(' attached', n - 9) || s.startsWith(' detached', n - 9))) {
+      const at = indexIn(s, 'strace: Process ', b, n);
+      if (at > b && at < n) {
+        const pid = Number(s.slice(at + 16, n - 9));
+        if (Number.isInteger(pid) && s.startsWith(' attached', n - 9)) this.attached.add(pid);
+        this.fragment = s.slice(b, at);
+        this.fragmentLine = first;
+        return;
+      }
+    }
+    if (this.format === null) {
+      const line = s.slice(b, n);
+      if (line.trim().length === 0) {
+        this.ignored(lineNo);
+        return;
+      }
+      const f = classifyLine(line);
+      if (f === null) {
+        this.diag(lineNo, 'warning', line.startsWith(' > ') ? 'stack frame before any call' : `not a strace or perf trace line: ${preview(line)}`);
+        return;
+      }
+      this.format = f;
+      if (this.state.format === null) this.state.format = f;
+      if (f === 'perf') this.state.flags.pids = true;
+    }
+    const o = this.o;
+    if (this.format === 'perf') parsePerfLine(s, b, n, o);
+    else parseStraceLine(s, b, n, o, this.inStraceSummary);
+    switch (o.kind) {
+      case LineKind.Call:
+        this.onCall(first, lineNo);
+        return;
+      case LineKind.Unfinished:
+        this.onUnfinished(first);
+        if (joined && first !== lineNo) this.ignored(lineNo);
+        return;
+      case LineKind.Resumed:
+        this.onResumed(first, lineNo);
+        return;
+      case LineKind.Detached: {
+        this.flushHeld();
+        const pid = this.resolvePid();
+        const ev = this.newCall(first, pid, this.resolveTime());
+        ev.endLine = lineNo;
+        ev.incomplete = true;
+        this.held = ev;
+        return;
+      }
+      case LineKind.Frame:
+        if (this.held !== null) {
+          if (this.held.stack === null || this.held.stack === undefined) this.held.stack = [];
+          this.held.stack.push(o.text1);
+          this.held.endLine = lineNo;
+          this.state.flags.stacks = true;
+        } else {
+          this.diag(lineNo, 'warning', 'stack frame with no call before it');
+        }
+        return;
+      case LineKind.Signal: {
+        this.flushHeld();
+        const pid = this.resolvePid();
+        this.held = makeSignal(this.fileIndex, first, pid, this.resolveTime(), ++this.state.seq, o.text1, o.text2);
+        return;
+      }
+      case LineKind.Exit: {
+        this.flushHeld();
+        const pid = this.resolvePid();
+        const time = this.resolveTime();
+        const p = this.pending.take(pid);
+        if (p !== null) this.emit(p);
+        this.held = makeExit(this.fileIndex, first, pid, time, ++this.state.seq, o.num1 >= 0 ? o.num1 : null, o.text1.length > 0 ? o.text1 : null);
+        this.live.delete(pid);
+        return;
+      }
+      case LineKind.Fault: {
+        this.flushHeld();
+        const pid = this.resolvePid();
+        const time = this.resolveTime();
+        this.flushPerfPending(pid);
+        this.state.flags.pageFaults = true;
+        this.emit(makeFault(this.fileIndex, first, pid, time, ++this.state.seq, o.flag, o.text1, o.text2));
+        return;
+      }
+      case LineKind.SummaryRow:
+        this.flushHeld();
+        this.emit(makeSummaryRow(this.fileIndex, first, this.summaryPid, ++this.state.seq, o.text1, o.num1, o.num2, o.num3));
+        return;
+      case LineKind.SummaryHeading:
+        this.summaryPid = o.pid;
+        this.ignored(first, lineNo);
+        return;
+      case LineKind.Ignored:
+        if (o.text1 === 'summary-header') this.inStraceSummary = true;
+        else if (o.text1 === 'attached' && o.pid > 0) this.attached.add(o.pid);
+        this.ignored(first, lineNo);
+        return;
+      case LineKind.StraceMessage:
+        this.inStraceSummary = false;
+        this.diag(first, 'info', o.text1);
+        if (first !== lineNo) this.ignored(lineNo);
+        return;
+      default:
+        this.inStraceSummary = false;
+        this.diag(first, 'warning', `${o.reason}: ${preview(s.slice(b, n))}`);
+        if (first !== lineNo) this.diag(lineNo, 'warning', 'continuation of the line above');
+        return;
+    }
+  }
+
+  /** End of the file: emit what is still held or pending (unfinished calls never resumed, incomplete=true). */
+  finish(): void {
+    if (this.fragment !== null) {
+      this.diag(this.fragmentLine, 'warning', `line cut by a strace message and never continued: ${preview(this.fragment)}`);
+      this.fragment = null;
+    }
+    this.flushHeld();
+    for (const p of this.pending.drain()) this.emit(p);
+  }
+
+  private onCall(first: number, lineNo: number): void {
+    this.flushHeld();
+    const o = this.o;
+    const pid = this.resolvePid();
+    const time = this.resolveTime();
+    if (this.pending.size > 0) {
+      if (this.format === 'perf') this.flushPerfPending(pid);
+      else {
+        const p = this.pending.take(pid);
+        if (p !== null) {
+          this.diag(p.line, 'warning', `${p.name}(... <unfinished ...> of pid ${pid} never resumed before its next call`);
+          this.emit(p);
+        }
+      }
+    }
+    if (this.format === 'perf') this.perfTids.add(pid);
+    const ev = this.newCall(first, pid, time);
+    ev.endLine = lineNo;
+    ev.setResultRange(o.r0, o.r1);
+    this.fillResult(ev);
+    this.held = ev;
+  }
+
+  private onUnfinished(first: number): void {
+    this.flushHeld();
+    const o = this.o;
+    const pid = this.resolvePid();
+    const time = this.resolveTime();
+    const old = this.pending.take(pid);
+    if (old !== null) {
+      if (this.format !== 'perf') this.diag(old.line, 'warning', `${old.name}(... <unfinished ...> of pid ${pid} never resumed`);
+      this.emit(old);
+    }
+    if (this.format === 'perf') this.perfTids.add(pid);
+    const ev = this.newCall(first, pid, time);
+    ev.incomplete = true;
+    this.pending.put(pid, ev);
+    this.noteDecorations(o.src, o.a0, o.a1, -1, -1);
+    if (this.out.callStarted !== undefined) {
+      this.out.callStarted({ fileIndex: this.fileIndex, line: first, pid, time, name: ev.name, argText: ev.argText, startSeq: ev.startSeq });
+    }
+  }
+
+  private onResumed(first: number, lineNo: number): void {
+    this.flushHeld();
+    const o = this.o;
+    const pid = this.resolvePid();
+    this.resolveTime();
+    const perf = this.format === 'perf';
+    let p = this.pending.take(pid);
+    if (p !== null && p.name !== o.name) {
+      if (!perf) this.diag(p.line, 'warning', `${p.name}(... <unfinished ...> of pid ${pid} never resumed (next: <... ${o.name} resumed>)`);
+      this.emit(p);
+      p = null;
+    }
+    if (p === null) {
+      // The start is not in the trace: report it, and keep the call (incomplete) rather than lose it.
+      const firstForTid = perf && !this.perfTids.has(pid);
+      if (!firstForTid) {
+        this.diag(first, 'warning', perf ? `[continued]: ${o.name}() of tid ${pid} without its start` : `<... ${o.name} resumed> of pid ${pid} without its <unfinished ...> start`);
+      }
+      if (perf) this.perfTids.add(pid);
+      p = this.newCall(first, pid, this.o.tsKind === TsKind.None ? null : this.lastTime);
+      p.setResultRange(o.r0, o.r1);
+      p.incomplete = true;
+    } else {
+      p.incomplete = false;
+      p.resultText = o.r0 < 0 ? null : o.src.slice(o.r0, o.r1);
+      if (o.a1 > o.a0) {
+        const tail = o.src.slice(o.a0, o.a1);
+        const head = p.argText;
+        if (perf) p.argText = head.length === 0 ? tail : head + ', ' + tail;
+        else p.argText = head + tail;
+      }
+    }
+    p.endLine = lineNo;
+    p.resumedLine = first;
+    this.fillResult(p);
+    this.held = p;
+  }
+
+  private fillResult(ev: TraceSyscall): void {
+    const o = this.o;
+    ev.duration = o.duration;
+    ev.ret = o.ret;
+    ev.errno = o.errno;
+    if (o.ip !== null) {
+      ev.ip = o.ip;
+      this.state.flags.instructionPointers = true;
+    }
+    if (o.duration !== null) this.state.flags.durations = true;
+    this.noteDecorations(o.src, o.a0, o.a1, o.r0, o.r1);
+  }
+
+  private noteDecorations(src: string, a0: number, a1: number, r0: number, r1: number): void {
+    const flags = this.state.flags;
+    if (flags.fdPaths === 'yy') return;
+    let level = decorationLevel(src, a0, a1);
+    if (level < 2 && r0 >= 0) {
+      const r = decorationLevel(src, r0, r1);
+      if (r > level) level = r;
+    }
+    if (level === 2 && this.format !== 'perf') flags.fdPaths = 'yy';
+    else if (level >= 1 && flags.fdPaths === 'none') flags.fdPaths = 'y';
+  }
+
+  private newCall(line: number, pid: number, time: number | null): TraceSyscall {
+    const o = this.o;
+    return new TraceSyscall(this.fileIndex, line, pid, time, ++this.state.seq, o.name, o.src, o.a0, o.a1, this.format === 'perf');
+  }
+
+  private flushHeld(): void {
+    const h = this.held;
+    if (h !== null) {
+      this.held = null;
+      this.emit(h);
+    }
+  }
+
+  /** perf: a new event of a tid ends its interrupted call for good (rt_sigreturn and exit never continue). */
+  private flushPerfPending(pid: number): void {
+    if (this.format !== 'perf' || this.pending.size === 0) return;
+    const p = this.pending.take(pid);
+    if (p !== null) this.emit(p);
+  }
+
+  private emit(ev: TraceEvent): void {
+    this.state.events++;
+    if (ev.pid !== this.lastPid) {
+      this.lastPid = ev.pid;
+      this.state.pids.add(ev.pid);
+    }
+    this.out.event(ev);
+  }
+
+  private lastTime: number | null = null;
+
+  private resolveTime(): number | null {
+    const o = this.o;
+    if (o.tsKind === TsKind.None) return null;
+    let v = o.tsValue;
+    if (this.format === 'perf') {
+      if (this.tsStyle === null) this.setStyle('perf');
+      this.lastTime = v;
+      return v;
+    }
+    if (this.tsStyle === null) {
+      this.setStyle(o.tsKind === TsKind.T ? 't' : o.tsKind === TsKind.TT ? 'tt' : v >= 1e5 ? 'ttt' : 'r');
+    }
+    switch (this.tsStyle) {
+      case 't':
+      case 'tt':
+        v += this.dayOffset;
+        if (this.lastTod >= 0 && v < this.lastTod - HALF_DAY) {
+          this.dayOffset += 86400;
+          v += 86400;
+        }
+        this.lastTod = v;
+        break;
+      case 'r':
+        this.relSum += v;
+        v = this.relSum;
+        break;
+      default:
+        break;
+    }
+    this.lastTime = v;
+    return v;
+  }
+
+  private setStyle(style: TimestampStyle): void {
+    this.tsStyle = style;
+    if (this.state.flags.timestamps === 'none') this.state.flags.timestamps = style;
+  }
+
+  /**
+   * The pid of the current line. `-o` traces print a pid column (or none at all: pid 0). Captures of
+   * stderr print `[pid N]` only while several processes are traced, so the command's own first lines
+   * carry none: that process is reported as pid 0 throughout (its real pid, learnt from its first
+   * `[pid N]` line, goes to `mainPid`), and an unprefixed line later belongs to the one process left.
+   */
+  private resolvePid(): number {
+    const o = this.o;
+    switch (o.pidKind) {
+      case PidKind.Column:
+      case PidKind.Perf:
+        if (o.pidKind === PidKind.Column) this.state.flags.pids = true;
+        return o.pid;
+      case PidKind.Bracket: {
+        this.state.flags.pids = true;
+        let p = o.pid;
+        if (this.mainAlias === null && this.sawUnprefixed && !this.attached.has(p)) {
+          this.mainAlias = p;
+          if (this.state.mainPid === null) this.state.mainPid = p;
+        }
+        if (p === this.mainAlias) p = 0;
+        this.live.add(p);
+        return p;
+      }
+      default: {
+        if (this.defaultPid !== null) {
+          this.state.flags.pids = true;
+          return this.defaultPid;
+        }
+        this.sawUnprefixed = true;
+        if (this.live.size === 1) {
+          for (const p of this.live) return p;
+        }
+        if (this.live.size === 0) this.live.add(0);
+        return 0;
+      }
+    }
+  }
+
+  private ignored(first: number, last = first): void {
+    const cb = this.out.ignoredLine;
+    if (cb === undefined) return;
+    for (let l = first; l <= last; l++) cb.call(this.out, this.fileIndex, l);
+  }
+
+  diag(line: number, severity: DiagnosticSeverity, message: string): void {
+    this.state.diagnosticCounts[severity]++;
+    this.out.diagnostic({ file: this.fileName, line, severity, message });
+  }
+}
+
+function preview(s: string): string {
+  const t = s.length > 120 ? s.slice(0, 120) + '…' : s;
+  // Control characters (binary garbage) would garble a diagnostic list; show them escaped.
+  // eslint-disable-next-line no-control-regex
+  return t.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+}

@@ -1,0 +1,246 @@
+// The scratch record one line is parsed into. One instance per file parser is reused for every line,
+// so the hot path allocates nothing but the substrings an event keeps.
+
+export const enum LineKind {
+  /** Not understood: becomes a diagnostic with `reason`. */
+  Bad,
+  /** Known non-event: blank line, `strace: Process N attached`, summary headers. */
+  Ignored,
+  /** `name(args) = result` on one line. */
+  Call,
+  /** `name(args <unfinished ...>` (strace) or `name(args)   ...` (perf). */
+  Unfinished,
+  /** `<... name resumed>rest) = result` (strace) or `... [continued]: name()) = result` (perf). */
+  Resumed,
+  /** `name(args <detached ...>`: strace let go of the process mid-call. */
+  Detached,
+  Signal,
+  Exit,
+  /** strace -k stack frame ` > /path(sym+0x1) [0x1]`. */
+  Frame,
+  Fault,
+  SummaryRow,
+  /** A perf `comm (pid), N events` summary heading: sets the pid of the rows that follow. */
+  SummaryHeading,
+  /** A `strace: ...` message other than attach/detach (kept as an info diagnostic). */
+  StraceMessage,
+}
+
+export const enum TsKind {
+  None,
+  /** HH:MM:SS (-t) */
+  T,
+  /** HH:MM:SS.uuuuuu (-tt) */
+  TT,
+  /** seconds.uuuuuu: -ttt (epoch) or -r (relative); told apart by magnitude on the first line. */
+  Dotted,
+}
+
+export const enum PidKind {
+  None,
+  /** `1234 ` column (strace -f -o). */
+  Column,
+  /** `[pid  1234] ` prefix (strace output captured from stderr). */
+  Bracket,
+  /** perf `comm/tid`. */
+  Perf,
+}
+
+export class ParsedLine {
+  kind: LineKind = LineKind.Bad;
+  reason = '';
+  pidKind: PidKind = PidKind.None;
+  pid = 0;
+  tsKind: TsKind = TsKind.None;
+  tsValue = 0;
+  name = '';
+  /** The text the ranges below index into (the decoded chunk, not a per-line slice). */
+  src = '';
+  /** Argument text range src[a0, a1). */
+  a0 = 0;
+  a1 = 0;
+  /** Result text range src[r0, r1); r0 = -1 when there is no result (`= ` with nothing after it). */
+  r0 = -1;
+  r1 = -1;
+  ret: number | null = null;
+  errno: string | null = null;
+  duration: number | null = null;
+  ip: string | null = null;
+  /** Signal name, exit signal, fault location, summary syscall name. */
+  text1 = '';
+  /** Signal detail, fault target. */
+  text2 = '';
+  /** Exit code, summary calls; -1 when none. */
+  num1 = -1;
+  /** Summary errors. */
+  num2 = 0;
+  /** Summary total time (s) or null. */
+  num3: number | null = null;
+  /** Fault: major? */
+  flag = false;
+
+  reset(): void {
+    this.kind = LineKind.Bad;
+    this.pidKind = PidKind.None;
+    this.pid = 0;
+    this.tsKind = TsKind.None;
+    this.r0 = -1;
+    this.ret = null;
+    this.errno = null;
+    this.duration = null;
+    this.ip = null;
+  }
+
+  bad(reason: string): void {
+    this.kind = LineKind.Bad;
+    this.reason = reason;
+  }
+}
+
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
+
+export function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+export function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+export function isIdentChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57);
+}
+
+/** Parses `digits[.digits]` in s[start, end) without allocating; NaN when malformed. */
+export function parseDecimal(s: string, start: number, end: number): number {
+  let i = start;
+  let v = 0;
+  let any = false;
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    v = v * 10 + (c - 48);
+    i++;
+    any = true;
+  }
+  if (i < end && s.charCodeAt(i) === 46 /* . */) {
+    i++;
+    let f = 0;
+    let k = 0;
+    while (i < end) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      if (k < 12) {
+        f = f * 10 + (c - 48);
+        k++;
+      }
+      i++;
+      any = true;
+    }
+    v += f / POW10[k];
+  }
+  return any && i === end ? v : NaN;
+}
+
+/**
+ * Parses a call's result text into `ret` and `errno`: `0`, `-1 ENOENT (No such file or directory)`,
+ * `0x7f3b...`, `3</etc/ld.so.cache>`, `? ERESTARTSYS (To be restarted ...)`, `` (perf's empty result).
+ */
+export function parseResult(r: string, start: number, n: number, o: ParsedLine): void {
+  if (n <= start) {
+    o.ret = null;
+    return;
+  }
+  let i = start;
+  let c = r.charCodeAt(start);
+  let ret: number | null = null;
+  if (c === 63 /* ? */) {
+    i = start + 1;
+  } else {
+    let neg = false;
+    if (c === 45 /* - */) {
+      neg = true;
+      i = start + 1;
+      c = r.charCodeAt(i);
+    }
+    if (c === 48 && r.charCodeAt(i + 1) === 120 /* x */) {
+      i += 2;
+      let v = 0;
+      for (; i < n; i++) {
+        const d = r.charCodeAt(i);
+        const h = d >= 48 && d <= 57 ? d - 48 : d >= 97 && d <= 102 ? d - 87 : d >= 65 && d <= 70 ? d - 55 : -1;
+        if (h < 0) break;
+        v = v * 16 + h;
+      }
+      ret = neg ? -v : v;
+    } else if (isDigit(c)) {
+      let v = 0;
+      for (; i < n; i++) {
+        const d = r.charCodeAt(i);
+        if (d < 48 || d > 57) break;
+        v = v * 10 + (d - 48);
+      }
+      ret = neg ? -v : v;
+    } else {
+      o.ret = null;
+      return;
+    }
+  }
+  o.ret = ret;
+  // errno only for failures: `-1 EAGAIN (...)`, `? ERESTARTSYS (...)`. `0 (Timeout)` is not one.
+  if ((ret === null || ret < 0) && r.charCodeAt(i) === 32 && r.charCodeAt(i + 1) === 69 /* E */) {
+    let j = i + 1;
+    while (j < n) {
+      const d = r.charCodeAt(j);
+      if (!((d >= 65 && d <= 90) || (d >= 48 && d <= 57) || d === 95)) break;
+      j++;
+    }
+    o.errno = r.slice(i + 1, j);
+  }
+}
+
+/**
+ * Syscall names repeat endlessly: keep one string per name instead of slicing a new one per line.
+ * A small direct-mapped table indexed by a hash of the chars; a collision just replaces the entry.
+ */
+const NAME_TABLE: string[] = new Array<string>(4096).fill('');
+
+export function internName(s: string, start: number, end: number): string {
+  const len = end - start;
+  if (len <= 0) return '';
+  // Length, first two and last char: cheap, and distinct enough for syscall names (collisions only cost a slice).
+  const slot = (len * 977 + s.charCodeAt(start) * 131 + s.charCodeAt(start + (len > 1 ? 1 : 0)) * 17 + s.charCodeAt(end - 1)) & 4095;
+  const cand = NAME_TABLE[slot];
+  if (cand.length === len) {
+    let i = 0;
+    while (i < len && cand.charCodeAt(i) === s.charCodeAt(start + i)) i++;
+    if (i === len) return cand;
+  }
+  // A fresh flat copy: a slice would keep the whole chunk alive from a global table.
+  const name = (' ' + s.slice(start, end)).slice(1);
+  NAME_TABLE[slot] = name;
+  return name;
+}
+
+/**
+ * `s.indexOf(needle, from)` limited to s[from, end). The parser works inside a ~1 MB chunk string:
+ * an unbounded search for something absent from the line would scan the rest of the chunk, making
+ * each bad line cost O(chunk).
+ */
+export function indexIn(s: string, needle: string, from: number, end: number): number {
+  const last = end - needle.length;
+  const c0 = needle.charCodeAt(0);
+  for (let i = from; i <= last; i++) {
+    if (s.charCodeAt(i) === c0 && s.startsWith(needle, i)) return i;
+  }
+  return -1;
+}
+
+/** Last start of `needle` in s[start, end), or -1. */
+export function lastIndexIn(s: string, needle: string, start: number, end: number): number {
+  const c0 = needle.charCodeAt(0);
+  for (let i = end - needle.length; i >= start; i--) {
+    if (s.charCodeAt(i) === c0 && s.startsWith(needle, i)) return i;
+  }
+  return -1;
+}

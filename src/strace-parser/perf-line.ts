@@ -1,0 +1,182 @@
+// One line of `perf trace` (perf 6.x) output into a ParsedLine:
+//
+//      0.045 ( 0.026 ms): comm/tid read(fd: 16<socket:[…]>, buf: 0x2193000, count: 262144) = 4164
+//    255.324 (         ): comm/tid rt_sigsuspend(unewset: 0x7ffd3f4c9d30, sigsetsize: 8)      ...
+//          ? (         ): comm/tid  ... [continued]: execve())                               = 0
+//      0.109 ( 0.000 ms): comm/tid minfault [_start+0x0] => /usr/lib/ld.so@0x1ab70 (d.)
+// and the -s summary: ` Summary of events:`, ` comm (pid), N events, x%`, a header, dashes and rows.
+
+import { parseCallTail } from './call-tail';
+import { indexIn, internName, isDigit, lastIndexIn, isIdentChar, isIdentStart, LineKind, parseDecimal, ParsedLine, PidKind, TsKind } from './parsed-line';
+
+const CONTINUED = '... [continued]: ';
+
+/** Parses s[start, end) (one line, not sliced out of its chunk). */
+export function parsePerfLine(s: string, start: number, end: number, o: ParsedLine): void {
+  o.reset();
+  const n = end;
+  let i = start;
+  while (i < n && s.charCodeAt(i) === 32) i++;
+  if (i === n) {
+    o.kind = LineKind.Ignored;
+    return;
+  }
+  const c = s.charCodeAt(i);
+  if (!isDigit(c) && c !== 63 /* ? */) {
+    parsePerfSummaryLine(s.slice(i, n), o);
+    return;
+  }
+  // Time in ms (or `?`).
+  const ts = i;
+  while (i < n && s.charCodeAt(i) !== 32) i++;
+  if (!(i - ts === 1 && c === 63)) {
+    const ms = parseDecimal(s, ts, i);
+    if (Number.isNaN(ms)) {
+      o.bad('malformed perf timestamp');
+      return;
+    }
+    o.tsValue = ms / 1000;
+    o.tsKind = TsKind.Dotted;
+  }
+  if (s.charCodeAt(i + 1) !== 40 /* ( */) {
+    o.bad('not a perf trace line');
+    return;
+  }
+  const closeDur = indexIn(s, '): ', i + 2, n);
+  if (closeDur === -1 || closeDur >= n) {
+    o.bad('not a perf trace line');
+    return;
+  }
+  // Duration `( 0.026 ms)` or blank.
+  let d0 = i + 2;
+  while (d0 < closeDur && s.charCodeAt(d0) === 32) d0++;
+  if (d0 < closeDur) {
+    let d1 = closeDur;
+    while (d1 > d0 && s.charCodeAt(d1 - 1) === 32) d1--;
+    if (s.charCodeAt(d1 - 1) === 115 /* s */ && s.charCodeAt(d1 - 2) === 109 /* m */ && s.charCodeAt(d1 - 3) === 32) {
+      const ms = parseDecimal(s, d0, d1 - 3);
+      if (!Number.isNaN(ms)) o.duration = ms / 1000;
+    }
+  }
+  // comm/tid: comm may hold spaces and slashes, so look for `/digits ` from the left.
+  i = closeDur + 3;
+  let slash = indexIn(s, '/', i, n);
+  let tidEnd = -1;
+  let tid = 0;
+  while (slash !== -1) {
+    let k = slash + 1;
+    let v = 0;
+    while (k < n && isDigit(s.charCodeAt(k))) {
+      v = v * 10 + (s.charCodeAt(k) - 48);
+      k++;
+    }
+    if (k > slash + 1 && (k === n || s.charCodeAt(k) === 32)) {
+      tidEnd = k;
+      tid = v;
+      break;
+    }
+    slash = indexIn(s, '/', slash + 1, n);
+  }
+  if (tidEnd === -1) {
+    o.bad('perf line without comm/tid');
+    return;
+  }
+  o.pid = tid;
+  o.pidKind = PidKind.Perf;
+  i = tidEnd;
+  while (i < n && s.charCodeAt(i) === 32) i++;
+  if (s.startsWith(CONTINUED, i)) {
+    i += CONTINUED.length;
+    const nameStart = i;
+    while (i < n && isIdentChar(s.charCodeAt(i))) i++;
+    if (i === nameStart || s.charCodeAt(i) !== 40) {
+      o.bad('malformed perf [continued] line');
+      return;
+    }
+    o.name = internName(s, nameStart, i);
+    if (parseCallTail(s, i + 1, n, o)) o.kind = LineKind.Resumed;
+    return;
+  }
+  if (s.startsWith('majfault [', i) || s.startsWith('minfault [', i)) {
+    const major = s.charCodeAt(i + 1) === 97; /* a */
+    const closeLoc = indexIn(s, '] => ', i + 10, n);
+    if (closeLoc === -1 || closeLoc >= n) {
+      o.bad('malformed perf page-fault line');
+      return;
+    }
+    o.text1 = s.slice(i + 10, closeLoc);
+    const tStart = closeLoc + 5;
+    // Target, then ` (d.)`-style map type.
+    let tEnd = n;
+    if (s.charCodeAt(n - 1) === 41 /* ) */) {
+      const paren = lastIndexIn(s, ' (', tStart, n);
+      if (paren > tStart) tEnd = paren;
+    }
+    o.text2 = s.slice(tStart, tEnd);
+    o.flag = major;
+    o.kind = LineKind.Fault;
+    return;
+  }
+  if (!isIdentStart(s.charCodeAt(i))) {
+    o.bad('not a perf trace event');
+    return;
+  }
+  const nameStart = i;
+  while (i < n && isIdentChar(s.charCodeAt(i))) i++;
+  if (s.charCodeAt(i) !== 40) {
+    o.bad('not a perf trace event');
+    return;
+  }
+  o.name = internName(s, nameStart, i);
+  i++;
+  // Interrupted: `name(args)      ...` (the result comes later on a `[continued]` line).
+  let last = n;
+  while (last > i && s.charCodeAt(last - 1) === 32) last--;
+  if (last - i >= 4 && s.charCodeAt(last - 1) === 46 && s.charCodeAt(last - 2) === 46 && s.charCodeAt(last - 3) === 46 && s.charCodeAt(last - 4) === 32) {
+    let k = last - 4;
+    while (k > i && s.charCodeAt(k - 1) === 32) k--;
+    if (s.charCodeAt(k - 1) === 41) {
+      o.src = s;
+      o.a0 = i;
+      o.a1 = k - 1;
+      o.kind = LineKind.Unfinished;
+      return;
+    }
+  }
+  if (parseCallTail(s, i, n, o)) o.kind = LineKind.Call;
+}
+
+function parsePerfSummaryLine(line: string, o: ParsedLine): void {
+  const t = line.trimEnd();
+  if (t === 'Summary of events:' || t.startsWith('syscall ') || t.startsWith('(msec)') || t.startsWith('---') || t.startsWith('(')) {
+    o.kind = LineKind.Ignored;
+    return;
+  }
+  // ` fork_server (22830), 132 events, 11.0%`
+  const ev = t.indexOf(' events');
+  if (ev !== -1) {
+    const open = t.lastIndexOf(' (', ev);
+    const close = open === -1 ? -1 : t.indexOf('), ', open);
+    if (open !== -1 && close !== -1 && close < ev) {
+      const pid = Number(t.slice(open + 2, close));
+      if (Number.isInteger(pid)) {
+        o.kind = LineKind.SummaryHeading;
+        o.pid = pid;
+        return;
+      }
+    }
+  }
+  // `write    16      0     0.437     0.021     0.027     0.045      4.75%` (older perf: no errors column)
+  const parts = t.split(/\s+/);
+  if (parts.length >= 7 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(parts[0]) && /^\d+$/.test(parts[1])) {
+    const withErrors = parts.length >= 8;
+    const total = Number(parts[withErrors ? 3 : 2]);
+    o.kind = LineKind.SummaryRow;
+    o.text1 = parts[0];
+    o.num1 = Number(parts[1]);
+    o.num2 = withErrors ? Number(parts[2]) : 0;
+    o.num3 = Number.isFinite(total) ? total / 1000 : null;
+    return;
+  }
+  o.bad('not a perf trace line');
+}

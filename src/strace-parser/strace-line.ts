@@ -1,0 +1,307 @@
+// One line of strace text output (5.x-6.x) into a ParsedLine. Hot path: charCodeAt and bounded searches, no
+// regex, no split; the only allocations are the substrings an event keeps (name, args, result).
+//
+//   [pid  N] | N  (pid)          optional: `[pid N] ` from stderr captures, `N ` from -f -o
+//   HH:MM:SS[.uuuuuu] | s.uuuuuu optional: -t/-tt, -ttt or -r
+//   [00007f...]                  optional: -i
+//   name(args) = result <0.000012>        | name(args <unfinished ...>
+//   <... name resumed>rest) = result      | --- SIGCHLD {...} ---   | +++ exited with 0 +++
+//    > /path/bin(sym+0x1f) [0x1599]       (-k frame, no prefix)
+
+import { parseCallTail } from './call-tail';
+import { indexIn, internName, isDigit, lastIndexIn, isIdentChar, isIdentStart, LineKind, ParsedLine, PidKind, TsKind } from './parsed-line';
+
+const UNFINISHED = ' <unfinished ...>';
+const DETACHED = ' <detached ...>';
+
+/** s ends at `end` with `suffix`. */
+function endsAt(s: string, end: number, suffix: string): boolean {
+  return s.startsWith(suffix, end - suffix.length);
+}
+
+/**
+ * Parses one strace line: s[start, end) (no line terminator). The line is NOT sliced out of the chunk
+ * string: reading chars of the flat chunk is much faster than through a sliced string.
+ * `summary` is true inside a `strace -c` table.
+ */
+export function parseStraceLine(s: string, start: number, end: number, o: ParsedLine, summary: boolean): void {
+  o.reset();
+  const n = end;
+  if (n === start) {
+    o.kind = LineKind.Ignored;
+    return;
+  }
+  let c = s.charCodeAt(start);
+  if (c === 32 && s.charCodeAt(start + 1) === 62 /* > */ && s.charCodeAt(start + 2) === 32) {
+    o.kind = LineKind.Frame;
+    o.text1 = s.slice(start + 3, n);
+    return;
+  }
+  if (summary || c === 37 /* % */) {
+    if (parseStraceSummaryLine(s.slice(start, n), o)) return;
+    o.reset();
+  }
+  let i = start;
+  if (c === 91 /* [ */ && s.startsWith('[pid', start)) {
+    i = start + 4;
+    while (i < n && s.charCodeAt(i) === 32) i++;
+    const ds = i;
+    let pid = 0;
+    while (i < n && isDigit(s.charCodeAt(i))) {
+      pid = pid * 10 + (s.charCodeAt(i) - 48);
+      i++;
+    }
+    if (i === ds || s.charCodeAt(i) !== 93 /* ] */) {
+      o.bad('malformed [pid N] prefix');
+      return;
+    }
+    i++;
+    if (s.charCodeAt(i) === 32) i++;
+    o.pid = pid;
+    o.pidKind = PidKind.Bracket;
+  } else if (isDigit(c)) {
+    // `1234 ` is a pid column; `1234.5 ` / `12:34:56 ` are timestamps of a trace without one.
+    let j = start;
+    let pid = 0;
+    while (j < n && isDigit(s.charCodeAt(j))) {
+      pid = pid * 10 + (s.charCodeAt(j) - 48);
+      j++;
+    }
+    if (s.charCodeAt(j) === 32) {
+      o.pid = pid;
+      o.pidKind = PidKind.Column;
+      i = j + 1;
+      // -r pads its stamp: `20891      0.000000 execve(`
+      while (i < n && s.charCodeAt(i) === 32) i++;
+    }
+  } else if (c === 115 /* s */ && s.startsWith('strace: ', start)) {
+    parseStraceMessage(s.slice(start, n), o);
+    return;
+  }
+  // Timestamp.
+  c = s.charCodeAt(i);
+  if (isDigit(c) || c === 32) {
+    while (i < n && s.charCodeAt(i) === 32) i++;
+    const ts = i;
+    let v = 0;
+    while (i < n && isDigit(s.charCodeAt(i))) {
+      v = v * 10 + (s.charCodeAt(i) - 48);
+      i++;
+    }
+    if (i === ts) {
+      o.bad('unexpected text where a timestamp or call was expected');
+      return;
+    }
+    c = s.charCodeAt(i);
+    if (c === 58 /* : */) {
+      // HH:MM:SS[.frac]
+      const mm = (s.charCodeAt(i + 1) - 48) * 10 + (s.charCodeAt(i + 2) - 48);
+      const ss = (s.charCodeAt(i + 4) - 48) * 10 + (s.charCodeAt(i + 5) - 48);
+      if (s.charCodeAt(i + 3) !== 58 || !(mm >= 0 && mm < 60 && ss >= 0 && ss < 61)) {
+        o.bad('malformed HH:MM:SS timestamp');
+        return;
+      }
+      v = v * 3600 + mm * 60 + ss;
+      i += 6;
+      o.tsKind = TsKind.T;
+      if (s.charCodeAt(i) === 46 /* . */) {
+        i++;
+        let f = 0;
+        let scale = 1;
+        while (i < n && isDigit(s.charCodeAt(i))) {
+          f = f * 10 + (s.charCodeAt(i) - 48);
+          scale *= 10;
+          i++;
+        }
+        v += f / scale;
+        o.tsKind = TsKind.TT;
+      }
+    } else if (c === 46) {
+      i++;
+      let f = 0;
+      let scale = 1;
+      while (i < n && isDigit(s.charCodeAt(i))) {
+        f = f * 10 + (s.charCodeAt(i) - 48);
+        scale *= 10;
+        i++;
+      }
+      v += f / scale;
+      o.tsKind = TsKind.Dotted;
+    } else {
+      o.bad('unexpected number at the start of the line');
+      return;
+    }
+    if (s.charCodeAt(i) !== 32) {
+      o.bad('malformed timestamp');
+      return;
+    }
+    i++;
+    o.tsValue = v;
+  }
+  c = s.charCodeAt(i);
+  // -i instruction pointer.
+  if (c === 91 /* [ */) {
+    const close = indexIn(s, '] ', i, n);
+    if (close === -1 || close >= n) {
+      o.bad('malformed [ip] prefix');
+      return;
+    }
+    o.ip = s.slice(i, close + 1);
+    i = close + 2;
+    c = s.charCodeAt(i);
+  }
+  if (isIdentStart(c)) {
+    const nameStart = i;
+    while (i < n && isIdentChar(s.charCodeAt(i))) i++;
+    if (s.charCodeAt(i) !== 40 /* ( */) {
+      o.bad('not a system call line');
+      return;
+    }
+    o.name = internName(s, nameStart, i);
+    i++;
+    // `...>` ends both suffixes; a -T line ends with `<0.000012>` (a digit before the `>`).
+    if (s.charCodeAt(n - 1) === 62 /* > */ && s.charCodeAt(n - 2) === 46 /* . */) {
+      if (endsAt(s, n, UNFINISHED)) {
+        o.kind = LineKind.Unfinished;
+        o.src = s;
+        o.a0 = i;
+        o.a1 = n - UNFINISHED.length;
+        return;
+      }
+      if (endsAt(s, n, DETACHED)) {
+        o.kind = LineKind.Detached;
+        o.src = s;
+        o.a0 = i;
+        o.a1 = n - DETACHED.length;
+        return;
+      }
+    }
+    if (parseCallTail(s, i, n, o)) o.kind = LineKind.Call;
+    return;
+  }
+  if (c === 60 /* < */) {
+    if (!s.startsWith('<... ', i)) {
+      o.bad('not a system call line');
+      return;
+    }
+    const r = indexIn(s, ' resumed>', i + 5, n);
+    if (r === -1 || r >= n) {
+      o.bad('malformed <... resumed> line');
+      return;
+    }
+    o.name = internName(s, i + 5, r);
+    const rest = r + 9;
+    if (s.charCodeAt(n - 1) === 62 && endsAt(s, n, UNFINISHED)) {
+      // `<... read resumed> <unfinished ...>) = ?` style leftovers: resumed, then cut again. Treat as resumed with no result.
+      o.kind = LineKind.Resumed;
+      o.src = s;
+      o.a0 = o.a1 = rest;
+      return;
+    }
+    if (parseCallTail(s, rest, n, o)) o.kind = LineKind.Resumed;
+    return;
+  }
+  if (c === 45 /* - */ && s.startsWith('--- ', i)) {
+    // `--- SIGCHLD {si_signo=SIGCHLD, ...} ---` or `--- stopped by SIGSTOP ---`
+    if (!endsAt(s, n, ' ---') || n - 4 < i + 4) {
+      o.bad('malformed signal line');
+      return;
+    }
+    const body = i + 4;
+    const brace = indexIn(s, ' {', body, n);
+    if (brace !== -1 && brace < n - 4) {
+      o.text1 = s.slice(body, brace);
+      const closeBrace = lastIndexIn(s, '}', brace, n - 3);
+      o.text2 = closeBrace > brace ? s.slice(brace + 2, closeBrace) : s.slice(brace + 2, n - 4);
+    } else {
+      const text = s.slice(body, n - 4);
+      const by = text.lastIndexOf(' ');
+      o.text1 = by === -1 ? text : text.slice(by + 1);
+      o.text2 = text;
+    }
+    o.kind = LineKind.Signal;
+    return;
+  }
+  if (c === 43 /* + */ && s.startsWith('+++ ', i)) {
+    if (!endsAt(s, n, ' +++')) {
+      o.bad('malformed exit line');
+      return;
+    }
+    const body = s.slice(i + 4, n - 4);
+    o.num1 = -1;
+    o.text1 = '';
+    if (body.startsWith('exited with ')) {
+      const code = Number(body.slice(12));
+      if (!Number.isInteger(code)) {
+        o.bad('malformed exit status');
+        return;
+      }
+      o.num1 = code;
+    } else if (body.startsWith('killed by ')) {
+      const sp = body.indexOf(' ', 10);
+      o.text1 = sp === -1 ? body.slice(10) : body.slice(10, sp);
+    } else if (!body.startsWith('superseded by execve')) {
+      o.bad('unknown +++ line');
+      return;
+    }
+    o.kind = LineKind.Exit;
+    return;
+  }
+  o.bad(i === start ? 'not a trace line' : 'not a system call line');
+}
+
+/** `strace: Process 1234 attached` (also detached) is bookkeeping; other `strace:` messages are kept as info. */
+function parseStraceMessage(s: string, o: ParsedLine): void {
+  if (s.startsWith('strace: Process ', 0)) {
+    let i = 16;
+    let pid = 0;
+    const ds = i;
+    while (i < s.length && isDigit(s.charCodeAt(i))) {
+      pid = pid * 10 + (s.charCodeAt(i) - 48);
+      i++;
+    }
+    const rest = s.slice(i);
+    if (i > ds && (rest === ' attached' || rest === ' detached' || rest.startsWith(' attached') || rest.startsWith(' detached'))) {
+      o.kind = LineKind.Ignored;
+      o.pid = pid;
+      o.text1 = rest.startsWith(' attached') ? 'attached' : 'detached';
+      return;
+    }
+  }
+  o.kind = LineKind.StraceMessage;
+  o.text1 = s;
+}
+
+/**
+ * strace -c table: `% time     seconds  usecs/call     calls    errors syscall`, dashes, rows
+ * `  36.13    0.000155           7        20         3 mmap`, and the `total` row.
+ */
+function parseStraceSummaryLine(s: string, o: ParsedLine): boolean {
+  const t = s.trim();
+  if (t.startsWith('% time')) {
+    o.kind = LineKind.Ignored;
+    o.text1 = 'summary-header';
+    return true;
+  }
+  if (t.startsWith('------')) {
+    o.kind = LineKind.Ignored;
+    return true;
+  }
+  const parts = t.split(/\s+/);
+  if (parts.length < 5 || parts.length > 6) return false;
+  for (let k = 0; k < parts.length - 1; k++) {
+    if (!/^\d+(\.\d+)?$/.test(parts[k])) return false;
+  }
+  const name = parts[parts.length - 1];
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return false;
+  if (name === 'total') {
+    o.kind = LineKind.Ignored;
+    return true;
+  }
+  o.kind = LineKind.SummaryRow;
+  o.text1 = name;
+  o.num1 = Number(parts[3]);
+  o.num2 = parts.length === 6 ? Number(parts[4]) : 0;
+  o.num3 = Number(parts[1]);
+  return true;
+}

@@ -1,0 +1,189 @@
+// What a person sees: in a running workbench, open a trace, run "I/O Lens: Analyze I/O trace"
+// from the command palette, pick "Analyze the active editor", and check the report webview.
+//
+// Contract with the webview (media/report): <body data-state="ready"> once the report is drawn
+// (data-state="error" with the message in #error on failure), the totals in #totals, one
+// `.transfer[data-strategy=...]` per transfer. Expected figures come from the corpus manifest.
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO } from './harness.mjs';
+
+/**
+ * Theme ids as VS Code 1.139 names them (`workbench.colorTheme`): "Dark 2026" is the default dark
+ * theme; "Light Modern" is the theme older releases called "Default Light Modern". `kind` is the
+ * class the workbench element gets, checked so a screenshot's name never lies about its theme.
+ */
+export const THEMES = {
+  dark: { id: 'Dark 2026', kind: 'vs-dark' },
+  light: { id: 'Light Modern', kind: 'vs' },
+};
+
+/** The workspace's traces: unedited copies of corpus traces, so the manifest is their ground truth. */
+export const TRACES = [
+  { file: 'rw_send.strace', name: 'rw_send', corpus: 'traces/rw_send_c/f_ttt_T_yy.trace' },
+  { file: 'sendfile.strace', name: 'sendfile', corpus: 'traces/sendfile_c/f_ttt_T_yy.trace' },
+];
+
+const COMMAND = 'I/O Lens: Analyze I/O trace';
+const PICK_ACTIVE = 'Analyze the active editor';
+const REPORT_TIMEOUT_MS = 60_000;
+
+function expectedFor(trace) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'test', 'fixtures', 'corpus', 'manifest.json'), 'utf8'));
+  const entry = manifest.traces.find((t) => t.file === trace.corpus);
+  if (!entry) throw new Error(`${trace.corpus} is not in the corpus manifest`);
+  return {
+    strategies: [...new Set(entry.expected_transfers.map((t) => t.strategy))],
+    bytes: entry.expected_transfers.reduce((sum, t) => sum + t.bytes, 0),
+  };
+}
+
+const UNIT = { b: 1, byte: 1, bytes: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, kb: 1e3, mb: 1e6, gb: 1e9 };
+
+/** Every byte quantity written in `text` ("977 KiB", "1,000,000 bytes", "1.0 MB"), in bytes. */
+export function byteFigures(text) {
+  const out = [];
+  for (const m of text.matchAll(/(\d[\d,\u00a0\u202f]*(?:\.\d+)?)\s*(bytes|byte|KiB|MiB|GiB|kB|KB|MB|GB|B)\b/gi)) {
+    out.push(Number(m[1].replace(/[,\u00a0\u202f]/g, '')) * UNIT[m[2].toLowerCase()]);
+  }
+  return out;
+}
+
+/**
+ * Runs a command from the command palette (F1) by its title. A webview that takes the focus back
+ * (after a layout change) closes the palette under our feet, so it tries up to three times.
+ */
+async function runCommand(page, title) {
+  const input = page.locator('.quick-input-widget input');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press('F1');
+      await input.fill(`>${title}`, { timeout: 5000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (e) {
+      if (attempt === 3) throw new Error(`could not run "${title}" from the command palette: ${e.message}`);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
+    }
+  }
+}
+
+/** Opens a workspace file with Quick Open (Ctrl+P) and waits for its tab. */
+async function openFile(page, file) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(file);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: file }).waitFor();
+  await page.locator('.monaco-editor .view-line', { hasText: 'execve' }).first().waitFor();
+}
+
+async function closeAllEditors(page) {
+  await runCommand(page, 'View: Close All Editors');
+  for (let i = 0; i < 50 && (await page.locator('iframe.webview').count()) > 0; i++) await page.waitForTimeout(100);
+}
+
+/**
+ * The checks for one theme, on a page that is loading the workbench. Returns [{ name, ok, error }]
+ * and prints one TAP-style line per check. Never throws: a failed step fails its check and skips
+ * the rest of that trace (counted as failed too), and leaves `<name>.fail.png` in shotsDir.
+ */
+export async function runUiChecks(page, { theme, shotsDir, firstNumber = 1 }) {
+  fs.mkdirSync(shotsDir, { recursive: true });
+  const results = [];
+  const record = (name, error) => {
+    results.push({ name, ok: !error, error });
+    // eslint-disable-next-line no-control-regex -- playwright's messages carry ANSI colours
+    const why = error ? `\n  # ${String(error.message ?? error).replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n').join('\n  # ')}` : '';
+    console.log(`${error ? 'not ok' : 'ok'} ${firstNumber + results.length - 1} - ${name}${why}`);
+  };
+  const failShot = (name) => page.screenshot({ path: path.join(shotsDir, `${name}.fail.png`) }).catch(() => {});
+
+  try {
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.statusbar').waitFor();
+    // The workbench starts with the `vs` class and switches once the theme from the settings loads.
+    const kind = THEMES[theme].kind;
+    await page.waitForFunction((k) => document.querySelector('.monaco-workbench')?.classList.contains(k), kind, { timeout: 15_000 })
+      .catch(async () => {
+        const classes = await page.locator('.monaco-workbench').getAttribute('class');
+        throw new Error(`the workbench is not in a ${kind} theme (classes: ${classes}): is "${THEMES[theme].id}" a theme of this VS Code?`);
+      });
+    record(`${theme}: the workbench loads in the ${THEMES[theme].id} theme`);
+  } catch (e) {
+    record(`${theme}: the workbench loads in the ${THEMES[theme].id} theme`, e);
+    await failShot(`workbench-${theme}`);
+    return results;
+  }
+
+  for (const trace of TRACES) {
+    const shot = `analyze-${trace.name}-${theme}`;
+    const expected = expectedFor(trace);
+    const prefix = `${theme}: ${trace.file}:`;
+    const steps = [
+      [`report drawn after "${COMMAND}" > "${PICK_ACTIVE}"`, async () => {
+        await openFile(page, trace.file);
+        await runCommand(page, COMMAND);
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: PICK_ACTIVE }).first().click();
+        const body = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame')
+          .locator('body[data-state="ready"], body[data-state="error"]');
+        await body.waitFor({ timeout: REPORT_TIMEOUT_MS });
+        if ((await body.getAttribute('data-state')) === 'error') {
+          const msg = await body.locator('#error').textContent().catch(() => '(no #error element)');
+          throw new Error(`the webview shows an error: ${msg}`);
+        }
+      }],
+      ...expected.strategies.map((s) => [`a .transfer[data-strategy="${s}"] is visible`, async (inner) => {
+        await inner.locator(`.transfer[data-strategy="${s}"]`).first().waitFor({ state: 'visible', timeout: 5000 });
+      }]),
+      [`#totals shows ${expected.bytes.toLocaleString('en-US')} bytes (within 1%)`, async (inner) => {
+        const totals = inner.locator('#totals');
+        await totals.waitFor({ state: 'visible', timeout: 5000 });
+        const text = await totals.evaluate((el) => [el.innerText, ...[el, ...el.querySelectorAll('[title]')].map((e) => e.getAttribute('title') ?? '')].join('\n'));
+        const figures = byteFigures(text);
+        if (!figures.some((b) => Math.abs(b - expected.bytes) <= expected.bytes * 0.01)) {
+          throw new Error(`no figure near ${expected.bytes} bytes in #totals: ${JSON.stringify(text.replace(/\s+/g, ' ').slice(0, 300))}`);
+        }
+      }],
+      ['screenshots taken', async () => {
+        await page.waitForTimeout(500); // let charts and fonts settle
+        await page.screenshot({ path: path.join(shotsDir, `${shot}.png`) });
+        // The report alone, at full width: maximize its editor group (the panel opens focused), shoot, restore.
+        await runCommand(page, 'View: Toggle Maximize Editor Group');
+        await page.waitForTimeout(700);
+        await page.locator('iframe.webview.ready').screenshot({ path: path.join(shotsDir, `${shot}-webview.png`) });
+        await runCommand(page, 'View: Toggle Maximize Editor Group');
+        await page.waitForTimeout(700);
+      }],
+    ];
+    const inner = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    let failed = null;
+    for (const [name, fn] of steps) {
+      if (failed) {
+        record(`${prefix} ${name}`, new Error('skipped: an earlier step failed'));
+        continue;
+      }
+      try {
+        await fn(inner);
+        record(`${prefix} ${name}`);
+      } catch (e) {
+        failed = e;
+        record(`${prefix} ${name}`, e);
+        await failShot(shot);
+      }
+    }
+    try {
+      await page.keyboard.press('Escape');
+      await closeAllEditors(page);
+    } catch (e) {
+      record(`${prefix} editors close afterwards`, e);
+      await failShot(`${shot}-close`);
+      break;
+    }
+  }
+  return results;
+}
