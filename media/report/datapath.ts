@@ -44,8 +44,9 @@ export function describePath(model: PathModel): string {
   return parts.join(' ');
 }
 
-export function renderPath(model: PathModel, caption: string, variant: 'actual' | 'recommended'): SVGSVGElement {
-  const n = model.boxes.length;
+/** `columns`: draw at least this many box columns wide, so two pictures side by side share one scale. */
+export function renderPath(model: PathModel, caption: string, variant: 'actual' | 'recommended', columns = 0): SVGSVGElement {
+  const n = Math.max(model.boxes.length, columns);
   const width = Math.max(LEFT + Math.max(1, n) * COL - (COL - BOX_W) + 16, 470);
   const height = TOP + LANES.length * LANE_H + 4;
   const titleId = uid('dp-title');

@@ -87,11 +87,12 @@ export function renderTransfer(t: Transfer, reveal: RevealFn | null): HTMLElemen
 
   // The picture: the path now, and the recommended one beside it.
   const now = transferPath(t);
+  const rec = recommendedPath(t);
+  const columns = Math.max(now.boxes.length, rec?.boxes.length ?? 0);
   const figures = h('div', { class: 'paths' });
   figures.append(h('figure', { class: 'path path-actual' },
     h('figcaption', undefined, h('strong', undefined, 'Now: '), `${strategyLabel(t.strategy)} — ${copiesText(t.copies)} copies per byte, ${formatCount(t.modeSwitches)} mode switches`),
-    renderPath(now, `Data path of ${t.id} (${strategyLabel(t.strategy)})`, 'actual')));
-  const rec = recommendedPath(t);
+    renderPath(now, `Data path of ${t.id} (${strategyLabel(t.strategy)})`, 'actual', columns)));
   const save = savings(t);
   if (rec && t.recommendation && save) {
     const r = t.recommendation;
@@ -100,7 +101,7 @@ export function renderTransfer(t: Transfer, reveal: RevealFn | null): HTMLElemen
     if (save.cpuCopies !== null && save.cpuCopies > 0) gains.push(`${save.cpuCopies} fewer CPU ${save.cpuCopies === 1 ? 'copy' : 'copies'} per byte (${formatBytes(save.cpuBytes)} not copied)`);
     figures.append(h('figure', { class: 'path path-recommended' },
       h('figcaption', undefined, h('strong', undefined, 'Recommended: '), `${strategyLabel(r.strategy)} — ${r.copies.cpu} CPU + ${r.copies.dma} DMA copies per byte, ${formatCount(r.modeSwitches)} mode switches`),
-      renderPath(rec, `Recommended data path for ${t.id} (${strategyLabel(r.strategy)})`, 'recommended'),
+      renderPath(rec, `Recommended data path for ${t.id} (${strategyLabel(r.strategy)})`, 'recommended', columns),
       h('p', { class: 'saving' }, gains.length ? `Saves ${gains.join(', ')}.` : 'Same cost.'),
       h('p', { class: 'why' }, r.why)));
   } else {

@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import type { IoReport } from '../core/report-types';
 import { buildStandaloneReportHtml, loadWebviewAssets } from '../report-html/standalone';
 
-export function writeHtmlReport(report: IoReport, outPath: string, webviewDir: string): string {
-  const html = buildStandaloneReportHtml(report, loadWebviewAssets(webviewDir));
+/** `distDir` holds webview/report.js (the CLI bundle sits beside it). */
+export function writeHtmlReport(report: IoReport, outPath: string, distDir: string): string {
+  const html = buildStandaloneReportHtml(report, loadWebviewAssets(distDir));
   const resolved = path.resolve(outPath);
   // Write beside and rename, so a failure half-way never leaves a truncated report behind.
   const temporary = `${resolved}.${process.pid}.tmp`;

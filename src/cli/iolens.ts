@@ -2,18 +2,26 @@
 //   iolens analyze TRACE... [--json] [--html OUT.html] [--no-gather-nic]
 
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { analyzeTraceFiles } from '../core/analyze';
+import { compareReports, regressions, REGRESSION_METRICS, type RegressionMetric } from '../core/compare';
+import { renderTextComparison } from './text-comparison';
 import { renderTextReport } from './text-report';
 import { writeHtmlReport } from './html-output';
 
 const USAGE = `Usage:
   iolens analyze TRACE... [--json] [--html OUT.html] [--no-gather-nic]
+  iolens compare BEFORE AFTER [--json] [--fail-if METRIC[,METRIC]] [--tolerance PCT] [--no-gather-nic]
 
   TRACE...          strace or perf trace output; several files = the -ff parts of one trace
   --json            print the report as one JSON document (schemaVersion 1) on stdout
   --html OUT.html   also write the report as one self-contained HTML file
-  --no-gather-nic   do not assume the NIC gathers (sendfile to a socket then costs 1 CPU copy)`;
+  --no-gather-nic   do not assume the NIC gathers (sendfile to a socket then costs 1 CPU copy)
+
+  BEFORE, AFTER     one trace each; join the -ff parts of one trace with commas (a.1,a.2)
+  --fail-if         exit 3 when AFTER is worse on these totals: ${REGRESSION_METRICS.join(', ')}
+  --tolerance PCT   allowed growth before --fail-if fails (default 0)
+
+Exit status: 0 success, 1 a trace cannot be read, 2 bad usage, 3 a --fail-if regression.`;
 
 interface AnalyzeArgs {
   traces: string[];
@@ -41,29 +49,90 @@ function parseAnalyzeArgs(argv: string[]): AnalyzeArgs {
   return args;
 }
 
+/** Tells why a trace cannot be read, before any parsing starts. */
+function unreadable(traces: string[]): string | null {
+  for (const trace of traces) {
+    try {
+      if (!fs.statSync(trace).isFile()) return `${trace}: not a regular file`;
+      fs.accessSync(trace, fs.constants.R_OK);
+    } catch (error) {
+      return `${trace}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`;
+    }
+  }
+  return null;
+}
+
 async function analyzeCommand(argv: string[]): Promise<number> {
   const args = parseAnalyzeArgs(argv);
-  for (const trace of args.traces) {
-    try {
-      if (!fs.statSync(trace).isFile()) throw new Error('not a regular file');
-    } catch (error) {
-      process.stderr.write(`iolens: cannot read ${trace}: ${(error as Error).message}\n`);
-      return 1;
-    }
+  const problem = unreadable(args.traces);
+  if (problem !== null) {
+    process.stderr.write(`iolens: cannot read ${problem}\n`);
+    return 1;
   }
   const report = await analyzeTraceFiles(args.traces, { assumeGatherNic: args.assumeGatherNic });
   if (args.html !== null) {
-    const written = writeHtmlReport(report, args.html, path.join(__dirname, 'webview'));
+    const written = writeHtmlReport(report, args.html, __dirname);
     process.stderr.write(`iolens: report written to ${written}\n`);
   }
   process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderTextReport(report)}\n`);
   return 0;
 }
 
+interface CompareArgs {
+  before: string[];
+  after: string[];
+  json: boolean;
+  failIf: RegressionMetric[];
+  tolerance: number;
+  assumeGatherNic: boolean;
+}
+
+function parseCompareArgs(argv: string[]): CompareArgs {
+  const positional: string[] = [];
+  const args: CompareArgs = { before: [], after: [], json: false, failIf: [], tolerance: 0, assumeGatherNic: true };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--json') args.json = true;
+    else if (arg === '--no-gather-nic') args.assumeGatherNic = false;
+    else if (arg === '--fail-if') {
+      for (const metric of (argv[++i] ?? '').split(',')) {
+        if (!(REGRESSION_METRICS as readonly string[]).includes(metric)) throw new UsageError(`--fail-if takes ${REGRESSION_METRICS.join(', ')}; got '${metric}'`);
+        args.failIf.push(metric as RegressionMetric);
+      }
+    } else if (arg === '--tolerance') {
+      const pct = Number((argv[++i] ?? '').replace(/%$/, ''));
+      if (!Number.isFinite(pct) || pct < 0) throw new UsageError('--tolerance takes a percentage, e.g. 5');
+      args.tolerance = pct / 100;
+    } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
+    else positional.push(arg);
+  }
+  if (positional.length !== 2) throw new UsageError('compare takes two traces: BEFORE AFTER');
+  args.before = (positional[0] ?? '').split(',');
+  args.after = (positional[1] ?? '').split(',');
+  return args;
+}
+
+async function compareCommand(argv: string[]): Promise<number> {
+  const args = parseCompareArgs(argv);
+  const problem = unreadable([...args.before, ...args.after]);
+  if (problem !== null) {
+    process.stderr.write(`iolens: cannot read ${problem}\n`);
+    return 1;
+  }
+  const options = { assumeGatherNic: args.assumeGatherNic };
+  const [before, after] = await Promise.all([analyzeTraceFiles(args.before, options), analyzeTraceFiles(args.after, options)]);
+  const comparison = compareReports(before, after);
+  process.stdout.write(args.json ? `${JSON.stringify(comparison, null, 2)}\n` : `${renderTextComparison(comparison)}\n`);
+  const found = regressions(comparison, args.failIf, args.tolerance);
+  for (const regression of found) process.stderr.write(`iolens: regression: ${regression}\n`);
+  return found.length > 0 ? 3 : 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'analyze') return await analyzeCommand(rest);
+    if (command === 'compare') return await compareCommand(rest);
     if (command === '--help' || command === '-h' || command === 'help') {
       process.stdout.write(`${USAGE}\n`);
       return 0;

@@ -224,6 +224,8 @@ export function parseIntLoose(text: string): number | null {
       v = v * 16 + h;
     }
     if (i === hexStart) return null;
+    // Past 2^53 the running sum rounds differently from the nearest double: let the engine round.
+    if (i - hexStart > 13) v = parseInt(text.slice(hexStart, i), 16);
   } else if (text.charCodeAt(i) === 48 && i + 1 < n && text.charCodeAt(i + 1) >= 48 && text.charCodeAt(i + 1) <= 55) {
     for (; i < n; i++) {
       const c = text.charCodeAt(i);
@@ -237,6 +239,7 @@ export function parseIntLoose(text: string): number | null {
       v = v * 10 + (c - 48);
     }
     if (i === start) return null;
+    if (i - start > 15) v = Number(text.slice(start, i));
   }
   if (bracket && text.charCodeAt(i) === Ch.RBracket) i++;
   if (i < n) {

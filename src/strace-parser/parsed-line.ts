@@ -97,7 +97,7 @@ export class ParsedLine {
   }
 }
 
-const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18];
 
 export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -111,8 +111,11 @@ export function isIdentChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57);
 }
 
-/** Parses `digits[.digits]` in s[start, end) without allocating; NaN when malformed. */
-export function parseDecimal(s: string, start: number, end: number): number {
+/**
+ * Parses `digits[.digits]` in s[start, end) without allocating, divided by 10^shift (perf's ms -> s);
+ * NaN when malformed. One division of an exact integer: the same double as Number(text + 'e-shift').
+ */
+export function parseDecimal(s: string, start: number, end: number, shift = 0): number {
   let i = start;
   let v = 0;
   let any = false;
@@ -137,9 +140,11 @@ export function parseDecimal(s: string, start: number, end: number): number {
       i++;
       any = true;
     }
-    v += f / POW10[k];
+    v = v * POW10[k] + f;
+    shift += k;
   }
-  return any && i === end ? v : NaN;
+  if (!(any && i === end)) return NaN;
+  return shift === 0 ? v : v / POW10[shift];
 }
 
 /**

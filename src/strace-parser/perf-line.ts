@@ -30,12 +30,12 @@ export function parsePerfLine(s: string, start: number, end: number, o: ParsedLi
   const ts = i;
   while (i < n && s.charCodeAt(i) !== 32) i++;
   if (!(i - ts === 1 && c === 63)) {
-    const ms = parseDecimal(s, ts, i);
-    if (Number.isNaN(ms)) {
+    const sec = parseDecimal(s, ts, i, 3);
+    if (Number.isNaN(sec)) {
       o.bad('malformed perf timestamp');
       return;
     }
-    o.tsValue = ms / 1000;
+    o.tsValue = sec;
     o.tsKind = TsKind.Dotted;
   }
   if (s.charCodeAt(i + 1) !== 40 /* ( */) {
@@ -54,8 +54,8 @@ export function parsePerfLine(s: string, start: number, end: number, o: ParsedLi
     let d1 = closeDur;
     while (d1 > d0 && s.charCodeAt(d1 - 1) === 32) d1--;
     if (s.charCodeAt(d1 - 1) === 115 /* s */ && s.charCodeAt(d1 - 2) === 109 /* m */ && s.charCodeAt(d1 - 3) === 32) {
-      const ms = parseDecimal(s, d0, d1 - 3);
-      if (!Number.isNaN(ms)) o.duration = ms / 1000;
+      const sec = parseDecimal(s, d0, d1 - 3, 3);
+      if (!Number.isNaN(sec)) o.duration = sec;
     }
   }
   // comm/tid: comm may hold spaces and slashes, so look for `/digits ` from the left.
@@ -94,7 +94,11 @@ export function parsePerfLine(s: string, start: number, end: number, o: ParsedLi
       return;
     }
     o.name = internName(s, nameStart, i);
-    if (parseCallTail(s, i + 1, n, o)) o.kind = LineKind.Resumed;
+    if (parseCallTail(s, i + 1, n, o)) {
+      // `write())`: perf prints the name with `()` and then closes the line's own parenthesis.
+      if (o.a1 > o.a0 && s.charCodeAt(o.a1 - 1) === 41 /* ) */) o.a1--;
+      o.kind = LineKind.Resumed;
+    }
     return;
   }
   if (s.startsWith('majfault [', i) || s.startsWith('minfault [', i)) {
@@ -170,12 +174,13 @@ function parsePerfSummaryLine(line: string, o: ParsedLine): void {
   const parts = t.split(/\s+/);
   if (parts.length >= 7 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(parts[0]) && /^\d+$/.test(parts[1])) {
     const withErrors = parts.length >= 8;
-    const total = Number(parts[withErrors ? 3 : 2]);
+    // msec -> s by moving the decimal point (dividing by 1000 would give 0.000014999999999999999).
+    const total = Number(parts[withErrors ? 3 : 2] + 'e-3');
     o.kind = LineKind.SummaryRow;
     o.text1 = parts[0];
     o.num1 = Number(parts[1]);
     o.num2 = withErrors ? Number(parts[2]) : 0;
-    o.num3 = Number.isFinite(total) ? total / 1000 : null;
+    o.num3 = Number.isFinite(total) ? total : null;
     return;
   }
   o.bad('not a perf trace line');

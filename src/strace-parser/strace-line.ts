@@ -113,7 +113,7 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
           scale *= 10;
           i++;
         }
-        v += f / scale;
+        v = (v * scale + f) / scale; // one rounding: same double as Number(text)
         o.tsKind = TsKind.TT;
       }
     } else if (c === 46) {
@@ -125,7 +125,7 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
         scale *= 10;
         i++;
       }
-      v += f / scale;
+      v = (v * scale + f) / scale; // one rounding: same double as Number(text)
       o.tsKind = TsKind.Dotted;
     } else {
       o.bad('unexpected number at the start of the line');
