@@ -81,7 +81,7 @@ export function renderPath(model: PathModel, caption: string, variant: 'actual' 
   });
   // The mode switches, counted: every call crosses the user/kernel boundary twice.
   const ms = `⇅ ${model.modeSwitches.toLocaleString('en-US')} mode switches`;
-  const msW = ms.length * 6.4 + 16;
+  const msW = ms.length * 7.2 + 16;
   const msG = s('g', { class: 'dp-modeswitch' });
   msG.append(s('title', undefined, `${model.modeSwitches} crossings between user and kernel mode: 2 per system call (enter and return)`));
   const msY = laneY('user') + 8;

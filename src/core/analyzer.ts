@@ -9,6 +9,7 @@ import { buildTransfers } from './report-builder';
 import { REPORT_SCHEMA_VERSION, type IoReport, type ReportDiagnostic } from './report-types';
 import { SyscallSummaryBuilder } from './summary';
 import { TimelineSampler } from './timeline';
+import { keep } from './strings';
 import { TransferBuilder } from './transfer-builder';
 
 /** Diagnostics beyond this many are counted, not kept: a binary file would otherwise fill memory. */
@@ -76,12 +77,12 @@ export class TraceAnalyzer implements TraceSink {
   }
 
   diagnostic(diagnostic: ParseDiagnostic): void {
-    if (this.diagnostics.length < MAX_DIAGNOSTICS) this.diagnostics.push({ ...diagnostic });
+    if (this.diagnostics.length < MAX_DIAGNOSTICS) this.diagnostics.push({ ...diagnostic, file: keep(diagnostic.file), message: keep(diagnostic.message) });
     else this.diagnosticsOmitted++;
   }
 
   report(parse: TraceParseResult): IoReport {
-    const transfers = buildTransfers(this.transfers.all(), this.settings);
+    const transfers = buildTransfers(this.transfers.drain(), this.settings);
     const perProcess = new Map<number, { modeSwitches: number; cpuBytesCopied: number }>();
     let bytes = 0;
     let cpuBytesCopied = 0;

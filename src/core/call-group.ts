@@ -2,6 +2,7 @@
 // themselves, so memory stays flat however many calls a transfer has.
 
 import type { SyscallEvent } from '../strace-parser/types';
+import { internName, keep } from './strings';
 
 const MAX_FRAMES = 8;
 /** Frames in these locations are libraries, not the program's own code. */
@@ -20,7 +21,8 @@ export class CallGroup {
   frames: Set<string> | null = null;
 
   add(event: SyscallEvent): void {
-    this.syscalls[event.name] = (this.syscalls[event.name] ?? 0) + 1;
+    const name = internName(event.name);
+    this.syscalls[name] = (this.syscalls[name] ?? 0) + 1;
     this.calls++;
     if (event.duration !== null) {
       this.durationSum += event.duration;
@@ -59,7 +61,7 @@ export class CallGroup {
   private addFrame(stack: readonly string[]): void {
     for (const frame of stack) {
       if (!LIBRARY_FRAME.test(frame)) {
-        this.addFrameText(frame.trim().replace(/^>\s*/, ''));
+        this.addFrameText(keep(frame.trim().replace(/^>\s*/, '')));
         return;
       }
     }

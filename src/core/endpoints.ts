@@ -1,6 +1,7 @@
 // Naming what an fd refers to: from a -y/-yy decoration, an open() path, or a socket address.
 
 import type { Endpoint, EndpointKind } from './report-types';
+import { keep } from './strings';
 
 /** System locations whose reads are the loader's or a runtime's, not the program's payload. */
 const ANCILLARY_PREFIXES = ['/etc/', '/usr/', '/lib/', '/lib64/', '/proc/', '/sys/', '/run/', '/var/lib/', '/var/cache/'];
@@ -44,7 +45,8 @@ function socketEndpoint(kind: EndpointKind, inner: string): Endpoint {
  * `<char 1:3>` detail): `/tmp/x`, `TCP:[127.0.0.1:1->127.0.0.1:2]`, `pipe:[61613]`, `anon_inode:[io_uring]`,
  * `socket:[38834]`, `UNIX-STREAM:[123->456]`, `/dev/pts/0`.
  */
-export function endpointFromDecoration(decoration: string, detail: string | null = null): Endpoint {
+export function endpointFromDecoration(rawDecoration: string, detail: string | null = null): Endpoint {
+  const decoration = keep(rawDecoration);
   if (decoration.startsWith('/')) return endpointFromPath(decoration, detail);
   const bracket = decoration.indexOf(':[');
   if (bracket > 0 && decoration.endsWith(']')) {
@@ -61,7 +63,8 @@ export function endpointFromDecoration(decoration: string, detail: string | null
 }
 
 /** Endpoint of a path opened by the program; `detail` is -yy's device note (`char 1:3`). */
-export function endpointFromPath(path: string, detail: string | null = null): Endpoint {
+export function endpointFromPath(rawPath: string, detail: string | null = null): Endpoint {
+  const path = keep(rawPath);
   if (path.startsWith('/dev/')) {
     if (/^\/dev\/(pts\/|tty|console)/.test(path) || (detail !== null && /^char 136:|^char 4:|^char 5:/.test(detail))) return { kind: 'tty', path };
     return { kind: 'dev', path };

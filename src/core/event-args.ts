@@ -1,7 +1,7 @@
 // Typed access to the arguments the analysis needs, over the parser's lazy argument text.
 
 import type { SyscallEvent } from '../strace-parser/types';
-import { argOf, decodeCString, parseFdArg, parseIntLoose } from '../strace-parser/args';
+import { argOf, parseFdArg, parseIntLoose } from '../strace-parser/args';
 import type { ArgRef } from './syscall-classes';
 
 export interface FdRef {
@@ -33,11 +33,21 @@ export function intArg(event: SyscallEvent, ref: ArgRef): number | null {
   return parseIntLoose(text);
 }
 
-/** The printed buffer prefix of a data call (strace prints up to -s bytes), null when not printed. */
-export function stringArg(event: SyscallEvent, ref: ArgRef): { value: string; truncated: boolean } | null {
+/**
+ * The printed buffer of a data call (strace prints up to -s bytes) as strace escaped it, without
+ * the quotes and the `...` mark; null when not printed. Equal bytes print as equal text, so
+ * buffers are compared without decoding them.
+ */
+export function rawStringArg(event: SyscallEvent, ref: ArgRef): string | null {
   const text = argText(event, ref);
-  if (text === undefined || text.length === 0 || (text.charCodeAt(0) !== 34 /* " */)) return null;
-  return decodeCString(text);
+  if (text === undefined || text.length < 2 || text.charCodeAt(0) !== 34 /* " */) return null;
+  return rawQuoted(text);
+}
+
+/** `"abc\n"...` -> `abc\n` (still escaped). */
+export function rawQuoted(text: string): string {
+  const end = text.endsWith('"...') ? text.length - 4 : text.endsWith('"') ? text.length - 1 : text.length;
+  return text.slice(1, end);
 }
 
 /** The decoration strace -y puts on a returned fd (`= 3</tmp/x>`), or null. */
@@ -49,9 +59,20 @@ export function resultFd(event: SyscallEvent): FdRef | null {
 /** True when an argument's flag set (`O_RDONLY|O_CLOEXEC`, perf's `RDONLY|CLOEXEC`) contains `flag`. */
 export function hasFlag(text: string | undefined, flag: string): boolean {
   if (text === undefined) return false;
-  const shortFlag = flag.replace(/^(O_|MSG_|CLONE_|MAP_|PROT_)/, '');
-  for (const part of text.split(/[|\s,/*]+/)) {
-    if (part === flag || part === shortFlag) return true;
+  if (containsWord(text, flag)) return true;
+  const underscore = flag.indexOf('_');
+  // perf prints flags without their family prefix: O_CLOEXEC -> CLOEXEC, MSG_ZEROCOPY -> ZEROCOPY.
+  return underscore > 0 && /^(O|MSG|CLONE|MAP|PROT)_/.test(flag) && containsWord(text, flag.slice(underscore + 1));
+}
+
+/** `word` occurs in `text` delimited by anything but [A-Za-z0-9_] (no allocation: this runs per call). */
+function containsWord(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    if (!isWordChar(text.charCodeAt(at - 1)) && !isWordChar(text.charCodeAt(at + word.length))) return true;
   }
   return false;
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }

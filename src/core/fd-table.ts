@@ -15,6 +15,8 @@ export interface FdObject {
   access: AccessMode;
   /** The line that opened it (for go-to-definition and messages), 0 when unknown (inherited). */
   openedAtLine: number;
+  /** The -y decoration text it was last named from: the same text again needs no new endpoint (hot path). */
+  decoration?: string;
 }
 
 interface FdEntry {

@@ -10,6 +10,7 @@ import { endpointFromDecoration, endpointFromPath, endpointKey } from './endpoin
 import { argText, fdArg, hasFlag, resultFd, type FdRef } from './event-args';
 import { FdTables, type AccessMode, type FdObject } from './fd-table';
 import type { Endpoint } from './report-types';
+import { keep } from './strings';
 
 type Handler = (tracker: FdTracker, event: SyscallEvent) => void;
 
@@ -109,6 +110,7 @@ export class FdTracker {
     const table = this.tables.of(pid);
     const known = table.get(ref.fd);
     if (!this.decorationsAreTruth) return this.resolveLate(pid, ref, known, line);
+    if (known !== undefined && known.decoration === ref.path && ref.detail === null) return known;
     if (ref.path === null) {
       if (known !== undefined) return known;
       const placeholder = this.tables.createObject({ kind: 'other', path: `fd ${ref.fd}` }, false, 'unknown', 0);
@@ -121,6 +123,7 @@ export class FdTracker {
         if (known.named) {
           // The table disagreed with strace's own naming (a close or dup the trace did not show): trust strace.
           const replaced = this.tables.createObject(endpoint, true, known.access, line);
+          if (ref.detail === null) replaced.decoration = ref.path;
           table.set(ref.fd, replaced);
           return replaced;
         }
@@ -129,9 +132,11 @@ export class FdTracker {
       } else if (this.refines(known.endpoint, endpoint)) {
         known.endpoint = endpoint;
       }
+      if (ref.detail === null && endpointKey(known.endpoint) === endpointKey(endpoint)) known.decoration = ref.path;
       return known;
     }
     const object = this.tables.createObject(endpoint, true, 'unknown', 0);
+    if (ref.detail === null) object.decoration = ref.path;
     table.set(ref.fd, object);
     return object;
   }
@@ -338,7 +343,7 @@ export class FdTracker {
     if (event.ret !== 0) return;
     this.tables.of(event.pid).closeOnExec();
     const path = pathArg(event, 0, 'filename');
-    if (path !== null) this.commands.set(event.pid, path.slice(path.lastIndexOf('/') + 1));
+    if (path !== null) this.commands.set(event.pid, keep(path.slice(path.lastIndexOf('/') + 1)));
   }
 
   cloned(event: SyscallEvent, flags: string | undefined): void {

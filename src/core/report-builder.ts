@@ -50,11 +50,24 @@ function toTransfer(accumulator: TransferAccumulator, index: number, settings: C
     ),
   };
   if (accumulator.via !== undefined) transfer.via = { ...accumulator.via };
+  if (accumulator.instances > 1) {
+    transfer.instances = accumulator.instances;
+    transfer.pids = [...accumulator.pids];
+    assumptions.push(`stands for ${accumulator.instances} transfers of the same shape, merged to keep memory bounded on a large trace (figures are their sums)`);
+  }
   if (chunks !== undefined) transfer.chunks = chunks;
   if (calls.frames !== null && calls.frames.size > 0) transfer.frames = [...calls.frames];
   return transfer;
 }
 
-export function buildTransfers(accumulators: readonly TransferAccumulator[], settings: CostSettings): Transfer[] {
-  return accumulators.map((accumulator, index) => toTransfer(accumulator, index, settings));
+/** Converts and releases each accumulator in turn, so the two forms never all live at once (large traces). */
+export function buildTransfers(accumulators: Array<TransferAccumulator | undefined>, settings: CostSettings): Transfer[] {
+  const transfers: Transfer[] = [];
+  for (let index = 0; index < accumulators.length; index++) {
+    const accumulator = accumulators[index];
+    if (accumulator === undefined) continue;
+    transfers.push(toTransfer(accumulator, index, settings));
+    accumulators[index] = undefined;
+  }
+  return transfers;
 }

@@ -77,6 +77,13 @@ export interface Transfer {
   /** -k frames of the program's own code that issued the calls (deduplicated). */
   frames?: string[];
   recommendation: Recommendation | null;
+  /**
+   * Large traces: how many transfers of this shape (source, sink kind, strategy) this record sums,
+   * when there were too many to list one by one; absent for a single transfer.
+   */
+  instances?: number;
+  /** With `instances`: the first few pids. */
+  pids?: number[];
 }
 
 export interface SyscallSummary {

@@ -2,6 +2,7 @@
 
 import type { SyscallEvent } from '../strace-parser/types';
 import type { ProcessSummary, SyscallSummary } from './report-types';
+import { internName } from './strings';
 import { classifySyscall, returnsPayloadBytes } from './syscall-classes';
 
 interface ProcessTotals {
@@ -21,7 +22,7 @@ export class SyscallSummaryBuilder {
     let row = this.bySyscall.get(event.name);
     if (row === undefined) {
       row = { calls: 0, errors: 0, bytes: 0, time: 0, hasTime: false };
-      this.bySyscall.set(event.name, row);
+      this.bySyscall.set(internName(event.name), row);
     }
     row.calls++;
     if (event.errno !== null) row.errors++;

@@ -3,6 +3,7 @@
 // the kernel's parameter name instead (the second element of each pair).
 
 import type { SyscallClass } from './report-types';
+import { internName } from './strings';
 
 /** An argument's strace position and perf trace name. */
 export type ArgRef = readonly [index: number, perfName: string];
@@ -76,7 +77,7 @@ export function classifySyscall(name: string): SyscallClass {
   else if (FD_CALLS.has(name)) cls = 'fd';
   else if (PROCESS_CALLS.has(name)) cls = 'process';
   else cls = 'other';
-  classCache.set(name, cls);
+  classCache.set(internName(name), cls);
   return cls;
 }
 

@@ -3,6 +3,7 @@
 
 import type { SyscallEvent } from '../strace-parser/types';
 import type { TimelinePoint } from './report-types';
+import { internName } from './strings';
 import { classifySyscall } from './syscall-classes';
 
 export class TimelineSampler {
@@ -21,7 +22,7 @@ export class TimelineSampler {
       t: event.time - this.origin,
       pid: event.pid,
       class: classifySyscall(event.name),
-      name: event.name,
+      name: internName(event.name),
       durationUs: event.duration !== null ? Math.round(event.duration * 1e6) : null,
       line: event.line,
     });

@@ -4,10 +4,10 @@
 // io_uring rings, and unpaired calls that may still join the transfer they preceded.
 
 import type { SyscallEvent } from '../strace-parser/types';
-import { decodeCString, parseFdArg, parseIntLoose } from '../strace-parser/args';
+import { parseFdArg, parseIntLoose } from '../strace-parser/args';
 import { CallGroup } from './call-group';
 import { isAncillaryPath, isSocketKind } from './endpoints';
-import { argText, fdArg, hasFlag, intArg, stringArg } from './event-args';
+import { argText, fdArg, hasFlag, intArg, rawQuoted, rawStringArg } from './event-args';
 import type { FdObject } from './fd-table';
 import type { FdTracker } from './fd-tracker';
 import { DATA_CALLS, type DataCallSpec } from './syscall-classes';
@@ -18,6 +18,11 @@ import type { Endpoint, Strategy } from './report-types';
 const MAX_CREDITS = 8;
 /** A prelude (unpaired write, failed attempt, SO_ZEROCOPY) joins a transfer that starts within this many data calls. */
 const PRELUDE_REACH = 3;
+/**
+ * Finished transfers kept one by one; past this, a finished transfer is folded into one record per
+ * shape (source, sink kind, strategy), so memory stays bounded on traces of millions of transfers.
+ */
+export const MAX_SEPARATE_TRANSFERS = 5000;
 /** Shortest printed buffer prefix that counts as evidence that a write sends a read's bytes. */
 const MIN_PREFIX_EVIDENCE = 4;
 
@@ -46,7 +51,8 @@ interface Mapping {
   address: number;
   length: number;
   source: FdObject;
-  mmap: SyscallEvent;
+  /** The mmap call itself, counted once in each transfer that writes from the mapping. */
+  mmap: CallGroup;
 }
 
 interface PipeFeed {
@@ -79,6 +85,8 @@ class ProcessState {
   memory: FdObject | null = null;
   /** Counts data calls, to age preludes. */
   seq = 0;
+  /** This process's transfers, finished when it exits. */
+  readonly transfers: TransferAccumulator[] = [];
 }
 
 const MEMORY_ENDPOINT: Endpoint = { kind: 'memory', path: 'user buffer' };
@@ -109,7 +117,7 @@ function iovecPrefixes(text: string | undefined): Array<{ prefix: string; length
   const result: Array<{ prefix: string; length: number }> = [];
   const pattern = /iov_base=("(?:[^"\\]|\\.)*")(?:\.\.\.)?, iov_len=(\d+)/g;
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-    result.push({ prefix: decodeCString(match[1] ?? '')?.value ?? '', length: Number(match[2]) });
+    result.push({ prefix: rawQuoted(match[1] ?? '""'), length: Number(match[2]) });
   }
   return result;
 }
@@ -127,17 +135,32 @@ export interface BuilderSettings {
 
 export class TransferBuilder {
   private readonly processes = new Map<number, ProcessState>();
+  /** Transfers of processes still running, by pid|source|sink|strategy. */
   private readonly transfers = new Map<string, TransferAccumulator>();
+  /** Transfers of processes that exited. */
+  private readonly finished: TransferAccumulator[] = [];
+  /** Past MAX_SEPARATE_TRANSFERS: finished transfers folded by shape. */
+  private readonly folded = new Map<string, TransferAccumulator>();
   private readonly feeds = new Map<string, PipeFeed>();
   private readonly sourcesRead = new Set<string>();
   private nextOrder = 0;
 
   constructor(private readonly fds: FdTracker) {}
 
-  /** Every transfer found so far, in the order they started. */
-  all(): TransferAccumulator[] {
+  /**
+   * Every transfer, in the order they started; the builder lets go of them and of all its state,
+   * so the caller can turn them into report records one by one without holding both at once.
+   */
+  drain(): TransferAccumulator[] {
     this.flushDanglingFeeds();
-    return [...this.transfers.values()].sort((a, b) => a.order - b.order);
+    for (const transfer of this.transfers.values()) this.finish(transfer);
+    const all = [...this.finished, ...this.folded.values()].sort((a, b) => a.order - b.order);
+    this.transfers.clear();
+    this.finished.length = 0;
+    this.folded.clear();
+    this.processes.clear();
+    this.feeds.clear();
+    return all;
   }
 
   private state(pid: number): ProcessState {
@@ -158,9 +181,27 @@ export class TransferBuilder {
     for (const credit of state.credits) if (credit.source === object) credit.closed = true;
   }
 
-  /** A process ended: its half-finished state can go (transfers stay). */
+  /** A process ended: its half-finished state can go, and its transfers are final. */
   exited(pid: number): void {
+    const state = this.processes.get(pid);
+    if (state === undefined) return;
     this.processes.delete(pid);
+    for (const transfer of state.transfers) {
+      this.transfers.delete(transfer.key);
+      this.finish(transfer);
+    }
+  }
+
+  private finish(transfer: TransferAccumulator): void {
+    if (this.finished.length < MAX_SEPARATE_TRANSFERS) {
+      this.finished.push(transfer);
+      return;
+    }
+    const source = transfer.source.endpoint;
+    const shape = `${source.kind}:${source.kind === 'file' ? source.path : ''}|${transfer.sink.endpoint.kind}|${transfer.strategy}|${transfer.sourceWarm}`;
+    const into = this.folded.get(shape);
+    if (into === undefined) this.folded.set(shape, transfer);
+    else into.absorb(transfer);
   }
 
   private transfer(pid: number, source: FdObject, sink: FdObject, strategy: Strategy, via?: Endpoint, bytesVisible = true): TransferAccumulator {
@@ -171,7 +212,9 @@ export class TransferBuilder {
       const warm = sourceKey !== null && this.sourcesRead.has(sourceKey);
       if (sourceKey !== null) this.sourcesRead.add(sourceKey);
       transfer = new TransferAccumulator(this.nextOrder++, pid, source, sink, strategy, via, warm, bytesVisible);
+      transfer.key = key;
       this.transfers.set(key, transfer);
+      this.state(pid).transfers.push(transfer);
       this.takePrelude(this.state(pid), sink, transfer);
     }
     const state = this.state(pid);
@@ -281,7 +324,7 @@ export class TransferBuilder {
     }
     credit.remaining += bytes;
     credit.pending.add(event);
-    credit.prefix = spec.buf !== undefined ? (stringArg(event, spec.buf)?.value ?? null) : spec.iov !== undefined ? (iovecPrefixes(argText(event, spec.iov))[0]?.prefix ?? null) : null;
+    credit.prefix = spec.buf !== undefined ? rawStringArg(event, spec.buf) : spec.iov !== undefined ? (iovecPrefixes(argText(event, spec.iov))[0]?.prefix ?? null) : null;
     const address = spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
     credit.bufferStart = address;
     credit.bufferEnd = address !== null ? address + bytes : 0;
@@ -328,7 +371,7 @@ export class TransferBuilder {
     if (mapping !== null) {
       const isNew = !this.transfers.has(`${event.pid}|${mapping.source.id}|${sink.id}|mmap_write`);
       const transfer = this.transfer(event.pid, mapping.source, sink, 'mmap_write');
-      if (isNew) transfer.calls.add(mapping.mmap);
+      if (isNew) transfer.calls.absorb(mapping.mmap);
       transfer.calls.add(event);
       transfer.addPayload(bytes);
       return;
@@ -351,9 +394,9 @@ export class TransferBuilder {
       if (byAddress !== undefined) return { credit: byAddress, matched: Math.min(bytes, byAddress.remaining) };
     }
     if (spec.buf !== undefined) {
-      const printed = stringArg(event, spec.buf);
+      const printed = rawStringArg(event, spec.buf);
       if (printed !== null) {
-        const byPrefix = candidates.find((c) => c.prefix !== null && prefixesAgree(c.prefix, printed.value));
+        const byPrefix = candidates.find((c) => c.prefix !== null && prefixesAgree(c.prefix, printed));
         if (byPrefix !== undefined) return { credit: byPrefix, matched: Math.min(bytes, byPrefix.remaining) };
       }
     } else if (spec.iov !== undefined) {
@@ -479,7 +522,9 @@ export class TransferBuilder {
     if (source === null || source.endpoint.kind !== 'file' || this.isAncillary(source)) return;
     const length = intArg(event, [1, 'len']) ?? 0;
     const address = event.resultText !== null ? parseIntLoose(event.resultText.split(' ')[0] ?? '') : null;
-    state.mappings.push({ address: address ?? 0, length, source, mmap: event });
+    const mmap = new CallGroup();
+    mmap.add(event);
+    state.mappings.push({ address: address ?? 0, length, source, mmap });
   }
 
   private onMunmap(event: SyscallEvent): void {

@@ -20,6 +20,15 @@ export class ChunkAccumulator {
     this.log2Histogram[bucket] = (this.log2Histogram[bucket] ?? 0) + 1;
   }
 
+  absorb(other: ChunkAccumulator): void {
+    if (other.count === 0) return;
+    this.count += other.count;
+    this.min = Math.min(this.min, other.min);
+    this.max = Math.max(this.max, other.max);
+    this.sum += other.sum;
+    for (const bucket in other.log2Histogram) this.log2Histogram[bucket] = (this.log2Histogram[bucket] ?? 0) + (other.log2Histogram[bucket] ?? 0);
+  }
+
   stats(): ChunkStats | undefined {
     if (this.count === 0) return undefined;
     return { count: this.count, min: this.min, max: this.max, mean: this.sum / this.count, log2Histogram: { ...this.log2Histogram } };
@@ -32,6 +41,12 @@ export class TransferAccumulator {
   bytes = 0;
   /** MSG_ZEROCOPY completion: true = copied after all, false = not copied, null = none seen. */
   zerocopyCopied: boolean | null = null;
+  /** How many transfers of the same shape this record stands for (see TransferBuilder's cap). */
+  instances = 1;
+  /** The first few pids of those transfers. */
+  readonly pids: number[];
+  /** Key in the builder's map while the transfer is live. */
+  key = '';
 
   constructor(
     readonly order: number,
@@ -44,7 +59,19 @@ export class TransferAccumulator {
     readonly sourceWarm: boolean,
     /** io_uring: the trace shows no byte counts. */
     readonly bytesVisible = true,
-  ) {}
+  ) {
+    this.pids = [pid];
+  }
+
+  /** Folds a finished transfer of the same shape into this one. */
+  absorb(other: TransferAccumulator): void {
+    this.calls.absorb(other.calls);
+    this.chunks.absorb(other.chunks);
+    this.bytes += other.bytes;
+    this.instances += other.instances;
+    if (other.zerocopyCopied === true || (this.zerocopyCopied === null && other.zerocopyCopied !== null)) this.zerocopyCopied = other.zerocopyCopied;
+    for (const pid of other.pids) if (this.pids.length < 16 && !this.pids.includes(pid)) this.pids.push(pid);
+  }
 
   addPayload(bytes: number): void {
     this.bytes += bytes;

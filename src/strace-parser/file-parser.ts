@@ -63,6 +63,39 @@ export class ParseState {
   }
 }
 
+/** How many lines of program output may separate a call's entry part from its exit part (stderr captures). */
+const MAX_CALL_GAP = 64;
+const NO_RESULT_REASON = 'no closing parenthesis (cut or garbled line)';
+
+/** Where a line continues a call cut by program output: the first `)` followed by `= ` (or a final `=`). */
+function findExitPart(s: string, b: number, n: number): number {
+  for (let i = b; i < n; i++) {
+    if (s.charCodeAt(i) !== 41 /* ) */) continue;
+    let k = i + 1;
+    while (k < n && s.charCodeAt(k) === 32) k++;
+    if (k < n && s.charCodeAt(k) === 61 /* = */ && (k + 1 === n || s.charCodeAt(k + 1) === 32)) return i;
+  }
+  return -1;
+}
+
+/**
+ * stderr captures: when the traced program writes to the stream strace prints on, its text lands
+ * right after the entry part `write(2, "...", 61` and before `) = 61`, so the count argument reads
+ * `61524288 bytes (524 kB) copied, ...`. The count is the return value here (a complete write): cut
+ * the program's text off the arguments.
+ */
+function trimProgramOutput(ev: TraceSyscall): void {
+  if (ev.ret === null || ev.ret < 0) return;
+  const args = ev.args;
+  if (args.length < 3 || (args.length === 3 && /^\d+$/.test(args[2]))) return;
+  const text = ev.argText;
+  const bufEnd = text.indexOf(args[1]) + args[1].length;
+  let countAt = bufEnd;
+  while (countAt < text.length && (text.charCodeAt(countAt) === 44 || text.charCodeAt(countAt) === 32)) countAt++;
+  const ret = String(ev.ret);
+  if (bufEnd >= args[1].length && text.startsWith(ret, countAt)) ev.argText = text.slice(0, countAt + ret.length);
+}
+
 /** Half a day: a -t/-tt stamp that falls back by more than this crossed midnight. */
 const HALF_DAY = 43200;
 
@@ -82,6 +115,17 @@ export class FileParser {
   /** Start of a line cut by `strace: Process N attached` printed in its middle. */
   private fragment: string | null = null;
   private fragmentLine = 0;
+  /**
+   * strace captured from stderr shares the stream with the traced program: a `write(2, "x\n", 2`
+   * entry part is followed by the program's own output, then by the exit part `) = 2`, possibly
+   * lines later. The entry part waits here (with the lines of program output seen since) until a
+   * line brings the exit part; if none does within MAX_CALL_GAP lines, they all become diagnostics.
+   */
+  private callFragment: string | null = null;
+  private callFragmentLine = 0;
+  private callFragmentGap: number[] = [];
+  /** Lines carry a pid column (-o with -f) or come from -ff parts: no program output can be mixed in. */
+  private pidColumn = false;
   // stderr captures (`[pid N]` prefixes): see resolvePid.
   private readonly attached = new Set<number>();
   private readonly live = new Set<number>();
@@ -136,6 +180,7 @@ export class FileParser {
       first = this.fragmentLine;
       this.fragment = null;
     }
+
     // `clone(...SIGCHLDstrace: Process 22808 attached` + next line `, child_tidptr=...) = 22808`.
     if (n - b > 24 && this.format !== 'perf' && s.charCodeAt(n - 1) === 100 /* d */ && (s.startsWith(' attached', n - 9) || s.startsWith(' detached', n - 9))) {
       const at = indexIn(s, 'strace: Process ', b, n);
@@ -162,6 +207,11 @@ export class FileParser {
       if (this.state.format === null) this.state.format = f;
       if (f === 'perf') this.state.flags.pids = true;
     }
+    this.dispatch(s, b, n, first, lineNo, joined);
+  }
+
+  /** Parses s[b, n) (physical lines first..lineNo) and acts on what it is. */
+  private dispatch(s: string, b: number, n: number, first: number, lineNo: number, joined: boolean): void {
     const o = this.o;
     if (this.format === 'perf') parsePerfLine(s, b, n, o);
     else parseStraceLine(s, b, n, o, this.inStraceSummary);
@@ -240,14 +290,45 @@ export class FileParser {
         return;
       default:
         this.inStraceSummary = false;
+        if (this.callFragment !== null && !joined) {
+          const exit = findExitPart(s, b, n);
+          if (exit !== -1) {
+            // The exit part of the call cut by program output: rejoin and parse the whole call.
+            const whole = this.callFragment + s.slice(exit, n);
+            const from = this.callFragmentLine;
+            for (const l of this.callFragmentGap) this.ignored(l);
+            this.callFragment = null;
+            this.callFragmentGap = [];
+            this.dispatch(whole, 0, whole.length, from, lineNo, true);
+            return;
+          }
+          // Program output between a call's entry and exit parts.
+          this.callFragmentGap.push(lineNo);
+          if (this.callFragmentGap.length > MAX_CALL_GAP) this.dropCallFragment();
+          return;
+        }
+        if (this.format === 'strace' && !this.pidColumn && o.pidKind !== PidKind.Column && !joined && o.reason === NO_RESULT_REASON) {
+          this.callFragment = s.slice(b, n);
+          this.callFragmentLine = first;
+          return;
+        }
         this.diag(first, 'warning', `${o.reason}: ${preview(s.slice(b, n))}`);
         if (first !== lineNo) this.diag(lineNo, 'warning', 'continuation of the line above');
         return;
     }
   }
 
+  private dropCallFragment(): void {
+    if (this.callFragment === null) return;
+    this.diag(this.callFragmentLine, 'warning', `call never finished: ${preview(this.callFragment)}`);
+    for (const l of this.callFragmentGap) this.diag(l, 'warning', 'not a trace line');
+    this.callFragment = null;
+    this.callFragmentGap = [];
+  }
+
   /** End of the file: emit what is still held or pending (unfinished calls never resumed, incomplete=true). */
   finish(): void {
+    this.dropCallFragment();
     if (this.fragment !== null) {
       this.diag(this.fragmentLine, 'warning', `line cut by a strace message and never continued: ${preview(this.fragment)}`);
       this.fragment = null;
@@ -276,6 +357,7 @@ export class FileParser {
     ev.endLine = lineNo;
     ev.setResultRange(o.r0, o.r1);
     this.fillResult(ev);
+    if (!this.pidColumn && ev.name === 'write' && this.format === 'strace') trimProgramOutput(ev);
     this.held = ev;
   }
 
@@ -442,7 +524,10 @@ export class FileParser {
     switch (o.pidKind) {
       case PidKind.Column:
       case PidKind.Perf:
-        if (o.pidKind === PidKind.Column) this.state.flags.pids = true;
+        if (o.pidKind === PidKind.Column) {
+          this.state.flags.pids = true;
+          this.pidColumn = true;
+        }
         return o.pid;
       case PidKind.Bracket: {
         this.state.flags.pids = true;
@@ -458,6 +543,7 @@ export class FileParser {
       default: {
         if (this.defaultPid !== null) {
           this.state.flags.pids = true;
+          this.pidColumn = true;
           return this.defaultPid;
         }
         this.sawUnprefixed = true;

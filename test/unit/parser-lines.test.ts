@@ -389,3 +389,39 @@ test('lazy args: not split until asked, JSON includes them', () => {
   assert.equal(json.argText, '1, "a,b", 3');
   assert.equal(json.resultText, '3');
 });
+
+test('stderr capture mixed with the program\'s own stderr: entry part, program text, exit part', () => {
+  // dd writing its report to the stderr strace prints on (from a real `strace -f ... dd ... 2>FILE`).
+  const c = collectText(
+    lines(
+      'close(1)                                = 0',
+      'write(2, "8+0 records in\\n8+0 records out\\n", 318+0 records in',
+      '8+0 records out',
+      ') = 31',
+      'write(2, "524288 bytes (524 kB, 512 KiB) c"..., 61524288 bytes (524 kB, 512 KiB) copied, 0.00200742 s, 261 MB/s) = 61',
+      'write(2, "\\n", 1',
+      ')                       = 1',
+      'exit_group(0)                           = ?',
+      '+++ exited with 0 +++',
+    ),
+  );
+  assert.deepEqual(c.diagnostics, []);
+  assert.deepEqual(
+    c.syscalls.map((e) => [e.name, e.line, e.endLine, e.args.join(' | '), e.ret]),
+    [
+      ['close', 1, 1, '1', 0],
+      ['write', 2, 4, '2 | "8+0 records in\\n8+0 records out\\n" | 31', 31],
+      ['write', 5, 5, '2 | "524288 bytes (524 kB, 512 KiB) c"... | 61', 61],
+      ['write', 6, 7, '2 | "\\n" | 1', 1],
+      ['exit_group', 8, 8, '0', null],
+    ],
+  );
+  assert.deepEqual(unaccountedLines(c, [9]), []);
+  // In a -o trace with a pid column nothing is mixed in: a cut line stays a diagnostic.
+  const o = collectText(lines('5 write(2, "x", 1', '5 close(3) = 0'));
+  assert.deepEqual(o.diagnostics.map((d) => d.line), [1]);
+  // Without a pid column a call that never gets its exit part is reported at the end, with the lines after it that are not trace lines.
+  const p = collectText(lines('write(2, "x", 1', 'hello', 'close(3) = 0'));
+  assert.deepEqual(p.diagnostics.map((d) => d.line), [1, 2]);
+  assert.equal(p.syscalls.length, 1);
+});

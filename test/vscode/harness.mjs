@@ -52,6 +52,8 @@ const BASE_SETTINGS = {
   'chat.disableAIFeatures': true,
   'window.commandCenter': false,
   'git.enabled': false,
+  // Headless Chromium prefers a light scheme: the theme must come from workbench.colorTheme only.
+  'window.autoDetectColorScheme': false,
 };
 
 const freePort = () => new Promise((resolve, reject) => {
@@ -79,6 +81,29 @@ export function installVsix(vsix, extensionsDir, logFile) {
   }
 }
 
+/**
+ * The same temp folder every run (/tmp/iolens-ui), so the workspace path the report and the title
+ * bar show in screenshots does not change between runs. Returns null when a live run holds it.
+ */
+function claimStableDir() {
+  const dir = path.join(os.tmpdir(), 'iolens-ui');
+  const owner = path.join(dir, 'owner.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.mkdirSync(dir); // atomic: fails when it exists
+      fs.writeFileSync(owner, String(process.pid));
+      return dir;
+    } catch {
+      const pid = Number(fs.existsSync(owner) ? fs.readFileSync(owner, 'utf8') : NaN);
+      let alive = false;
+      try { alive = pid > 0 && process.kill(pid, 0); } catch { /* no such process */ }
+      if (alive) return null;
+      fs.rmSync(dir, { recursive: true, force: true }); // left over by a run that died
+    }
+  }
+  return null;
+}
+
 /** Environment that keeps code-server's config, data and sockets inside `tmp`. */
 function sandboxEnv(tmp) {
   return {
@@ -96,9 +121,9 @@ function sandboxEnv(tmp) {
  * Starts code-server on 127.0.0.1 with a free port, in a new temporary folder, opening a copy of
  * `workspace`. Returns { url, port, tmp, workspace, remote(p), stop() }. Its output goes to logDir.
  */
-export async function startCodeServer({ workspace, settings = {}, extensionsDir, logDir, startTimeoutMs = 60_000 }) {
+export async function startCodeServer({ workspace, settings = {}, extensionsDir, logDir, stablePath = false, startTimeoutMs = 60_000 }) {
   const port = await freePort();
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-cs-'));
+  const tmp = (stablePath && claimStableDir()) || fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-cs-'));
   // The tests run on a copy: whatever the extension writes (.iolens/ traces, ...) stays out of the repo.
   const ws = path.join(tmp, 'workspace');
   fs.cpSync(workspace, ws, { recursive: true });

@@ -135,7 +135,7 @@ async function runUi(chromium) {
   for (const theme of themes) {
     const mark = cleanups.length;
     const logDir = path.join(logRoot, theme);
-    const server = await startCodeServer({ workspace, logDir, extensionsDir, settings: { 'workbench.colorTheme': THEMES[theme].id } });
+    const server = await startCodeServer({ workspace, logDir, extensionsDir, stablePath: true, settings: { 'workbench.colorTheme': THEMES[theme].id } });
     cleanups.push(server.stop);
     const { browser, page } = await openBrowser(chromium);
     cleanups.push(() => browser.close());

@@ -152,7 +152,9 @@ export async function runUiChecks(page, { theme, shotsDir, firstNumber = 1 }) {
       ['screenshots taken', async () => {
         await page.waitForTimeout(500); // let charts and fonts settle
         await page.screenshot({ path: path.join(shotsDir, `${shot}.png`) });
-        // The report alone, at full width: maximize its editor group (the panel opens focused), shoot, restore.
+        // The report alone, at full width: focus its group (the last one: it opens beside the
+        // trace), maximize it, shoot, restore.
+        await runCommand(page, 'View: Focus Last Editor Group');
         await runCommand(page, 'View: Toggle Maximize Editor Group');
         await page.waitForTimeout(700);
         await page.locator('iframe.webview.ready').screenshot({ path: path.join(shotsDir, `${shot}-webview.png`) });

@@ -1,0 +1,206 @@
+// Traces recorded here and now with the real strace and perf trace (spawned with argument arrays, no
+// shell), checked against facts known independently: the size of the file copied, the processes
+// started, their exits. perf tests skip only when perf itself cannot trace on this machine.
+
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { argOf, decodeCString, parseFdArg, type SyscallEvent } from '../../src/strace-parser';
+import { collectFiles, type Collected } from './parser-support/helpers';
+
+const SIZE = 100_000;
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-live-'));
+const input = path.join(work, 'in.bin');
+// Deterministic content with a recognisable start (for -x decoding).
+const content = Buffer.alloc(SIZE);
+for (let i = 0; i < SIZE; i++) content[i] = (i * 131 + 7) & 0xff;
+content.write('IOLENS-HEADER', 0, 'latin1');
+fs.writeFileSync(input, content);
+
+process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
+
+function have(cmd: string, args: string[]): boolean {
+  const r = spawnSync(cmd, args, { stdio: 'ignore' });
+  return r.error === undefined && r.status === 0;
+}
+const HAVE_STRACE = have('strace', ['-V']);
+
+/** Runs strace with `args` then the command; its trace goes to a file (-o) unless `stderrTrace`. */
+function strace(name: string, args: string[], command: string[], stderrTrace = false): { trace: string; stdout: Buffer } {
+  const trace = path.join(work, name);
+  const full = stderrTrace ? [...args, ...command] : [...args, '-o', trace, ...command];
+  const r = spawnSync('strace', full, { cwd: work, maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, `strace ${full.join(' ')} failed: ${r.stderr?.toString()}`);
+  if (stderrTrace) fs.writeFileSync(trace, r.stderr);
+  return { trace, stdout: r.stdout };
+}
+
+function sumRet(events: SyscallEvent[], pred: (e: SyscallEvent) => boolean): number {
+  return events.filter(pred).reduce((a, e) => a + (e.ret !== null && e.ret > 0 ? e.ret : 0), 0);
+}
+
+/** fd of the call's first argument, and the -y path on it. */
+const fd0 = (e: SyscallEvent) => parseFdArg(e.args[0] ?? '');
+
+test('strace -f -ttt -T -yy -s 64 -o: cat of a 100000-byte file into a pipe', { skip: !HAVE_STRACE && 'strace not installed' }, async () => {
+  const { trace, stdout } = strace('cat_yy.trace', ['-f', '-ttt', '-T', '-yy', '-s', '64'], ['cat', input]);
+  assert.equal(stdout.length, SIZE);
+  const c = await collectFiles([trace]);
+  assert.deepEqual(c.diagnostics, []);
+  assert.equal(c.result.processes, 1);
+  assert.deepEqual(
+    { ...c.result.flags },
+    { pids: true, timestamps: 'ttt', durations: true, fdPaths: 'yy', stacks: false, instructionPointers: false, pageFaults: false },
+  );
+  const open = c.syscalls.find((e) => e.name === 'openat' && e.args[1] === JSON.stringify(input)) as SyscallEvent;
+  assert.ok(open, 'openat of the input');
+  assert.equal(parseFdArg(open.resultText ?? '')?.path, input);
+  assert.equal(sumRet(c.syscalls, (e) => e.name === 'read' && fd0(e)?.path === input), SIZE, 'bytes read from the file');
+  assert.equal(sumRet(c.syscalls, (e) => e.name === 'write' && fd0(e)?.fd === 1), SIZE, 'bytes written to stdout');
+  // Node's 'pipe' stdio is a socketpair: -yy shows the unix socket.
+  const out = fd0(c.syscalls.find((e) => e.name === 'write' && fd0(e)?.fd === 1) as SyscallEvent);
+  assert.match(out?.path ?? '', /^(pipe|UNIX-STREAM|UNIX):\[/);
+  const exits = c.events.filter((e) => e.type === 'exit');
+  assert.deepEqual(exits.map((e) => (e.type === 'exit' ? e.code : -1)), [0]);
+  assert.ok(c.syscalls.every((e) => e.time !== null && e.time > 1e9));
+  assert.ok(c.syscalls.filter((e) => e.name !== 'exit_group').every((e) => e.duration !== null));
+});
+
+function pipeline(): string[] {
+  return ['sh', '-c', `cat ${input} | cat > out.bin`];
+}
+
+function checkPipeline(c: Collected): void {
+  assert.deepEqual(c.diagnostics, []);
+  assert.equal(fs.statSync(path.join(work, 'out.bin')).size, SIZE);
+  assert.equal(c.result.processes, 3, 'sh and two cats');
+  const exits = c.events.filter((e) => e.type === 'exit');
+  assert.deepEqual(exits.map((e) => (e.type === 'exit' ? e.code : -1)), [0, 0, 0]);
+  // Every byte of the file goes through the pipe: read from it by one cat, written into out.bin by the other.
+  const writes = c.syscalls.filter((e) => e.name === 'write' && e.ret !== null && e.ret > 0);
+  assert.equal(writes.reduce((a, e) => a + (e.ret as number), 0), 2 * SIZE, 'cat #1 writes into the pipe, cat #2 into out.bin');
+  const clones = c.syscalls.filter((e) => /^(clone|clone3|fork|vfork)$/.test(e.name));
+  assert.equal(clones.length, 2);
+}
+
+test('strace -f to stderr: [pid N] prefixes, attach messages, sh -c "cat a | cat > b"', { skip: !HAVE_STRACE && 'strace not installed' }, async () => {
+  const { trace } = strace('pipe_stderr.trace', ['-f', '-s', '32'], pipeline(), true);
+  const c = await collectFiles([trace]);
+  checkPipeline(c);
+  assert.ok(c.result.mainPid !== null && c.result.mainPid !== undefined && c.result.mainPid > 0, 'the shell pid is learnt from its [pid N] lines');
+  const pids = new Set(c.events.map((e) => e.pid));
+  assert.ok(pids.has(0), 'the command itself is pid 0');
+  assert.ok(!pids.has(c.result.mainPid as number));
+  const cloneRets = c.syscalls.filter((e) => e.name === 'clone' || e.name === 'clone3').map((e) => e.ret);
+  assert.deepEqual([...pids].filter((p) => p !== 0).sort(), cloneRets.sort());
+});
+
+for (const [label, flags, check] of [
+  ['-t', ['-f', '-t'], (c: Collected) => assert.equal(c.result.flags.timestamps, 't')],
+  ['-tt', ['-f', '-tt'], (c: Collected) => assert.equal(c.result.flags.timestamps, 'tt')],
+  [
+    '-r',
+    ['-f', '-r'],
+    (c: Collected) => {
+      assert.equal(c.result.flags.timestamps, 'r');
+      // Merged unfinished/resumed calls arrive at their resumed line with their START time: order by startSeq.
+      const t = [...c.events].sort((a, b) => (a.startSeq as number) - (b.startSeq as number)).map((e) => e.time as number);
+      assert.ok(t.every((x, i) => i === 0 || x >= t[i - 1]), 'running sum never decreases');
+    },
+  ],
+  [
+    '-k',
+    ['-f', '-k'],
+    (c: Collected) => {
+      assert.equal(c.result.flags.stacks, true);
+      const withStack = c.syscalls.filter((e) => e.stack !== null && e.stack.length > 0).length;
+      assert.ok(withStack >= c.syscalls.length * 0.9, `${withStack} of ${c.syscalls.length} calls have frames`);
+    },
+  ],
+  [
+    '-x',
+    ['-f', '-x'],
+    (c: Collected) => {
+      // cat reads the whole file in one 128 KiB request; strace shows its first 32 bytes, hex-escaped.
+      const first = c.syscalls.find((e) => e.name === 'read' && e.ret === SIZE) as SyscallEvent;
+      const s = decodeCString(first.args[1]);
+      assert.ok(s !== null && s.truncated);
+      assert.equal(s?.value, content.subarray(0, 32).toString('latin1'));
+    },
+  ],
+  [
+    '-X raw -i',
+    ['-f', '-X', 'raw', '-i'],
+    (c: Collected) => {
+      assert.equal(c.result.flags.instructionPointers, true);
+      assert.ok(c.syscalls.every((e) => e.ip !== null && /^\[[0-9a-f]+\]$/.test(e.ip)));
+    },
+  ],
+] as [string, string[], (c: Collected) => void][]) {
+  test(`strace ${label} -o: sh -c "cat a | cat > b"`, { skip: !HAVE_STRACE && 'strace not installed' }, async () => {
+    const { trace } = strace(`pipe_${label.replace(/\W+/g, '_')}.trace`, [...flags, '-s', '32'], pipeline());
+    const c = await collectFiles([trace]);
+    checkPipeline(c);
+    assert.equal(c.result.flags.pids, true);
+    check(c);
+  });
+}
+
+test('strace -ff -tt: per-process files merged by time agree with the process tree', { skip: !HAVE_STRACE && 'strace not installed' }, async () => {
+  const prefix = path.join(work, 'ff');
+  const r = spawnSync('strace', ['-ff', '-tt', '-s', '32', '-o', prefix, ...pipeline()], { cwd: work });
+  assert.equal(r.status, 0);
+  const parts = fs.readdirSync(work).filter((f) => /^ff\.\d+$/.test(f)).map((f) => path.join(work, f));
+  assert.equal(parts.length, 3);
+  const c = await collectFiles(parts);
+  checkPipeline(c);
+  const times = c.events.map((e) => e.time as number);
+  assert.ok(times.every((t, i) => i === 0 || t >= times[i - 1]), 'merged in time order');
+});
+
+function perfTrace(t: TestContext, name: string, args: string[], command: string[]): string | null {
+  const trace = path.join(work, name);
+  const r = spawnSync('perf', ['trace', ...args, '-o', trace, '--', ...command], { cwd: work, maxBuffer: 64 << 20 });
+  if (r.error !== undefined || r.status !== 0 || !fs.existsSync(trace) || fs.statSync(trace).size === 0) {
+    t.skip(`perf trace cannot run here: ${r.error?.message ?? r.stderr?.toString().trim().split('\n')[0] ?? 'no output'}`);
+    return null;
+  }
+  return trace;
+}
+
+test('perf trace -o: cat of a 100000-byte file', async (t) => {
+  const trace = perfTrace(t, 'cat.perf', [], ['cat', input]);
+  if (trace === null) return;
+  const c = await collectFiles([trace]);
+  assert.deepEqual(c.diagnostics, []);
+  assert.equal(c.result.format, 'perf');
+  assert.equal(c.result.processes, 1);
+  assert.equal(c.result.flags.timestamps, 'perf');
+  // cat reads the file in 128 KiB requests (perf names the arguments, and omits zero ones).
+  const reads = c.syscalls.filter((e) => e.name === 'read' && argOf(e, 2, 'count') === '131072');
+  assert.equal(reads.reduce((a, e) => a + (e.ret ?? 0), 0), SIZE);
+  const writes = c.syscalls.filter((e) => e.name === 'write' && parseFdArg(argOf(e, 0, 'fd') ?? '')?.fd === 1);
+  assert.equal(writes.reduce((a, e) => a + (e.ret ?? 0), 0), SIZE);
+  assert.equal(c.syscalls[0].name, 'execve');
+  assert.equal(c.syscalls[0].incomplete, true, 'perf starts tracing inside execve');
+});
+
+test('perf trace -s and --pf=all: summary rows and page faults', async (t) => {
+  const s = perfTrace(t, 'cat_s.perf', ['-s'], ['cat', input]);
+  if (s === null) return;
+  const c = await collectFiles([s]);
+  assert.deepEqual(c.diagnostics, []);
+  const rows = c.events.filter((e) => e.type === 'summary');
+  const read = rows.find((e) => e.type === 'summary' && e.syscall === 'read');
+  assert.ok(read !== undefined && read.type === 'summary' && read.calls >= 3);
+  const pf = perfTrace(t, 'cat_pf.perf', ['--syscalls', '--pf=all'], ['cat', input]);
+  if (pf === null) return;
+  const d = await collectFiles([pf]);
+  assert.deepEqual(d.diagnostics, []);
+  assert.equal(d.result.flags.pageFaults, true);
+  assert.ok(d.events.some((e) => e.type === 'fault'));
+  assert.ok(d.syscalls.some((e) => e.name === 'read'));
+});
