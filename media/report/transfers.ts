@@ -97,8 +97,8 @@ export function renderTransfer(t: Transfer, reveal: RevealFn | null): HTMLElemen
   if (rec && t.recommendation && save) {
     const r = t.recommendation;
     const gains: string[] = [];
-    if (save.modeSwitches > 0) gains.push(`${formatCount(save.modeSwitches)} fewer mode switches`);
-    if (save.cpuCopies !== null && save.cpuCopies > 0) gains.push(`${save.cpuCopies} fewer CPU ${save.cpuCopies === 1 ? 'copy' : 'copies'} per byte (${formatBytes(save.cpuBytes)} not copied)`);
+    if (save.modeSwitches > 0) gains.push(`${formatCount(save.modeSwitches)} mode switches`);
+    if (save.cpuCopies !== null && save.cpuCopies > 0) gains.push(`${save.cpuCopies} CPU ${save.cpuCopies === 1 ? 'copy' : 'copies'} per byte (${formatBytes(save.cpuBytes)} not copied)`);
     figures.append(h('figure', { class: 'path path-recommended' },
       h('figcaption', undefined, h('strong', undefined, 'Recommended: '), `${strategyLabel(r.strategy)} — ${r.copies.cpu} CPU + ${r.copies.dma} DMA copies per byte, ${formatCount(r.modeSwitches)} mode switches`),
       renderPath(rec, `Recommended data path for ${t.id} (${strategyLabel(r.strategy)})`, 'recommended', columns),

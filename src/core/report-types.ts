@@ -126,6 +126,8 @@ export interface TimelinePoint {
   name: string;
   durationUs: number | null;
   line: number;
+  /** Which file of a -ff trace `line` is in (index into trace.files). */
+  fileIndex?: number;
 }
 
 export interface IoReport {

@@ -25,6 +25,7 @@ export class TimelineSampler {
       name: internName(event.name),
       durationUs: event.duration !== null ? Math.round(event.duration * 1e6) : null,
       line: event.line,
+      fileIndex: event.fileIndex,
     });
     if (this.points.length >= this.capacity) {
       this.points = this.points.filter((_, index) => index % 2 === 0);

@@ -1,9 +1,10 @@
-// Streaming line reader: reads a file in ~1 MB chunks into ONE reused buffer, decodes only up to
-// the last '\n' of the chunk and carries the partial last line over. Splitting the bytes at '\n'
-// means a UTF-8 sequence is never cut (0x0A never occurs inside one). A chunk that is pure ASCII (the
-// usual case: strace escapes non-ASCII bytes) is decoded as latin1, which is several times faster
-// than UTF-8 decoding and gives the same string. Memory: the buffer, plus one decoded chunk string.
-// A line longer than maxLineBytes is dropped with a diagnostic instead of growing the buffer forever.
+// Streaming line reader: an fs read stream in ~1 MB chunks (it reads the next chunk while this one is
+// parsed), decoding only up to the last '\n' of each chunk and carrying the partial last line over.
+// Splitting the bytes at '\n' means a UTF-8 sequence is never cut (0x0A never occurs inside one). A
+// chunk that is pure ASCII (the usual case: strace escapes non-ASCII bytes) is decoded as latin1,
+// several times faster than UTF-8 decoding and the same string. Memory: a chunk or two, plus one
+// decoded chunk string. A line longer than maxLineBytes is dropped with a diagnostic instead of
+// being buffered forever.
 
 import { isAscii } from 'node:buffer';
 import { promises as fsp } from 'node:fs';
@@ -48,8 +49,11 @@ export function emitLines(text: string, firstLineNo: number, consumer: LineConsu
 
 export class FileLineReader {
   private fh: fsp.FileHandle | null = null;
-  private buf: Buffer;
-  private filled = 0;
+  private chunks: AsyncIterator<Buffer> | null = null;
+  private stream: NodeJS.ReadableStream | null = null;
+  /** The partial last line of the previous chunk(s): its pieces and their total size. */
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
   /** Next line number (1-based). */
   lineNo = 1;
   bytesRead = 0;
@@ -63,9 +67,7 @@ export class FileLineReader {
     private readonly consumer: LineConsumer,
     private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
     private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
-  ) {
-    this.buf = Buffer.allocUnsafe(chunkBytes);
-  }
+  ) {}
 
   /** Opens the file; throws (with the OS reason) when it cannot be read. */
   async open(): Promise<void> {
@@ -76,78 +78,87 @@ export class FileLineReader {
       throw new Error(`${this.path} is a directory`);
     }
     this.totalBytes = st.size;
+    // A read stream reads the next chunk (in libuv's thread pool) while this one is being parsed.
+    const stream = this.fh.createReadStream({ highWaterMark: this.chunkBytes, autoClose: false, emitClose: false });
+    this.stream = stream;
+    this.chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   }
 
   async close(): Promise<void> {
     const fh = this.fh;
     this.fh = null;
+    const stream = this.stream as (NodeJS.ReadableStream & { destroy?: () => void }) | null;
+    this.stream = null;
+    this.chunks = null;
+    stream?.destroy?.();
     if (fh !== null) await fh.close().catch(() => undefined);
   }
 
   /** Reads one chunk and hands its complete lines to the consumer; false at end of file (after the last line). */
   async readChunk(): Promise<boolean> {
     if (this.done) return false;
-    if (this.fh === null) throw new Error(`${this.path} is not open`);
-    if (this.filled === this.buf.length) this.grow();
-    const { bytesRead } = await this.fh.read(this.buf, this.filled, this.buf.length - this.filled, null);
-    if (bytesRead === 0) {
+    if (this.chunks === null) throw new Error(`${this.path} is not open`);
+    const r = await this.chunks.next();
+    if (r.done === true) {
       this.atEof();
       return false;
     }
-    this.bytesRead += bytesRead;
-    const prev = this.filled;
-    this.filled += bytesRead;
+    const chunk = r.value;
+    this.bytesRead += chunk.length;
     let start = 0;
-    if (this.skipping) {
-      const nl = this.buf.indexOf(10, prev);
-      if (nl === -1 || nl >= this.filled) {
-        this.filled = 0;
+    if (this.carryBytes > 0 || this.skipping) {
+      // The first '\n' ends the line carried over from the previous chunk.
+      const nl = chunk.indexOf(10);
+      if (nl === -1) {
+        this.keep(chunk, 0);
         return true;
       }
-      this.skipping = false;
+      if (this.skipping) this.skipping = false;
+      else {
+        this.carry.push(chunk.subarray(0, nl));
+        const line = Buffer.concat(this.carry);
+        this.lineNo = emitLines(decodeBytes(line, 0, line.length), this.lineNo, this.consumer);
+      }
+      this.carry = [];
+      this.carryBytes = 0;
       start = nl + 1;
     }
-    const last = this.buf.lastIndexOf(10, this.filled - 1);
-    if (last < start) {
-      this.compact(start);
-      return true;
+    const last = chunk.lastIndexOf(10);
+    if (last >= start) {
+      this.lineNo = emitLines(decodeBytes(chunk, start, last), this.lineNo, this.consumer);
+      start = last + 1;
     }
-    this.lineNo = emitLines(decodeBytes(this.buf, start, last), this.lineNo, this.consumer);
     this.consumer.endOfChunk?.();
-    this.compact(last + 1);
+    if (start < chunk.length) this.keep(chunk, start);
     return true;
   }
 
-  private compact(from: number): void {
-    if (from > 0) {
-      this.buf.copy(this.buf, 0, from, this.filled);
-      this.filled -= from;
-    }
-  }
-
-  /** The buffer is full and holds no '\n': grow it up to maxLineBytes, then give up on the line. */
-  private grow(): void {
-    if (this.buf.length < this.maxLineBytes) {
-      const bigger = Buffer.allocUnsafe(Math.min(this.buf.length * 2, this.maxLineBytes));
-      this.buf.copy(bigger, 0, 0, this.filled);
-      this.buf = bigger;
+  /** Carries chunk[from..] over as the start of a line; past maxLineBytes the line is dropped with a diagnostic. */
+  private keep(chunk: Buffer, from: number): void {
+    if (this.skipping) return;
+    const piece = chunk.subarray(from);
+    if (this.carryBytes + piece.length > this.maxLineBytes) {
+      this.consumer.skippedLine(this.lineNo, `line longer than ${this.maxLineBytes} bytes: skipped`);
+      this.lineNo++;
+      this.skipping = true;
+      this.carry = [];
+      this.carryBytes = 0;
       return;
     }
-    this.consumer.skippedLine(this.lineNo, `line longer than ${this.maxLineBytes} bytes: skipped`);
-    this.lineNo++;
-    this.skipping = true;
-    this.filled = 0;
-    // Back to the normal size: the long line is dropped, no need to keep the big buffer.
-    this.buf = Buffer.allocUnsafe(this.chunkBytes);
+    // Copy small tails so the 1 MB chunk they come from can be freed.
+    this.carry.push(piece.length < 65536 ? Buffer.from(piece) : piece);
+    this.carryBytes += piece.length;
   }
 
   private atEof(): void {
     this.done = true;
-    if (this.filled > 0 && !this.skipping) {
+    if (this.carryBytes > 0 && !this.skipping) {
       // A last line without '\n' (truncated trace): still a line.
-      this.lineNo = emitLines(decodeBytes(this.buf, 0, this.filled), this.lineNo, this.consumer);
+      const line = Buffer.concat(this.carry);
+      this.lineNo = emitLines(decodeBytes(line, 0, line.length), this.lineNo, this.consumer);
     }
-    this.filled = 0;
+    this.carry = [];
+    this.carryBytes = 0;
     this.skipping = false;
   }
 }
