@@ -5,18 +5,21 @@
 //       (fs read stream, 1 MB chunks, utf8 decoding, indexOf('\n') + slice per line, carry the rest);
 //       a latin1-decoding variant is shown too, for information;
 //   (2) parser: parseTraceFiles() with a sink that only counts events;
-//   (3) parse + analyze: LEFT FOR THE LEAD (see the marked place below).
+//   (3) parse + analyze: analyzeTraceFiles(), the engine of `iolens analyze`, checked against the
+//       big trace's ground-truth totals by strategy when OUT.json is beside it;
 // and prints lines/s, MB/s, wall and CPU seconds, peak RSS (VmHWM) and the parser/baseline ratio.
 // The machine may be shared: runs alternate baseline/parser and the best of N runs of each is kept.
 
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { analyzeTraceFiles } from '../src/core/analyze';
 import { parseTraceFiles } from '../src/strace-parser';
 import type { TraceEvent } from '../src/strace-parser';
 
 const DEFAULT_TRACE = '/tmp/bigtrace.txt';
 
 interface Measure {
+  byStrategy?: Record<string, { transfers: number; bytes: number }>;
   mode: string;
   lines: number;
   events: number;
@@ -68,13 +71,22 @@ async function parserOnly(file: string): Promise<{ lines: number; events: number
   return { lines: r.lines, events };
 }
 
-// ---------------------------------------------------------------------------------------------
-// (3) parse + analyze: the lead adds it here, e.g.
-//   async function parseAndAnalyze(file: string) { const report = await analyzeTraceFiles([file]); return { lines: ..., events: ... }; }
-// and a `case 'analyze':` in runChild() plus 'analyze' in MODES below.
-// ---------------------------------------------------------------------------------------------
+// (3) parse + analyze: the whole pipeline of `iolens analyze`, with its bytes by strategy kept for
+// the comparison with the big trace's ground truth (OUT.json beside the trace).
+let analyzedBytesByStrategy: Record<string, { transfers: number; bytes: number }> = {};
 
-const MODES = ['baseline', 'baseline-latin1', 'parser'] as const;
+async function parseAndAnalyze(file: string): Promise<{ lines: number; events: number }> {
+  const report = await analyzeTraceFiles([file]);
+  analyzedBytesByStrategy = {};
+  for (const t of report.transfers) {
+    const row = (analyzedBytesByStrategy[t.strategy] ??= { transfers: 0, bytes: 0 });
+    row.transfers += t.instances ?? 1;
+    row.bytes += t.bytes ?? 0;
+  }
+  return { lines: report.trace.lines, events: report.trace.events };
+}
+
+const MODES = ['baseline', 'baseline-latin1', 'parser', 'analyze'] as const;
 
 async function runChild(mode: string, file: string): Promise<void> {
   let peak = process.memoryUsage().rss;
@@ -94,6 +106,9 @@ async function runChild(mode: string, file: string): Promise<void> {
     case 'parser':
       r = await parserOnly(file);
       break;
+    case 'analyze':
+      r = await parseAndAnalyze(file);
+      break;
     default:
       throw new Error(`unknown mode ${mode}`);
   }
@@ -110,6 +125,7 @@ async function runChild(mode: string, file: string): Promise<void> {
     cpuS: (cpu.user + cpu.system) / 1e6,
     peakRssMB: Math.max(vmHwmMB(), peak / (1 << 20)),
   };
+  if (mode === 'analyze') m.byStrategy = analyzedBytesByStrategy;
   process.stdout.write(JSON.stringify(m) + '\n');
 }
 
@@ -170,6 +186,20 @@ async function main(): Promise<void> {
   console.log(`parser / baseline (latin1) throughput: ${fmt((100 * base1.wallS) / parser.wallS, 0)} % wall, ${fmt((100 * base1.cpuS) / parser.cpuS, 0)} % CPU`);
   console.log(`parser peak RSS: ${fmt(parser.peakRssMB, 0)} MB (target <= 256 MB)`);
   if (base.lines !== parser.lines) console.log(`WARNING: line counts differ (baseline ${base.lines}, parser ${parser.lines})`);
+  const analyze = best.get('analyze') as Measure;
+  console.log(`parse+analyze / baseline (utf8) throughput: ${fmt((100 * base.wallS) / analyze.wallS, 0)} % wall, ${fmt((100 * base.cpuS) / analyze.cpuS, 0)} % CPU   (target >= 40 %)`);
+  console.log(`parse+analyze peak RSS: ${fmt(analyze.peakRssMB, 0)} MB (target <= 256 MB)`);
+  const truthFile = `${file}.json`;
+  if (fs.existsSync(truthFile)) {
+    const truth = (JSON.parse(fs.readFileSync(truthFile, 'utf8')) as { ground_truth_totals_by_strategy?: Record<string, { transfers: number; bytes: number }> }).ground_truth_totals_by_strategy ?? {};
+    console.log('');
+    console.log('strategy          truth transfers  found    truth bytes       found bytes       bytes found');
+    for (const [strategy, want] of Object.entries(truth)) {
+      const got = analyze.byStrategy?.[strategy] ?? { transfers: 0, bytes: 0 };
+      console.log(`${strategy.padEnd(16)}  ${String(want.transfers).padEnd(15)}  ${String(got.transfers).padEnd(7)}  ${String(want.bytes).padEnd(16)}  ${String(got.bytes).padEnd(16)}  ${fmt((100 * got.bytes) / want.bytes, 2)} %`);
+    }
+    console.log('(the truth counts every replay started; the last few are cut off by the size target)');
+  }
 }
 
 main().catch((e: unknown) => {

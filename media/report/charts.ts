@@ -33,7 +33,7 @@ export function destroyCharts(): void {
   while (charts.length) charts.pop()?.destroy();
 }
 
-function baseOptions(p: Palette, xTitle?: string, yTitle?: string, stacked = false) {
+export function baseOptions(p: Palette, xTitle?: string, yTitle?: string, stacked = false) {
   const axis = (title?: string) => ({
     stacked,
     ticks: { color: p.muted, font: { family: p.font } },

@@ -1,7 +1,7 @@
 // Typed access to the arguments the analysis needs, over the parser's lazy argument text.
 
 import type { SyscallEvent } from '../strace-parser/types';
-import { argOf, parseFdArg, parseIntLoose } from '../strace-parser/args';
+import { argOf, parseFdArg, parseIntLoose, splitArgs } from '../strace-parser/args';
 import type { ArgRef } from './syscall-classes';
 
 export interface FdRef {
@@ -12,9 +12,23 @@ export interface FdRef {
   detail: string | null;
 }
 
+/**
+ * One argument's text. strace arguments are split only up to the one asked for: most calls need just
+ * their fd and buffer, and splitting every argument of every call was the analysis's largest cost.
+ */
 export function argText(event: SyscallEvent, ref: ArgRef): string | undefined {
-  return argOf(event, ref[0], ref[1]);
+  if (event.argNames !== null) return argOf(event, ref[0], ref[1]);
+  const index = ref[0];
+  // The analysis asks several arguments of the same call in a row: keep the last split.
+  if (event !== lastEvent || lastArgs.length <= index) {
+    lastArgs = splitArgs(event.argText, index + 1);
+    lastEvent = event;
+  }
+  return lastArgs[index];
 }
+
+let lastEvent: SyscallEvent | null = null;
+let lastArgs: string[] = [];
 
 /** perf trace leaves zero-valued arguments out (`read(buf: ..., count: 8)` reads fd 0). */
 function omittedMeansZero(event: SyscallEvent): boolean {
@@ -24,7 +38,8 @@ function omittedMeansZero(event: SyscallEvent): boolean {
 export function fdArg(event: SyscallEvent, ref: ArgRef): FdRef | null {
   const text = argText(event, ref);
   if (text === undefined) return omittedMeansZero(event) ? { fd: 0, path: null, detail: null } : null;
-  return parseFdArg(text);
+  // Not detached: the fd tracker copies what it keeps (strings.ts).
+  return parseFdArg(text, false);
 }
 
 export function intArg(event: SyscallEvent, ref: ArgRef): number | null {

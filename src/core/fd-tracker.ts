@@ -123,7 +123,7 @@ export class FdTracker {
         if (known.named) {
           // The table disagreed with strace's own naming (a close or dup the trace did not show): trust strace.
           const replaced = this.tables.createObject(endpoint, true, known.access, line);
-          if (ref.detail === null) replaced.decoration = ref.path;
+          if (ref.detail === null && ref.path !== null) replaced.decoration = keep(ref.path);
           table.set(ref.fd, replaced);
           return replaced;
         }
@@ -132,11 +132,11 @@ export class FdTracker {
       } else if (this.refines(known.endpoint, endpoint)) {
         known.endpoint = endpoint;
       }
-      if (ref.detail === null && endpointKey(known.endpoint) === endpointKey(endpoint)) known.decoration = ref.path;
+      if (ref.detail === null && endpointKey(known.endpoint) === endpointKey(endpoint)) known.decoration = keep(ref.path ?? '');
       return known;
     }
     const object = this.tables.createObject(endpoint, true, 'unknown', 0);
-    if (ref.detail === null) object.decoration = ref.path;
+    if (ref.detail === null && ref.path !== null) object.decoration = keep(ref.path);
     table.set(ref.fd, object);
     return object;
   }

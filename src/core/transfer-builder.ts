@@ -33,8 +33,8 @@ interface Credit {
   source: FdObject;
   remaining: number;
   kind: ReadKind;
-  /** Printed prefix of the latest read's buffer (strace -s), null when not printed. */
-  prefix: string | null;
+  /** The latest read, whose printed buffer prefix (strace -s) is read only when two sources compete. */
+  lastRead: { event: SyscallEvent; spec: DataCallSpec } | null;
   /** perf: the latest read's buffer address range. */
   bufferStart: number | null;
   bufferEnd: number;
@@ -122,7 +122,17 @@ function iovecPrefixes(text: string | undefined): Array<{ prefix: string; length
   return result;
 }
 
-function prefixesAgree(a: string, b: string): boolean {
+/** The printed buffer of the credit's latest read, when no write has drawn from it yet. */
+function creditPrefix(credit: Credit): string | null {
+  const read = credit.lastRead;
+  if (read === null) return null;
+  if (read.spec.buf !== undefined) return rawStringArg(read.event, read.spec.buf);
+  if (read.spec.iov !== undefined) return iovecPrefixes(argText(read.event, read.spec.iov))[0]?.prefix ?? null;
+  return null;
+}
+
+function prefixesAgree(a: string | null, b: string): boolean {
+  if (a === null) return false;
   const n = Math.min(a.length, b.length);
   if (n < MIN_PREFIX_EVIDENCE) return false;
   return a.slice(0, n) === b.slice(0, n);
@@ -299,7 +309,7 @@ export class TransferBuilder {
   private onRead(event: SyscallEvent, spec: DataCallSpec): void {
     const state = this.state(event.pid);
     state.seq++;
-    if (event.name === 'recvmsg' && hasFlag(argText(event, spec.flags ?? [2, 'flags']), 'MSG_ERRQUEUE')) {
+    if (event.name === 'recvmsg' && event.argText.includes('ERRQUEUE') && hasFlag(argText(event, spec.flags ?? [2, 'flags']), 'MSG_ERRQUEUE')) {
       this.onErrorQueue(event, state);
       return;
     }
@@ -315,7 +325,7 @@ export class TransferBuilder {
       return;
     }
     if (credit === undefined) {
-      credit = { source, remaining: 0, kind: readKindOf(spec, source), prefix: null, bufferStart: null, bufferEnd: 0, confirmed: false, closed: false, pending: new CallGroup(), lastTransfer: null };
+      credit = { source, remaining: 0, kind: readKindOf(spec, source), lastRead: null, bufferStart: null, bufferEnd: 0, confirmed: false, closed: false, pending: new CallGroup(), lastTransfer: null };
       state.credits.unshift(credit);
       if (state.credits.length > MAX_CREDITS) state.credits.pop();
     } else if (state.credits[0] !== credit) {
@@ -324,8 +334,8 @@ export class TransferBuilder {
     }
     credit.remaining += bytes;
     credit.pending.add(event);
-    credit.prefix = spec.buf !== undefined ? rawStringArg(event, spec.buf) : spec.iov !== undefined ? (iovecPrefixes(argText(event, spec.iov))[0]?.prefix ?? null) : null;
-    const address = spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
+    credit.lastRead = { event, spec };
+    const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
     credit.bufferStart = address;
     credit.bufferEnd = address !== null ? address + bytes : 0;
   }
@@ -351,7 +361,7 @@ export class TransferBuilder {
       else this.addPrelude(state, sink, event);
       return;
     }
-    const zerocopy = spec.flags !== undefined && hasFlag(argText(event, spec.flags), 'MSG_ZEROCOPY');
+    const zerocopy = spec.flags !== undefined && event.argText.includes('ZEROCOPY') && hasFlag(argText(event, spec.flags), 'MSG_ZEROCOPY');
     const match = this.matchCredit(event, spec, state, sink, bytes);
     if (match !== null) {
       const { credit, matched } = match;
@@ -363,7 +373,7 @@ export class TransferBuilder {
       transfer.addPayload(matched);
       credit.remaining -= matched;
       credit.confirmed = true;
-      credit.prefix = null;
+      credit.lastRead = null;
       credit.lastTransfer = transfer;
       return;
     }
@@ -388,23 +398,26 @@ export class TransferBuilder {
   private matchCredit(event: SyscallEvent, spec: DataCallSpec, state: ProcessState, sink: FdObject, bytes: number): { credit: Credit; matched: number } | null {
     const candidates = state.credits.filter((c) => c.remaining > 0 && c.source !== sink && c.source.endpoint.path !== sink.endpoint.path);
     if (candidates.length === 0) return null;
-    const address = spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
+    const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
     if (address !== null) {
       const byAddress = candidates.find((c) => c.bufferStart !== null && address >= c.bufferStart && address < c.bufferEnd);
       if (byAddress !== undefined) return { credit: byAddress, matched: Math.min(bytes, byAddress.remaining) };
     }
-    if (spec.buf !== undefined) {
+    // Printed contents decide between competing sources, confirm a source whose fd is already closed,
+    // and find the payload iovec of a gathering write (a header iovec before it is not payload).
+    // One open candidate needs no evidence (the common case: skip reading the buffers).
+    const needsEvidence = candidates.length > 1 || (candidates[0] !== undefined && candidates[0].closed && !candidates[0].confirmed);
+    if (spec.buf !== undefined && needsEvidence) {
       const printed = rawStringArg(event, spec.buf);
       if (printed !== null) {
-        const byPrefix = candidates.find((c) => c.prefix !== null && prefixesAgree(c.prefix, printed));
+        const byPrefix = candidates.find((c) => prefixesAgree(creditPrefix(c), printed));
         if (byPrefix !== undefined) return { credit: byPrefix, matched: Math.min(bytes, byPrefix.remaining) };
       }
     } else if (spec.iov !== undefined) {
-      // A gathering write may put a header before the payload (nginx: header iovec + file data iovec).
       const iovecs = iovecPrefixes(argText(event, spec.iov));
       let headerBytes = 0;
       for (const iovec of iovecs) {
-        const byPrefix = candidates.find((c) => c.prefix !== null && prefixesAgree(c.prefix, iovec.prefix));
+        const byPrefix = candidates.find((c) => prefixesAgree(creditPrefix(c), iovec.prefix));
         if (byPrefix !== undefined) return { credit: byPrefix, matched: Math.min(bytes - headerBytes, byPrefix.remaining) };
         headerBytes += iovec.length;
       }
@@ -507,6 +520,8 @@ export class TransferBuilder {
   /** A read-only mapping of a data file (not the loader's: no PROT_EXEC, no MAP_DENYWRITE/MAP_FIXED). */
   private onMmap(event: SyscallEvent): void {
     if (event.ret === null || event.errno !== null) return;
+    // Most mmaps are anonymous (malloc, stacks): skip them before splitting their arguments.
+    if (event.argText.includes('ANONYMOUS')) return;
     const fdRef = fdArg(event, [4, 'fd']);
     if (fdRef === null || fdRef.fd < 0) return;
     const state = this.state(event.pid);

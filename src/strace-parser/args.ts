@@ -33,9 +33,10 @@ function isIdentChar(c: number): boolean {
 /**
  * Splits argument text on its top-level commas. Commas inside "strings" (with escapes), (), [], {},
  * `/* comments *\/` and fd decorations `<...>` (nested `<char 1:3>`, `[a->b]` inside) do not split.
- * Each piece is trimmed. Never throws; unbalanced text just ends inside its open group.
+ * Each piece is trimmed. Never throws; unbalanced text just ends inside its open group. With `limit`,
+ * only the first `limit` arguments are split off (the rest of the text is not scanned).
  */
-export function splitArgs(text: string): string[] {
+export function splitArgs(text: string, limit = Number.POSITIVE_INFINITY): string[] {
   const out: string[] = [];
   const n = text.length;
   if (n === 0) return out;
@@ -102,6 +103,8 @@ export function splitArgs(text: string): string[] {
       case Ch.Comma:
         if (stack.length === 0) {
           out.push(text.slice(start, i).trim());
+          // The analysis asks for the first one or two arguments of most calls: stop scanning there.
+          if (out.length >= limit) return out;
           start = i + 1;
         }
         break;

@@ -28,9 +28,10 @@ export function detachString(s: string): string {
 
 /**
  * Parses an fd argument or result with its optional decoration. Returns null for text that is not an fd
- * (a pointer, a string, a flag set).
+ * (a pointer, a string, a flag set). With `detach` false the path may be a slice of the parser's
+ * chunk: cheaper for a look-up, but copy it (detachString) before keeping it.
  */
-export function parseFdArg(text: string): FdArg | null {
+export function parseFdArg(text: string, detach = true): FdArg | null {
   let s = text.trim();
   // perf prints `fd: 4</path>` when asked for a named arg's text with the name still on; tolerate it.
   const colon = s.indexOf(': ');
@@ -80,6 +81,7 @@ export function parseFdArg(text: string): FdArg | null {
     }
   }
   if (path.indexOf('\\') !== -1) path = decodeEscapes(path);
+  if (!detach) return { fd, path, detail };
   return { fd, path: detachString(path), detail: detail === null ? null : detachString(detail) };
 }
 

@@ -32,7 +32,7 @@ export type DiagnosticSeverity = 'error' | 'warning' | 'info';
 export interface ParseDiagnostic {
   /** Path of the trace file, as given to the parser. */
   file: string;
-  /** 1-based line number in that file. */
+  /** 1-based line number in that file; 0 when it is about the whole file (it cannot be opened). */
   line: number;
   severity: DiagnosticSeverity;
   message: string;

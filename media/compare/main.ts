@@ -1,0 +1,182 @@
+// The comparison webview's entry point (bundled to dist/webview/compare.js). Runs in the VS Code
+// panel `iolens.compare` (data arrives by message, checked with the protocol guards), or in a
+// standalone page with the data embedded as JSON in `<script type="application/json"
+// id="iolens-compare-data">` ({ comparison, before, after }).
+//
+// DOM contract relied on by the UI checks:
+//   <body data-state="loading|ready|error">   (ready once everything is drawn)
+//   #error            the message, when data-state is error
+//   #compare-totals   the totals with their change
+//   #incomparable     the notes on what cannot be compared (only when there are some)
+//   .matched-transfer[data-before-strategy][data-after-strategy], .added-transfer, .removed-transfer
+
+import type { TraceComparison } from '../../src/core/compare';
+import type { IoReport } from '../../src/core/report-types';
+import {
+  COMPARE_PROTOCOL_VERSION,
+  isCompareExtensionToWebviewMessage,
+  isTraceComparison,
+  resolveComparisonTransfers,
+  type ComparePersistedState,
+  type CompareSource,
+} from '../../src/protocol/compare-messages';
+import { isIoReport } from '../../src/protocol/messages';
+import { clear, h } from '../report/dom';
+import { installKeyboard } from '../report/keyboard';
+import { onThemeChange } from '../report/theme';
+import { destroyCompareCharts, renderCompareCharts } from './charts';
+import { createCompareHost } from './host';
+import { renderSyscallTable } from './table';
+import { renderCompareHeader, renderCompareTotals, renderIncomparable, renderTransfers, type CompareActions } from './view';
+
+export const COMPARE_DATA_ELEMENT_ID = 'iolens-compare-data';
+
+const host = createCompareHost();
+let state: ComparePersistedState | undefined = host.getState();
+let redrawCharts: (() => void) | undefined;
+
+function app(): HTMLElement {
+  let el = document.getElementById('app');
+  if (!el) {
+    el = h('main', { id: 'app' });
+    document.body.append(el);
+  }
+  return el;
+}
+
+function setBodyState(s: 'loading' | 'ready' | 'error'): void {
+  document.body.dataset.state = s;
+}
+
+function saveState(patch: Partial<ComparePersistedState>): void {
+  if (!state && !patch.source) return;
+  state = { ...(state as ComparePersistedState), ...patch, version: COMPARE_PROTOCOL_VERSION };
+  host.setState(state);
+}
+
+function saveSource(source: CompareSource): void {
+  const same = state && JSON.stringify(state.source) === JSON.stringify(source);
+  saveState(same ? { source } : { source, selected: undefined, sort: state?.sort });
+}
+
+function showLoading(title: string): void {
+  destroyCompareCharts();
+  redrawCharts = undefined;
+  const root = app();
+  clear(root);
+  root.append(h('div', { class: 'loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), h('span', undefined, title || 'Comparing…')));
+  setBodyState('loading');
+}
+
+function showError(message: string): void {
+  destroyCompareCharts();
+  redrawCharts = undefined;
+  const root = app();
+  clear(root);
+  const box = h('div', { class: 'error-box' }, h('h1', undefined, 'The traces could not be compared'), h('p', { id: 'error', role: 'alert' }, message));
+  if (host.interactive) {
+    const retry = h('button', { type: 'button' }, 'Try again');
+    retry.addEventListener('click', () => host.post({ type: 'recompare' }));
+    const other = h('button', { type: 'button', class: 'secondary' }, 'Choose another after trace…');
+    other.addEventListener('click', () => host.post({ type: 'choose', side: 'after' }));
+    box.append(h('div', { class: 'toolbar' }, retry, other));
+  }
+  root.append(box);
+  setBodyState('error');
+}
+
+function actions(): CompareActions {
+  if (!host.interactive) return { reveal: null, swap: null, recompare: null, choose: null, openReport: null };
+  return {
+    reveal: (side, fileIndex, line, endLine) => host.post({ type: 'reveal', side, fileIndex, line, endLine }),
+    swap: () => host.post({ type: 'swap' }),
+    recompare: () => host.post({ type: 'recompare' }),
+    choose: (side) => host.post({ type: 'choose', side }),
+    openReport: (side) => host.post({ type: 'openReport', side }),
+  };
+}
+
+function markSelected(id: string | undefined): void {
+  for (const el of document.querySelectorAll<HTMLElement>('.compare-card.selected')) el.classList.remove('selected');
+  if (!id) return;
+  for (const el of document.querySelectorAll<HTMLElement>('.compare-card')) if (el.dataset.id === id) el.classList.add('selected');
+}
+
+function render(raw: TraceComparison, before: IoReport, after: IoReport): void {
+  destroyCompareCharts();
+  const comparison = resolveComparisonTransfers(raw, before, after);
+  const root = app();
+  clear(root);
+  const act = actions();
+  root.append(renderCompareHeader(comparison, before, after, act));
+  const notes = renderIncomparable(comparison);
+  if (notes) root.append(notes);
+  root.append(renderCompareTotals(comparison));
+  root.append(renderTransfers(comparison, act));
+  const charts = renderCompareCharts(comparison, before, after);
+  root.append(charts.section);
+  root.append(renderSyscallTable(comparison, before, after, state?.sort, (sort) => saveState({ sort })));
+  redrawCharts = charts.draw;
+  try {
+    charts.draw();
+  } catch (err) {
+    charts.section.append(h('p', { class: 'muted' }, `Charts unavailable: ${String(err)}`));
+  }
+  markSelected(state?.selected);
+  setBodyState('ready');
+}
+
+function start(): void {
+  installKeyboard(app(), (id) => {
+    markSelected(id);
+    saveState({ selected: id });
+  });
+  onThemeChange(() => redrawCharts?.());
+  document.addEventListener('securitypolicyviolation', (ev) => {
+    const n = Number(document.body.dataset.cspViolations ?? '0') + 1;
+    document.body.dataset.cspViolations = String(n);
+    console.warn(`CSP violation: ${ev.violatedDirective} ${ev.blockedURI}`);
+  });
+
+  const embedded = document.getElementById(COMPARE_DATA_ELEMENT_ID);
+  if (embedded) {
+    let data: unknown;
+    try {
+      data = JSON.parse(embedded.textContent ?? '');
+    } catch (err) {
+      showError(`The embedded comparison is not valid JSON: ${String(err)}`);
+      return;
+    }
+    const d = data as { comparison?: unknown; before?: unknown; after?: unknown } | null;
+    if (d && isIoReport(d.before) && isIoReport(d.after) && isTraceComparison(d.comparison, d.before, d.after)) render(d.comparison, d.before, d.after);
+    else showError('The embedded comparison does not have the expected shape.');
+    return;
+  }
+
+  window.addEventListener('message', (ev: MessageEvent<unknown>) => {
+    const msg = ev.data;
+    if (!isCompareExtensionToWebviewMessage(msg)) {
+      console.warn('I/O Lens: ignored a message that does not match the comparison protocol');
+      return;
+    }
+    switch (msg.type) {
+      case 'loading':
+        if (msg.source) saveSource(msg.source);
+        showLoading(msg.title);
+        break;
+      case 'comparison':
+        saveSource(msg.source);
+        render(msg.comparison, msg.before, msg.after);
+        break;
+      case 'error':
+        if (msg.source) saveSource(msg.source);
+        showError(msg.message);
+        break;
+    }
+  });
+  if (document.body.dataset.state !== 'ready') showLoading('Comparing…');
+  host.post({ type: 'ready' });
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();
