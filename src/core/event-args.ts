@@ -30,12 +30,62 @@ export function argText(event: SyscallEvent, ref: ArgRef): string | undefined {
 let lastEvent: SyscallEvent | null = null;
 let lastArgs: string[] = [];
 
+/**
+ * `3`, `3, ...`, `3</path>, ...`, `3<TCP:[a->b]>, ...`, `0</dev/null<char 1:3>>` at the start of the
+ * argument text; null for anything else (escaped paths, AT_FDCWD, comments), which the general
+ * parser handles.
+ */
+function leadingFd(text: string): FdRef | null {
+  const length = text.length;
+  let i = 0;
+  let fd = 0;
+  while (i < length) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    fd = fd * 10 + (c - 48);
+    i++;
+  }
+  if (i === 0) return null;
+  if (i === length || text.charCodeAt(i) === 44 /* , */) return { fd, path: null, detail: null };
+  if (text.charCodeAt(i) !== 60 /* < */) return null;
+  let depth = 0;
+  let inBracket = false;
+  let end = -1;
+  for (let j = i; j < length; j++) {
+    const c = text.charCodeAt(j);
+    if (inBracket) {
+      if (c === 93 /* ] */) inBracket = false;
+    } else if (c === 91 /* [ */) inBracket = true;
+    else if (c === 60 /* < */) depth++;
+    else if (c === 62 /* > */ && --depth === 0) {
+      end = j;
+      break;
+    } else if (c === 92 /* \ */) return null;
+  }
+  if (end < 0 || (end + 1 < length && text.charCodeAt(end + 1) !== 44)) return null;
+  let path = text.slice(i + 1, end);
+  let detail: string | null = null;
+  if (path.charCodeAt(path.length - 1) === 62 /* > */) {
+    const lt = path.lastIndexOf('<');
+    if (lt > 0) {
+      detail = path.slice(lt + 1, path.length - 1);
+      path = path.slice(0, lt);
+    }
+  }
+  return { fd, path, detail };
+}
+
 /** perf trace leaves zero-valued arguments out (`read(buf: ..., count: 8)` reads fd 0). */
 function omittedMeansZero(event: SyscallEvent): boolean {
   return event.argNames !== null;
 }
 
 export function fdArg(event: SyscallEvent, ref: ArgRef): FdRef | null {
+  // Hot path: the fd is the first argument of most calls; read it without splitting the arguments.
+  if (ref[0] === 0 && event.argNames === null) {
+    const fast = leadingFd(event.argText);
+    if (fast !== null) return fast;
+  }
   const text = argText(event, ref);
   if (text === undefined) return omittedMeansZero(event) ? { fd: 0, path: null, detail: null } : null;
   // Not detached: the fd tracker copies what it keeps (strings.ts).

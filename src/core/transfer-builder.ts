@@ -396,38 +396,52 @@ export class TransferBuilder {
    * a reply, like an HTTP response to its request), nor with the loader's or a runtime's reads.
    */
   private matchCredit(event: SyscallEvent, spec: DataCallSpec, state: ProcessState, sink: FdObject, bytes: number): { credit: Credit; matched: number } | null {
-    const candidates = state.credits.filter((c) => c.remaining > 0 && c.source !== sink && c.source.endpoint.path !== sink.endpoint.path);
-    if (candidates.length === 0) return null;
+    // Runs for every write: plain loops, no intermediate arrays.
+    const credits = state.credits;
+    const usable = (c: Credit): boolean => c.remaining > 0 && c.source !== sink && c.source.endpoint.path !== sink.endpoint.path;
+    let count = 0;
+    let only: Credit | null = null;
+    for (const c of credits) {
+      if (usable(c)) {
+        count++;
+        only = c;
+      }
+    }
+    if (only === null) return null;
     const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
     if (address !== null) {
-      const byAddress = candidates.find((c) => c.bufferStart !== null && address >= c.bufferStart && address < c.bufferEnd);
-      if (byAddress !== undefined) return { credit: byAddress, matched: Math.min(bytes, byAddress.remaining) };
+      for (const c of credits) {
+        if (usable(c) && c.bufferStart !== null && address >= c.bufferStart && address < c.bufferEnd) return { credit: c, matched: Math.min(bytes, c.remaining) };
+      }
     }
     // Printed contents decide between competing sources, confirm a source whose fd is already closed,
     // and find the payload iovec of a gathering write (a header iovec before it is not payload).
     // One open candidate needs no evidence (the common case: skip reading the buffers).
-    const needsEvidence = candidates.length > 1 || (candidates[0] !== undefined && candidates[0].closed && !candidates[0].confirmed);
+    const needsEvidence = count > 1 || (only.closed && !only.confirmed);
     if (spec.buf !== undefined && needsEvidence) {
       const printed = rawStringArg(event, spec.buf);
       if (printed !== null) {
-        const byPrefix = candidates.find((c) => prefixesAgree(creditPrefix(c), printed));
-        if (byPrefix !== undefined) return { credit: byPrefix, matched: Math.min(bytes, byPrefix.remaining) };
+        for (const c of credits) {
+          if (usable(c) && prefixesAgree(creditPrefix(c), printed)) return { credit: c, matched: Math.min(bytes, c.remaining) };
+        }
       }
     } else if (spec.iov !== undefined) {
-      const iovecs = iovecPrefixes(argText(event, spec.iov));
       let headerBytes = 0;
-      for (const iovec of iovecs) {
-        const byPrefix = candidates.find((c) => prefixesAgree(creditPrefix(c), iovec.prefix));
-        if (byPrefix !== undefined) return { credit: byPrefix, matched: Math.min(bytes - headerBytes, byPrefix.remaining) };
+      for (const iovec of iovecPrefixes(argText(event, spec.iov))) {
+        for (const c of credits) {
+          if (usable(c) && prefixesAgree(creditPrefix(c), iovec.prefix)) return { credit: c, matched: Math.min(bytes - headerBytes, c.remaining) };
+        }
         headerBytes += iovec.length;
       }
     }
     // Without evidence, a source whose fd is already closed only counts once a write has drawn from it.
-    const plausible = candidates.filter((c) => c.confirmed || !c.closed);
-    const enough = plausible.find((c) => c.remaining >= bytes);
-    if (enough !== undefined) return { credit: enough, matched: bytes };
-    const any = plausible[0];
-    return any !== undefined ? { credit: any, matched: Math.min(bytes, any.remaining) } : null;
+    let partial: Credit | null = null;
+    for (const c of credits) {
+      if (!usable(c) || (c.closed && !c.confirmed)) continue;
+      if (c.remaining >= bytes) return { credit: c, matched: bytes };
+      partial ??= c;
+    }
+    return partial !== null ? { credit: partial, matched: Math.min(bytes, partial.remaining) } : null;
   }
 
   private matchMapping(event: SyscallEvent, spec: DataCallSpec, state: ProcessState, sink: FdObject): Mapping | null {
