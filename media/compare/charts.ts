@@ -1,6 +1,6 @@
 // The comparison charts: each one draws before and after as two bar series over the same
-// categories on ONE value axis, so the bars compare by eye. Colours: before = charts-blue,
-// after = charts-orange everywhere on the page (the side chips use the same two).
+// categories on ONE value axis, so the bars compare by eye. Colours: before = the muted foreground,
+// after = charts-blue everywhere on the page (the side chips and total bars use the same two).
 
 import { Chart, type ChartConfiguration } from 'chart.js';
 import type { TraceComparison } from '../../src/core/compare';
@@ -9,7 +9,7 @@ import { baseOptions } from '../report/charts';
 import { h } from '../report/dom';
 import { formatBytes, formatCount } from '../report/format';
 import { readPalette } from '../report/theme';
-import { chunkSeries, classSeries, transferSeries, type PairedSeries } from './model';
+import { byteStep, chunkSeries, classSeries, sharedMax, transferSeries, type PairedSeries } from './model';
 
 const charts: Chart[] = [];
 
@@ -23,6 +23,7 @@ interface ChartSpec {
   series: PairedSeries;
   yTitle: string;
   format: (n: number) => string;
+  bytes?: boolean;
 }
 
 function summary(spec: ChartSpec): string {
@@ -32,7 +33,7 @@ function summary(spec: ChartSpec): string {
 
 export function renderCompareCharts(comparison: TraceComparison, before: IoReport, after: IoReport): { section: HTMLElement; draw: () => void } {
   const specs: ChartSpec[] = [
-    { id: 'cchart-cpu', title: 'CPU bytes copied, per transfer', series: transferSeries(comparison, (t) => t.cpuBytesCopied), yTitle: 'bytes', format: formatBytes },
+    { id: 'cchart-cpu', title: 'CPU bytes copied, per transfer', series: transferSeries(comparison, (t) => t.cpuBytesCopied), yTitle: 'bytes', format: formatBytes, bytes: true },
     { id: 'cchart-switches', title: 'Mode switches, per transfer', series: transferSeries(comparison, (t) => t.modeSwitches), yTitle: 'mode switches', format: formatCount },
     { id: 'cchart-classes', title: 'System calls, by class', series: classSeries(before, after), yTitle: 'calls', format: formatCount },
     { id: 'cchart-chunks', title: 'Chunk sizes (calls per power-of-two bucket)', series: chunkSeries(before, after), yTitle: 'calls', format: formatCount },
@@ -63,8 +64,8 @@ export function renderCompareCharts(comparison: TraceComparison, before: IoRepor
         data: {
           labels: spec.series.labels,
           datasets: [
-            { label: 'before', data: spec.series.before, backgroundColor: p.blue, borderColor: p.blue },
-            { label: 'after', data: spec.series.after, backgroundColor: p.orange, borderColor: p.orange },
+            { label: 'before', data: spec.series.before, backgroundColor: p.muted, borderColor: p.muted },
+            { label: 'after', data: spec.series.after, backgroundColor: p.blue, borderColor: p.blue },
           ],
         },
         options: {
@@ -81,7 +82,7 @@ export function renderCompareCharts(comparison: TraceComparison, before: IoRepor
           },
           scales: {
             x: o.scales.x,
-            y: { ...o.scales.y, beginAtZero: true, ticks: { ...o.scales.y.ticks, callback: (v: string | number) => spec.format(Number(v)) } },
+            y: { ...o.scales.y, beginAtZero: true, ticks: { ...o.scales.y.ticks, stepSize: spec.bytes ? byteStep(sharedMax(spec.series)) : undefined, precision: 0, callback: (v: string | number) => spec.format(Number(v)) } },
           },
         },
       };

@@ -275,6 +275,22 @@ export function sharedMax(...series: PairedSeries[]): number {
   return max;
 }
 
+/**
+ * A tick step for a bytes axis up to `max`, about `ticks` steps: 1, 2, 2.5 or 5 × 10ⁿ of a binary unit,
+ * or a binary fraction of it, so ticks read 0, 512 KiB, 1.00 MiB, 1.50 MiB … not 195 KiB, 391 KiB ….
+ */
+export function byteStep(max: number, ticks = 5): number | undefined {
+  if (!Number.isFinite(max) || max <= 0) return undefined;
+  let unit = 1;
+  while (max / unit >= 1024 && unit < 1024 ** 4) unit *= 1024;
+  const raw = max / unit / ticks;
+  // Below one unit, binary fractions of it (256 KiB, 512 KiB of a MiB) read better than 0.2 MiB.
+  if (raw < 1 && unit > 1) return ([0.125, 0.25, 0.5, 1].find((f) => f >= raw) ?? 1) * unit;
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 2.5, 5, 10].map((m) => m * pow).find((v) => v >= raw) ?? 10 * pow) * unit;
+  return step >= 1 ? step : 1;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The verdict
 

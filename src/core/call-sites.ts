@@ -54,7 +54,7 @@ export function parseFrame(line: string): FrameRef | null {
  * System libraries, the loader, the vdso and language runtimes: their frames are never the
  * program's own source (interpreted code has no native frames of its own), so they are not resolved.
  */
-const NOT_USER_CODE = /^(?:\/usr\/lib|\/lib|\/usr\/libexec|\/usr\/lib64|\/lib64|\[vdso\]|\[vsyscall\])|linux-vdso|ld-linux|\/libc[.-]|\/libpthread|\/libstdc\+\+|\/libgcc_s|\/libm[.-]|libpython[\d.]*\.so|\/libjvm\.so|\/libnode\.so|\/bin\/(?:python[\d.]*|node|java|ruby|perl)$/;
+const NOT_USER_CODE = /^(?:\/usr\/lib|\/lib|\/usr\/libexec|\/usr\/lib64|\/lib64|\/usr\/bin\/|\/bin\/|\/usr\/sbin\/|\/sbin\/|\[vdso\]|\[vsyscall\])|\/\.pyenv\/libexec\/|linux-vdso|ld-linux|\/libc[.-]|\/libpthread|\/libstdc\+\+|\/libgcc_s|\/libm[.-]|libpython[\d.]*\.so|\/libjvm\.so|\/libnode\.so|\/bin\/(?:python[\d.]*|node|java|ruby|perl)$/;
 
 export function isUserFrame(frame: FrameRef): boolean {
   return !NOT_USER_CODE.test(frame.binary);

@@ -29,6 +29,8 @@ export class FdTable {
   readonly entries = new Map<number, FdEntry>();
   /** fds this table closed itself: a late-arriving fork must not resurrect them from the parent. */
   readonly closedHere = new Set<number>();
+  /** Objects made up for fds used before the trace showed where they came from (named later by a fork). */
+  readonly placeholders = new Map<number, FdObject>();
 
   get(fd: number): FdObject | undefined {
     return this.entries.get(fd)?.object;
@@ -60,17 +62,32 @@ export class FdTable {
     return table;
   }
 
-  /** Fills in what the parent had and this (late-registered) child did not touch itself. */
+  /**
+   * Fills in what the parent had and this (late-registered) child did not touch itself. A placeholder
+   * the child made for an fd it used before strace showed the clone is the inherited description:
+   * it takes the parent's name (transfers already hold the placeholder).
+   */
   inheritFrom(parent: FdTable): void {
     for (const [fd, entry] of parent.entries) {
+      const placeholder = this.placeholders.get(fd);
+      if (placeholder !== undefined && !placeholder.named && entry.object.named) {
+        placeholder.endpoint = entry.object.endpoint;
+        placeholder.named = true;
+        placeholder.access = entry.object.access;
+      }
       if (!this.entries.has(fd) && !this.closedHere.has(fd)) this.entries.set(fd, { ...entry });
     }
+    this.placeholders.clear();
   }
 }
 
 /** All processes' tables, plus the object factory. */
+/** Tables of exited processes kept for a clone result printed after the child's exit. */
+const RECENTLY_EXITED = 64;
+
 export class FdTables {
   private readonly tables = new Map<number, FdTable>();
+  private readonly recentlyExited = new Map<number, FdTable>();
   /**
    * Threads share one table (CLONE_FILES). But -ff parts without timestamps are read one file after
    * another: a thread's calls then come after its parent's whole file, and a shared table would show
@@ -104,6 +121,14 @@ export class FdTables {
    */
   fork(parentPid: number, childPid: number, shareFiles: boolean): void {
     const parent = this.of(parentPid);
+    const gone = this.recentlyExited.get(childPid);
+    if (gone !== undefined) {
+      // The whole child ran (and exited) before the tracer printed the parent's clone result (perf's
+      // `... [continued]: clone()) = PID` comes late): name its placeholders from the parent now.
+      this.recentlyExited.delete(childPid);
+      gone.inheritFrom(parent);
+      return;
+    }
     const existing = this.tables.get(childPid);
     if (shareFiles && this.shareOnCloneFiles) {
       if (existing !== undefined && existing !== parent) {
@@ -119,6 +144,13 @@ export class FdTables {
 
   /** A process or thread ended: its table (if not shared with a live thread) can go, keeping memory bounded. */
   exit(pid: number): void {
+    const table = this.tables.get(pid);
+    if (table === undefined) return;
     this.tables.delete(pid);
+    this.recentlyExited.set(pid, table);
+    if (this.recentlyExited.size > RECENTLY_EXITED) {
+      const oldest = this.recentlyExited.keys().next().value;
+      if (oldest !== undefined) this.recentlyExited.delete(oldest);
+    }
   }
 }

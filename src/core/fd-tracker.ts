@@ -115,6 +115,7 @@ export class FdTracker {
       if (known !== undefined) return known;
       const placeholder = this.tables.createObject({ kind: 'other', path: `fd ${ref.fd}` }, false, 'unknown', 0);
       table.set(ref.fd, placeholder);
+      table.placeholders.set(ref.fd, placeholder);
       return placeholder;
     }
     const endpoint = this.endpointOfDecoration(ref);
@@ -156,6 +157,7 @@ export class FdTracker {
         if (--pipe.left === 0) this.pendingPipeEnds.delete(pid);
       } else {
         object = this.tables.createObject({ kind: 'other', path: `fd ${ref.fd}` }, false, 'unknown', 0);
+        this.tables.of(pid).placeholders.set(ref.fd, object);
       }
       this.tables.of(pid).set(ref.fd, object);
     }

@@ -241,7 +241,9 @@ export async function compareAndShow(context: vscode.ExtensionContext, source: C
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     log(message);
+    // Not awaited: the command must not wait for the user to dismiss the message.
     void vscode.window.showErrorMessage(`I/O Lens: ${message}`);
+    await panel.whenTabShown();
     return undefined;
   }
 }

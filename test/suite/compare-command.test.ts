@@ -66,7 +66,9 @@ describe(`${COMMAND}: two ways of doing one job`, function () {
     assert.equal(c.bySyscall.sendfile?.calls.after, 4);
     assert.equal(c.bySyscall.write?.calls.after, 0);
     assert.deepEqual(c.incomparable, [], 'same format, same flags');
-    assert.match(compareTabs()[0].label, /rw_send|f_ttt_T_yy/);
+    // The tab title names both traces (the extension host learns of the new title asynchronously).
+    for (let i = 0; i < 40 && !/f_ttt_T_yy/.test(compareTabs()[0]?.label ?? ''); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.match(compareTabs()[0]?.label ?? '', /^I\/O Lens: f_ttt_T_yy\.trace ↔ f_ttt_T_yy\.trace$/);
   });
 
   it('nginx sendfile off vs on: both files matched, pread64+writev become sendfile, same payload', async () => {

@@ -3,12 +3,14 @@
 // expected transfers from the program and its file sizes, never from a trace).
 
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import type { IoReport, Transfer } from '../../src/core/report-types';
 import { LIVE_WORKLOADS, countMatches, liveWorkload, recordLiveWorkload, type ExpectedTransfer, type LiveRecording } from '../support/live-workloads';
 import { missingTools, prepareWorkloadEnv } from '../support/workloads';
+import { repoRoot } from './support/corpus';
 
 type Recorded = Extract<LiveRecording, { ok: true }>;
 
@@ -125,3 +127,17 @@ for (const workload of LIVE_WORKLOADS.filter((w) => w.perfVerified)) {
     assert.fail(`${workload.name} under perf trace:\n${lastFailures.join('\n')}`);
   });
 }
+
+test('perf trace: a child that exits before perf prints the parent\'s clone result still gets its inherited socket', async () => {
+  const trace = path.join(repoRoot(), 'test', 'fixtures', 'recorded', 'perf_fork_server_late_clone.trace');
+  const report = await analyzeTraceFiles([trace]);
+  assert.equal(report.transfers.length, 4);
+  for (const t of report.transfers) {
+    assert.equal(t.strategy, 'read_write');
+    assert.equal(t.source.kind, 'file');
+    assert.equal(t.sink.kind, 'tcp', `pid ${t.pid}'s sink is the accepted socket`);
+    assert.equal(t.bytes, 1_000_000);
+    assert.deepEqual(t.syscalls, { read: 63, write: 62 });
+  }
+  assert.ok(report.transfers.some((t) => t.pid === 22151), 'the late-cloned child is among them');
+});

@@ -9,6 +9,7 @@ import { compareReports, delta, type TraceComparison } from '../../src/core/comp
 import type { IoReport } from '../../src/core/report-types';
 import {
   barFractions,
+  byteStep,
   callsDelta,
   chunkSeries,
   classSeries,
@@ -57,6 +58,15 @@ describe('delta formatting', () => {
     assert.equal(describeDelta(delta(2_000_000, 0), 'bytes'), '1.91 MiB → 0 B, 1.91 MiB less (−100%)');
     assert.equal(describeDelta(delta(3, 3), 'count'), '3 → 3, unchanged');
     assert.equal(describeDelta(delta(null, 3), 'us'), 'n/a → 3 µs, cannot be compared');
+  });
+  test('bytes axes tick at binary-friendly steps', () => {
+    assert.equal(byteStep(2_000_000), 512 * 1024, '0, 512 KiB, 1 MiB, 1.5 MiB, 2 MiB');
+    assert.equal(byteStep(1024 * 1024), 256 * 1024);
+    assert.equal(byteStep(1_000_000), 200 * 1024);
+    assert.equal(byteStep(50e6), 10 * 1024 * 1024);
+    assert.equal(byteStep(700), 200);
+    assert.equal(byteStep(5), 1);
+    assert.equal(byteStep(0), undefined);
   });
   test('bars share one scale: the larger value is full width', () => {
     assert.deepEqual(barFractions(delta(200, 50)), { before: 1, after: 0.25 });
