@@ -17,6 +17,8 @@ export interface FdObject {
   openedAtLine: number;
   /** The -y decoration text it was last named from: the same text again needs no new endpoint (hot path). */
   decoration?: string;
+  /** Named only by a perf trace decoration, which perf resolves late: a hint, not a fact. */
+  hint?: boolean;
 }
 
 interface FdEntry {

@@ -173,7 +173,10 @@ export class FdTracker {
       const endpoint = this.endpointOfDecoration(ref);
       this.lateDecorations.set(key, endpoint);
       for (const unnamed of this.unnamedByFd.get(key) ?? []) {
-        if (!unnamed.named) unnamed.endpoint = endpoint;
+        if (!unnamed.named) {
+          unnamed.endpoint = endpoint;
+          unnamed.hint = true;
+        }
       }
     }
     void line;
@@ -196,7 +199,10 @@ export class FdTracker {
     if (this.decorationsAreTruth || object.named) return;
     const key = `${pid}:${fd}`;
     const endpoint = this.lateDecorations.get(key);
-    if (endpoint !== undefined && endpoint.kind === object.endpoint.kind) object.endpoint = endpoint;
+    if (endpoint !== undefined && endpoint.kind === object.endpoint.kind) {
+      object.endpoint = endpoint;
+      object.hint = true;
+    }
     const list = this.unnamedByFd.get(key) ?? [];
     list.push(object);
     if (list.length > 4) list.shift();

@@ -17,6 +17,9 @@ function toTransfer(accumulator: TransferAccumulator, index: number, settings: C
   const cpuBytesCopied = bytes !== null && cost.cpu !== null ? bytes * cost.cpu : null;
   const chunks = accumulator.chunks.stats();
   const assumptions = [...cost.assumptions];
+  if (accumulator.source.hint === true || accumulator.sink.hint === true) {
+    assumptions.push('a file name comes from perf trace, which prints fd names as it resolves them later: it can be the name of another file that used the same fd number');
+  }
   if (!accumulator.source.named || !accumulator.sink.named) assumptions.push('an endpoint was not named by the trace (no -y decoration and no open/socket call seen for its fd)');
   if (accumulator.strategy === 'io_uring') assumptions.push('endpoints taken from the files the process had open for reading and for writing at its first io_uring_enter');
   const transfer: Transfer = {

@@ -340,8 +340,9 @@ export class TransferBuilder {
     credit.bufferEnd = address !== null ? address + bytes : 0;
   }
 
+  /** A name that is only perf's late-resolved hint cannot rule a file out (it may be another file's name). */
   private isAncillary(object: FdObject): boolean {
-    return object.endpoint.kind === 'file' && isAncillaryPath(object.endpoint.path);
+    return object.endpoint.kind === 'file' && object.hint !== true && isAncillaryPath(object.endpoint.path);
   }
 
   // ---- write-like calls ------------------------------------------------------------------

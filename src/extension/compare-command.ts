@@ -71,11 +71,8 @@ export function parseCompareArgs(args: readonly unknown[]): CompareArgs {
   const before = asList(first);
   const after = asList(second);
   if (before && after) return { kind: 'both', before, after };
-  if (before && second === undefined) {
-    // One list holding exactly two traces: compare them.
-    const groups = groupTraceParts(before, (u) => u.path);
-    return groups.length === 2 && Array.isArray(first) ? { kind: 'both', before: groups[0], after: groups[1] } : { kind: 'before', before };
-  }
+  // One trace alone (a Uri[] is the -ff parts of one trace): it is the before side.
+  if (before && second === undefined) return { kind: 'before', before };
   if (first === undefined && second === undefined) return { kind: 'none' };
   return { kind: 'invalid', reason: 'Compare I/O traces takes two trace files (or lists of -ff parts).' };
 }
@@ -163,7 +160,8 @@ async function workspaceTraces(exclude: ReadonlySet<string>): Promise<TraceItem[
     .sort((a, b) => a.path.localeCompare(b.path))
     .map((u) => ({
       label: `$(file) ${path.basename(u.path)}`,
-      description: vscode.workspace.asRelativePath(u),
+      // The folder, relative to the workspace (nothing for a file at its root).
+      description: path.posix.dirname(vscode.workspace.asRelativePath(u)).replace(/^\.$/, '') || undefined,
       source: { kind: 'files', uris: [u.toString()] },
     }));
 }

@@ -150,6 +150,14 @@ describe(`${COMMAND}: arguments and the panel`, function () {
     assert.equal(compareTabs().length, 1, 'still one comparison panel');
   });
 
+  it('one trace alone (the report\'s "Compare with…") asks for the after trace; Escape cancels without a panel', async () => {
+    const pending = vscode.commands.executeCommand<TraceComparison | undefined>(COMMAND, corpus('corpus', 'rw_send_c/f_ttt_T_yy.trace'));
+    await new Promise((r) => setTimeout(r, 1500)); // the picker lists the workspace's traces first
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await pending, undefined);
+    assert.equal(compareTabs().length, 0, 'no comparison without an after trace');
+  });
+
   it('a missing trace resolves undefined (the panel and a message say why) instead of throwing', async () => {
     const missing = vscode.Uri.file(path.join(tmpdir(), 'iolens-no-such-trace.trace'));
     const result = await vscode.commands.executeCommand<TraceComparison | undefined>(COMMAND, corpus('corpus', 'sendfile_c/f_ttt_T_yy.trace'), missing);

@@ -201,6 +201,26 @@ export async function openBrowser(chromium) {
   return { browser, page };
 }
 
+/**
+ * The folder to give the workbench as extensionDevelopmentPath. VS Code treats extensions located
+ * under a development path as that extension's own files, and the repo root holds this harness,
+ * so code-server's built-in extensions (node_modules/code-server/lib/vscode/extensions) would be
+ * shadowed: no default themes (the workbench falls back to Light 2026), no built-in languages.
+ * So when the extension folder contains the harness, the workbench gets `<tmp>/dev-extension`:
+ * symlinks to every top-level entry of the extension but `test/` (the code that runs is the same).
+ */
+export function devExtensionPath(extPath, tmp) {
+  const rel = path.relative(extPath, HERE);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return extPath;
+  const stage = path.join(tmp, 'dev-extension');
+  fs.mkdirSync(stage);
+  const top = rel.split(path.sep)[0];
+  for (const entry of fs.readdirSync(extPath)) {
+    if (entry !== top) fs.symlinkSync(path.join(extPath, entry), path.join(stage, entry));
+  }
+  return stage;
+}
+
 /** The `payload` URL parameter the workbench reads (with enable-smoke-test-driver). */
 export function withPayload(url, entries) {
   return entries.length ? `${url}&payload=${encodeURIComponent(JSON.stringify(entries))}` : url;

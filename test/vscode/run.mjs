@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { format } from 'node:util';
 import {
-  HERE, REPO, SCREENSHOTS, HarnessError, freshLogDir, installVsix, openBrowser, requireHarness, startCodeServer, withPayload,
+  HERE, REPO, SCREENSHOTS, HarnessError, devExtensionPath, freshLogDir, installVsix, openBrowser, requireHarness, startCodeServer, withPayload,
 } from './harness.mjs';
 import { THEMES, runUiChecks } from './ui-checks.mjs';
 
@@ -100,7 +100,7 @@ async function runExtensionTests(chromium) {
 
   const t0 = Date.now();
   await page.goto(withPayload(server.url, [
-    ['extensionDevelopmentPath', server.remote(extPath)],
+    ['extensionDevelopmentPath', server.remote(devExtensionPath(extPath, server.tmp))],
     ['extensionTestsPath', server.remote(testsPath)],
   ]));
   const code = await exited;
@@ -139,7 +139,7 @@ async function runUi(chromium) {
     cleanups.push(server.stop);
     const { browser, page } = await openBrowser(chromium);
     cleanups.push(() => browser.close());
-    const url = extensionsDir ? server.url : withPayload(server.url, [['extensionDevelopmentPath', server.remote(extPath)]]);
+    const url = extensionsDir ? server.url : withPayload(server.url, [['extensionDevelopmentPath', server.remote(devExtensionPath(extPath, server.tmp))]]);
     const t0 = Date.now();
     await page.goto(url);
     results.push(...await runUiChecks(page, { theme, shotsDir, firstNumber: results.length + 1 }));
