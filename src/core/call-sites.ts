@@ -66,6 +66,8 @@ export interface SiteCallStats {
   errors: number;
   /** Payload bytes returned (data calls only). */
   bytes: number;
+  /** Calls that returned payload bytes (> 0): the mean chunk is bytes / payloadCalls. */
+  payloadCalls: number;
   /** Sum of -T durations in microseconds, null when the trace has none. */
   durationUs: number | null;
   /** Transfers (report ids) these calls took part in. */
@@ -154,7 +156,10 @@ export class TransferLocator {
 function addCall(stats: SiteCallStats, event: SyscallEvent, transfers: Transfer[]): void {
   stats.calls++;
   if (event.errno !== null || (event.ret !== null && event.ret < 0)) stats.errors++;
-  else if (event.ret !== null && event.ret > 0 && returnsPayloadBytes(event.name)) stats.bytes += event.ret;
+  else if (event.ret !== null && event.ret > 0 && returnsPayloadBytes(event.name)) {
+    stats.bytes += event.ret;
+    stats.payloadCalls++;
+  }
   if (event.duration !== null) stats.durationUs = (stats.durationUs ?? 0) + event.duration * 1e6;
   for (const t of transfers) if (!stats.transferIds.includes(t.id)) stats.transferIds.push(t.id);
   if (event.fileIndex < stats.fileIndex || (event.fileIndex === stats.fileIndex && event.line < stats.firstLine)) {
@@ -205,7 +210,7 @@ export class CallSiteCollector implements TraceSink {
     if (!site.pids.includes(event.pid) && site.pids.length < 64) site.pids.push(event.pid);
     let stats = site.bySyscall[event.name];
     if (stats === undefined) {
-      stats = { calls: 0, errors: 0, bytes: 0, durationUs: null, transferIds: [], firstLine: event.line, fileIndex: event.fileIndex };
+      stats = { calls: 0, errors: 0, bytes: 0, payloadCalls: 0, durationUs: null, transferIds: [], firstLine: event.line, fileIndex: event.fileIndex };
       site.bySyscall[event.name] = stats;
     }
     const transfers = this.locator ? this.locator.find(event, () => eventFdPaths(event)) : [];

@@ -290,6 +290,7 @@ function mergeStats(into: Record<string, SiteCallStats>, from: Record<string, Si
     t.calls += s.calls;
     t.errors += s.errors;
     t.bytes += s.bytes;
+    t.payloadCalls += s.payloadCalls;
     t.durationUs = t.durationUs === null && s.durationUs === null ? null : (t.durationUs ?? 0) + (s.durationUs ?? 0);
     for (const id of s.transferIds) if (!t.transferIds.includes(id)) t.transferIds.push(id);
     if (s.fileIndex < t.fileIndex || (s.fileIndex === t.fileIndex && s.firstLine < t.firstLine)) {

@@ -87,6 +87,8 @@ class ProcessState {
   seq = 0;
   /** This process's transfers, finished when it exits. */
   readonly transfers: TransferAccumulator[] = [];
+  /** The transfer the previous data call went to. */
+  lastTransfer: TransferAccumulator | null = null;
 }
 
 const MEMORY_ENDPOINT: Endpoint = { kind: 'memory', path: 'user buffer' };
@@ -215,6 +217,10 @@ export class TransferBuilder {
   }
 
   private transfer(pid: number, source: FdObject, sink: FdObject, strategy: Strategy, via?: Endpoint, bytesVisible = true): TransferAccumulator {
+    // A copy loop hits the same transfer call after call: skip building its key.
+    const state = this.state(pid);
+    const last = state.lastTransfer;
+    if (last !== null && last.source === source && last.sink === sink && last.strategy === strategy) return last;
     const key = `${pid}|${source.id}|${sink.id}|${strategy}`;
     let transfer = this.transfers.get(key);
     if (transfer === undefined) {
@@ -224,12 +230,12 @@ export class TransferBuilder {
       transfer = new TransferAccumulator(this.nextOrder++, pid, source, sink, strategy, via, warm, bytesVisible);
       transfer.key = key;
       this.transfers.set(key, transfer);
-      this.state(pid).transfers.push(transfer);
-      this.takePrelude(this.state(pid), sink, transfer);
+      state.transfers.push(transfer);
+      this.takePrelude(state, sink, transfer);
     }
-    const state = this.state(pid);
     state.lastBySink.set(sink.id, transfer);
     state.lastBySource.set(source.id, transfer);
+    state.lastTransfer = transfer;
     return transfer;
   }
 

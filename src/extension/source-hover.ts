@@ -58,7 +58,7 @@ function figuresFromStats(trace: LoadedTrace, stats: Array<[string, SiteCallStat
     calls += s.calls;
     errors += s.errors;
     bytes += s.bytes;
-    if (returnsPayloadBytes(name) && s.bytes > 0) dataCalls += s.calls - s.errors;
+    if (returnsPayloadBytes(name)) dataCalls += s.payloadCalls;
     if (s.durationUs !== null) durationUs = (durationUs ?? 0) + s.durationUs;
     byName[name] = (byName[name] ?? 0) + s.calls;
     for (const id of s.transferIds) ids.add(id);
@@ -74,7 +74,7 @@ export function figuresByName(trace: LoadedTrace, names: readonly string[]): Lin
   for (const name of new Set(names)) {
     const s = trace.report.summary.bySyscall[name];
     if (!s || s.calls === 0) continue;
-    stats.push([name, { calls: s.calls, errors: s.errors, bytes: s.bytes, durationUs: s.timeUs, transferIds: [], firstLine: Number.MAX_SAFE_INTEGER, fileIndex: Number.MAX_SAFE_INTEGER }]);
+    stats.push([name, { calls: s.calls, errors: s.errors, bytes: s.bytes, payloadCalls: s.bytes > 0 ? s.calls - s.errors : 0, durationUs: s.timeUs, transferIds: [], firstLine: Number.MAX_SAFE_INTEGER, fileIndex: Number.MAX_SAFE_INTEGER }]);
   }
   if (stats.length === 0) return undefined;
   const figures = figuresFromStats(trace, stats, false);

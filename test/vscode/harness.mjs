@@ -52,6 +52,8 @@ const BASE_SETTINGS = {
   'chat.disableAIFeatures': true,
   'window.commandCenter': false,
   'git.enabled': false,
+  // ui-checks.mjs maximizes the report's group by double-clicking its tab.
+  'workbench.editor.doubleClickTabToToggleEditorGroupSizes': 'maximize',
   // Headless Chromium prefers a light scheme: the theme must come from workbench.colorTheme only.
   'window.autoDetectColorScheme': false,
 };

@@ -63,6 +63,7 @@ async function runCommand(page, title) {
       await page.keyboard.press('Enter');
       return;
     } catch (e) {
+      if (process.env.VERBOSE) console.log(`  # palette attempt ${attempt} for "${title}" failed: ${e.message.split('\n')[0]}`);
       if (attempt === 3) throw new Error(`could not run "${title}" from the command palette: ${e.message}`);
       await page.keyboard.press('Escape');
       await page.waitForTimeout(500);
@@ -95,11 +96,14 @@ async function closeAllEditors(page) {
 export async function runUiChecks(page, { theme, shotsDir, firstNumber = 1 }) {
   fs.mkdirSync(shotsDir, { recursive: true });
   const results = [];
+  let last = Date.now();
   const record = (name, error) => {
     results.push({ name, ok: !error, error });
+    const took = ` (${((Date.now() - last) / 1000).toFixed(1)} s)`;
+    last = Date.now();
     // eslint-disable-next-line no-control-regex -- playwright's messages carry ANSI colours
     const why = error ? `\n  # ${String(error.message ?? error).replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n').join('\n  # ')}` : '';
-    console.log(`${error ? 'not ok' : 'ok'} ${firstNumber + results.length - 1} - ${name}${why}`);
+    console.log(`${error ? 'not ok' : 'ok'} ${firstNumber + results.length - 1} - ${name}${took}${why}`);
   };
   const failShot = (name) => page.screenshot({ path: path.join(shotsDir, `${name}.fail.png`) }).catch(() => {});
 
@@ -152,14 +156,17 @@ export async function runUiChecks(page, { theme, shotsDir, firstNumber = 1 }) {
       ['screenshots taken', async () => {
         await page.waitForTimeout(500); // let charts and fonts settle
         await page.screenshot({ path: path.join(shotsDir, `${shot}.png`) });
-        // The report alone, at full width: focus its group (the last one: it opens beside the
-        // trace), maximize it, shoot, restore.
-        await runCommand(page, 'View: Focus Last Editor Group');
-        await runCommand(page, 'View: Toggle Maximize Editor Group');
-        await page.waitForTimeout(700);
+        // The report alone, at full width: double-click its tab (the last group: it opens beside
+        // the trace) to maximize that group, shoot, double-click again to restore. The palette
+        // is no use here: F1 does not reach the workbench while the webview has the focus.
+        const reportTab = page.locator('.editor-group-container').last().locator('.tab.active');
+        await reportTab.dblclick();
+        await page.waitForTimeout(700); // the webview follows its group's new size
         await page.locator('iframe.webview.ready').screenshot({ path: path.join(shotsDir, `${shot}-webview.png`) });
-        await runCommand(page, 'View: Toggle Maximize Editor Group');
-        await page.waitForTimeout(700);
+        await reportTab.dblclick();
+        await page.waitForTimeout(500);
+        // Give the focus back to the trace's editor, out of the webview.
+        await page.locator('.editor-group-container').first().locator('.tab.active').click();
       }],
     ];
     const inner = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
