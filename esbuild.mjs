@@ -18,7 +18,7 @@ const builds = [
   // The extension: runs in the (Node) extension host; `vscode` is provided by the host.
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   // The webview script: runs in the browser sandbox, chart.js bundled in (no CDN, the CSP allows only our script).
-  { ...common, entryPoints: { report: 'media/report/main.ts' }, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' },
+  { ...common, entryPoints: { report: 'media/report/main.ts', compare: 'media/compare/main.ts' }, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' },
   // The iolens command-line tool: the same pure core as the extension, no VS Code.
   { ...common, entryPoints: ['src/cli/iolens.ts'], outfile: 'dist/iolens.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
   // The benchmark (not shipped).

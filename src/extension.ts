@@ -5,6 +5,7 @@
 import type * as vscode from 'vscode';
 import { analyzeSource } from './extension/analyze-command';
 import { registerCommands } from './extension/commands';
+import { registerComparePanelSerializer } from './extension/compare-command';
 import { registerEditorFeatures } from './extension/editor-features';
 import { disposeOutput } from './extension/output';
 import { registerReportPanelSerializer } from './extension/report-panel';
@@ -13,6 +14,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     ...registerCommands(context),
     registerReportPanelSerializer(context.extensionUri, analyzeSource),
+    registerComparePanelSerializer(context.extensionUri, analyzeSource),
     ...registerEditorFeatures(context),
     { dispose: disposeOutput },
   );

@@ -13,7 +13,7 @@ function flagChip(label: string, on: boolean, hint: string): HTMLElement {
   return h('li', { class: `flag ${on ? 'flag-on' : 'flag-off'}`, title: hint }, h('span', { class: 'flag-mark', 'aria-hidden': 'true' }, on ? '✓' : '–'), ` ${label}`, h('span', { class: 'sr-only' }, on ? ' (recorded)' : ' (not recorded)'));
 }
 
-export function renderHeader(report: IoReport, interactive: boolean, onReanalyze: () => void): HTMLElement {
+export function renderHeader(report: IoReport, interactive: boolean, onReanalyze: () => void, onCompareWith?: () => void): HTMLElement {
   const f = report.trace.flags;
   const header = h('header', { class: 'report-header' });
   const titleRow = h('div', { class: 'title-row' }, h('h1', undefined, 'I/O Lens report'));
@@ -21,6 +21,11 @@ export function renderHeader(report: IoReport, interactive: boolean, onReanalyze
     const btn = h('button', { type: 'button', class: 'secondary', id: 'reanalyze' }, 'Re-analyze');
     btn.addEventListener('click', onReanalyze);
     titleRow.append(btn);
+    if (onCompareWith !== undefined) {
+      const compare = h('button', { type: 'button', class: 'secondary', id: 'compare-with' }, 'Compare with…');
+      compare.addEventListener('click', onCompareWith);
+      titleRow.append(compare);
+    }
   }
   header.append(titleRow);
 

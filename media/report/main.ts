@@ -73,7 +73,7 @@ function render(report: IoReport): void {
     ? (fileIndex, line, endLine) => host.post({ type: 'reveal', fileIndex, line, endLine: Math.max(line, endLine) })
     : null;
 
-  root.append(renderHeader(report, host.interactive, () => host.post({ type: 'reanalyze' })));
+  root.append(renderHeader(report, host.interactive, () => host.post({ type: 'reanalyze' }), () => host.post({ type: 'compareWith' })));
   root.append(renderTotals(report));
   const diags = renderDiagnostics(report, reveal);
   if (diags) root.append(diags);

@@ -3,12 +3,14 @@
 
 import * as vscode from 'vscode';
 import { analyzeTraceCommand } from './analyze-command';
+import { compareTracesCommand } from './compare-command';
 
 export type CommandFactory = (context: vscode.ExtensionContext) => (...args: unknown[]) => unknown;
 
 /** Command id -> factory. Every id here is declared in package.json `contributes.commands`. */
 export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
   'iolens.analyzeTrace': analyzeTraceCommand,
+  'iolens.compareTraces': compareTracesCommand,
 };
 
 export function registerCommands(context: vscode.ExtensionContext): vscode.Disposable[] {

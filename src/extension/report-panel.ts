@@ -238,6 +238,12 @@ export class ReportPanel {
       case 'reanalyze':
         if (this.content.source) void this.reanalyze(this.content.source);
         break;
+      case 'compareWith': {
+        // This trace is the "before" side; the compare command asks for the other one.
+        const source = this.content.source;
+        if (source) void vscode.commands.executeCommand('iolens.compareTraces', (source.kind === 'files' ? source.uris : [source.uri]).map((u) => vscode.Uri.parse(u, true)));
+        break;
+      }
     }
   }
 

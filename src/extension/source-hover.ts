@@ -194,7 +194,7 @@ function appendTransfer(md: vscode.MarkdownString, t: Transfer): void {
   md.appendText(cells.join(' · '));
   const r = t.recommendation;
   if (r) {
-    md.appendMarkdown(`\n\n${isCostlier(t) ? '$(lightbulb) ' : ''}**Recommendation:** ${codeSpan(r.strategy)} — ${plural(r.modeSwitches, 'mode switch').replace(/switchs$/, 'switches')}, ${r.copies.cpu} CPU copies/byte. `);
+    md.appendMarkdown(`\n\n${isCostlier(t) ? '$(lightbulb) ' : ''}**Recommendation:** ${codeSpan(r.strategy)} — ${plural(r.modeSwitches, 'mode switch').replace(/switchs$/, 'switches')}, ${r.copies.cpu} CPU ${r.copies.cpu === 1 ? 'copy' : 'copies'}/byte. `);
     md.appendText(r.why);
   }
   md.appendMarkdown(`\n\n[Open in report](${commandLink(SHOW_TRANSFER_COMMAND, { id: t.id })}) · [Explain](${commandLink(EXPLAIN_TRANSFER_COMMAND, { id: t.id })})`);

@@ -67,7 +67,12 @@ export interface ReanalyzeMessage {
   type: 'reanalyze';
 }
 
-export type WebviewToExtensionMessage = ReadyMessage | RevealMessage | ReanalyzeMessage;
+/** Compare this trace with another one (the Compare with... button). */
+export interface CompareWithMessage {
+  type: 'compareWith';
+}
+
+export type WebviewToExtensionMessage = ReadyMessage | RevealMessage | ReanalyzeMessage | CompareWithMessage;
 
 // ---------------------------------------------------------------------------------------------
 // State persisted by the webview (vscode.setState) and read back by the panel serializer.
@@ -133,6 +138,7 @@ export function isWebviewToExtensionMessage(x: unknown): x is WebviewToExtension
   switch (x.type) {
     case 'ready':
     case 'reanalyze':
+    case 'compareWith':
       return true;
     case 'reveal':
       return (
