@@ -56,5 +56,6 @@ for (const [name, trace] of Object.entries(traces)) {
   console.log(`report: ${html}`);
 }
 console.log('\n== read/write -> sendfile');
-console.log(iolens('compare', traces.rw_send, traces.sendfile));
+console.log(iolens('compare', traces.rw_send, traces.sendfile, '--html', path.join(outDir, 'compare.html')));
+console.log(`comparison: ${path.join(outDir, 'compare.html')}`);
 console.log(`\nOpen ${path.join(outDir, 'rw_send-report.html')} and ${path.join(outDir, 'sendfile-report.html')} in a browser.`);

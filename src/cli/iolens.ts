@@ -6,11 +6,11 @@ import { analyzeTraceFiles } from '../core/analyze';
 import { compareReports, regressions, REGRESSION_METRICS, type RegressionMetric } from '../core/compare';
 import { renderTextComparison } from './text-comparison';
 import { renderTextReport } from './text-report';
-import { writeHtmlReport } from './html-output';
+import { writeHtmlComparison, writeHtmlReport } from './html-output';
 
 const USAGE = `Usage:
   iolens analyze TRACE... [--json] [--html OUT.html] [--no-gather-nic]
-  iolens compare BEFORE AFTER [--json] [--fail-if METRIC[,METRIC]] [--tolerance PCT] [--no-gather-nic]
+  iolens compare BEFORE AFTER [--json] [--html OUT.html] [--fail-if METRIC[,METRIC]] [--tolerance PCT] [--no-gather-nic]
 
   TRACE...          strace or perf trace output; several files = the -ff parts of one trace
   --json            print the report as one JSON document (schemaVersion 1) on stdout
@@ -82,6 +82,7 @@ interface CompareArgs {
   before: string[];
   after: string[];
   json: boolean;
+  html: string | null;
   failIf: RegressionMetric[];
   tolerance: number;
   assumeGatherNic: boolean;
@@ -89,12 +90,16 @@ interface CompareArgs {
 
 function parseCompareArgs(argv: string[]): CompareArgs {
   const positional: string[] = [];
-  const args: CompareArgs = { before: [], after: [], json: false, failIf: [], tolerance: 0, assumeGatherNic: true };
+  const args: CompareArgs = { before: [], after: [], json: false, html: null, failIf: [], tolerance: 0, assumeGatherNic: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--json') args.json = true;
     else if (arg === '--no-gather-nic') args.assumeGatherNic = false;
-    else if (arg === '--fail-if') {
+    else if (arg === '--html') {
+      const out = argv[++i];
+      if (out === undefined) throw new UsageError('--html needs an output file');
+      args.html = out;
+    } else if (arg === '--fail-if') {
       for (const metric of (argv[++i] ?? '').split(',')) {
         if (!(REGRESSION_METRICS as readonly string[]).includes(metric)) throw new UsageError(`--fail-if takes ${REGRESSION_METRICS.join(', ')}; got '${metric}'`);
         args.failIf.push(metric as RegressionMetric);
@@ -122,6 +127,7 @@ async function compareCommand(argv: string[]): Promise<number> {
   const options = { assumeGatherNic: args.assumeGatherNic };
   const [before, after] = await Promise.all([analyzeTraceFiles(args.before, options), analyzeTraceFiles(args.after, options)]);
   const comparison = compareReports(before, after);
+  if (args.html !== null) process.stderr.write(`iolens: comparison written to ${writeHtmlComparison(comparison, before, after, args.html, __dirname)}\n`);
   process.stdout.write(args.json ? `${JSON.stringify(comparison, null, 2)}\n` : `${renderTextComparison(comparison)}\n`);
   const found = regressions(comparison, args.failIf, args.tolerance);
   for (const regression of found) process.stderr.write(`iolens: regression: ${regression}\n`);

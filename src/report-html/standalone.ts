@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { TraceComparison } from '../core/compare';
 import type { IoReport } from '../core/report-types';
 
 /** Must match DATA_ELEMENT_ID in media/report/main.ts. */
@@ -132,10 +133,23 @@ export interface StandaloneOptions {
 }
 
 export function buildStandaloneReportHtml(report: IoReport, assets: WebviewAssets, options: StandaloneOptions = {}): string {
+  const first = report.trace.files[0];
+  return buildStandalonePage(`I/O Lens report${first ? ` — ${path.basename(first)}` : ''}`, REPORT_DATA_ELEMENT_ID, report, assets, options);
+}
+
+/** Must match COMPARE_DATA_ELEMENT_ID in media/compare/main.ts. */
+export const COMPARE_DATA_ELEMENT_ID = 'iolens-compare-data';
+
+/** `iolens compare --html`: the comparison page (dist/webview/compare.js) with both reports embedded. */
+export function buildStandaloneComparisonHtml(comparison: TraceComparison, before: IoReport, after: IoReport, assets: WebviewAssets, options: StandaloneOptions = {}): string {
+  const name = (r: IoReport): string => path.basename(r.trace.files[0] ?? 'trace');
+  return buildStandalonePage(`I/O Lens comparison — ${name(before)} vs ${name(after)}`, COMPARE_DATA_ELEMENT_ID, { comparison, before, after }, assets, options);
+}
+
+/** One self-contained page: a webview bundle and its CSS inline under a nonce CSP, the data as escaped JSON. */
+function buildStandalonePage(title: string, dataElementId: string, data: unknown, assets: WebviewAssets, options: StandaloneOptions): string {
   const nonce = options.nonce ?? randomBytes(18).toString('base64');
   if (!/^[A-Za-z0-9+/=]+$/.test(nonce)) throw new Error('CSP nonce must be base64');
-  const first = report.trace.files[0];
-  const title = `I/O Lens report${first ? ` — ${path.basename(first)}` : ''}`;
   // No network: nothing but this page's own nonce-tagged script and styles, and data: images.
   const csp = `default-src 'none'; img-src data:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'`;
   return [
@@ -153,7 +167,7 @@ export function buildStandaloneReportHtml(report: IoReport, assets: WebviewAsset
     '</head>',
     '<body data-state="loading" class="iolens-standalone">',
     '<main id="app"></main>',
-    `<script type="application/json" id="${REPORT_DATA_ELEMENT_ID}">${embedJson(report)}</script>`,
+    `<script type="application/json" id="${dataElementId}">${embedJson(data)}</script>`,
     `<script nonce="${nonce}">${inlineScript(assets.script)}</script>`,
     '</body>',
     '</html>',
@@ -166,11 +180,16 @@ export function buildStandaloneReportHtml(report: IoReport, assets: WebviewAsset
  * folder: the script is dist/webview/report.js, the stylesheet media/report.css beside dist
  * (or dist/webview/report.css when a build copies it there).
  */
-export function loadWebviewAssets(distDir: string): WebviewAssets {
-  const scriptPath = path.join(distDir, 'webview', 'report.js');
-  if (!existsSync(scriptPath)) throw new Error(`The report bundle is missing: ${scriptPath} (run \`npm run build\`).`);
-  const cssCandidates = [path.join(distDir, 'webview', 'report.css'), path.join(distDir, '..', 'media', 'report.css')];
-  const cssPath = cssCandidates.find((p) => existsSync(p));
-  if (!cssPath) throw new Error(`The report stylesheet is missing: ${cssCandidates.join(' or ')}.`);
-  return { script: readFileSync(scriptPath, 'utf8'), css: readFileSync(cssPath, 'utf8') };
+export function loadWebviewAssets(distDir: string, page: 'report' | 'compare' = 'report'): WebviewAssets {
+  const scriptPath = path.join(distDir, 'webview', `${page}.js`);
+  if (!existsSync(scriptPath)) throw new Error(`The ${page} bundle is missing: ${scriptPath} (run \`npm run build\`).`);
+  // The comparison page is styled by the report's stylesheet plus its own.
+  const sheets = page === 'report' ? ['report.css'] : ['report.css', 'compare.css'];
+  const css = sheets.map((sheet) => {
+    const candidates = [path.join(distDir, 'webview', sheet), path.join(distDir, '..', 'media', sheet)];
+    const found = candidates.find((p) => existsSync(p));
+    if (!found) throw new Error(`The stylesheet is missing: ${candidates.join(' or ')}.`);
+    return readFileSync(found, 'utf8');
+  });
+  return { script: readFileSync(scriptPath, 'utf8'), css: css.join('\n') };
 }

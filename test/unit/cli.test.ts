@@ -115,3 +115,18 @@ test('--html writes one self-contained file; hostile file names from a real trac
   assert.doesNotMatch(html, /<script[^>]+src=/, 'no external script');
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('compare --html writes the comparison page with both reports embedded, no network', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-cmp-'));
+  const out = path.join(dir, 'compare.html');
+  const run = iolens('compare', trace('rw_send_c/f_ttt_T_yy.trace'), trace('sendfile_c/f_ttt_T_yy.trace'), '--html', out);
+  assert.equal(run.status, 0, run.stderr);
+  const html = fs.readFileSync(out, 'utf8');
+  assert.match(html, /id="iolens-compare-data"/);
+  const embedded = /<script type="application\/json" id="iolens-compare-data">([^<]*)<\/script>/.exec(html)?.[1];
+  assert.ok(embedded !== undefined);
+  const data = JSON.parse(embedded) as { comparison: { transfers: { matched: Array<{ before: { strategy: string }; after: { strategy: string } }> } } };
+  assert.deepEqual(data.comparison.transfers.matched.map((m) => [m.before.strategy, m.after.strategy]), [['read_write', 'sendfile']]);
+  assert.doesNotMatch(html, /<script[^>]+src=/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
