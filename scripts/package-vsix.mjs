@@ -62,7 +62,9 @@ try {
     fs.rmSync(path.join(REPO, 'dist'), { recursive: true, force: true });
     run(NPM, ['run', 'build:prod']);
     const vsce = path.join(REPO, 'node_modules', '.bin', 'vsce');
-    const args = ['package', '--no-dependencies', '-o', VSIX];
+    // --no-rewrite-relative-links: the manifest's repository URL is a placeholder, so vsce cannot turn
+    // README's relative links into absolute ones (and refuses to package when asked to).
+    const args = ['package', '--no-dependencies', '--no-rewrite-relative-links', '-o', VSIX];
     // Without a LICENSE file vsce asks a question on stdin; packaging must not hang on it.
     if (!fs.existsSync(path.join(REPO, 'LICENSE')) && !fs.existsSync(path.join(REPO, 'LICENSE.md'))) {
       console.log('warning: no LICENSE file in the repo root: packaging with --skip-license');

@@ -69,6 +69,13 @@ async function waitFor<T>(what: string, fn: () => T | Promise<T>, ok: (v: T) => 
   }
 }
 
+/** Leaves the workbench as the other suites expect it: no trace loaded, no editors (the explanation preview opens a group). */
+async function cleanUp(): Promise<void> {
+  await vscode.commands.executeCommand('iolens.unloadTrace');
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await vscode.commands.executeCommand('workbench.action.closeAllGroups');
+}
+
 const straceK = (): boolean => {
   const r = spawnSync('strace', ['-V'], { encoding: 'utf8' });
   return r.status === 0 && /stack-trace/.test(r.stdout);
@@ -90,6 +97,7 @@ describe('Editor features (issue #6): C with -k stacks', function () {
     cTrace = path.join(dir, 'copy_demo.strace');
     run('strace', ['-f', '-k', '-ttt', '-T', '-yy', '-s', '32', '-o', cTrace, './copy_demo', 'in.bin', 'out_rw.bin', 'out_sf.bin'], dir);
   });
+  after(cleanUp);
 
   it('analyzing the trace loads it for the editor: the hover over sendfile( is exact to the line, with its figures', async () => {
     report = await analyze(cTrace);
@@ -207,6 +215,7 @@ describe('Editor features (issue #6): Python without stacks (name match) and Rus
       fs.writeFileSync(path.join(dir, 'in.bin'), buf);
     }
   });
+  after(cleanUp);
 
   it('Python: the hover over os.sendfile( says it is a name match, with the trace\'s sendfile figures', async function () {
     const py = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' });

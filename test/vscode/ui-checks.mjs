@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO } from './harness.mjs';
+import { runCompareUiCheck } from './ui-compare.mjs';
 
 /**
  * Theme ids as VS Code 1.139 names them (`workbench.colorTheme`): "Dark 2026" is the default dark
@@ -194,5 +195,7 @@ export async function runUiChecks(page, { theme, shotsDir, firstNumber = 1 }) {
       break;
     }
   }
+  // Compare I/O traces: the two workspace traces side by side.
+  results.push(...(await runCompareUiCheck(page, { shotsDir, theme, firstNumber: firstNumber + results.length })));
   return results;
 }

@@ -90,7 +90,10 @@ async function hoverToken(page, lineText, token, hoverText) {
       await hover.waitFor({ state: 'visible', timeout: 8000 });
       return hover;
     } catch (e) {
-      if (attempt === 3) throw new Error(`no hover with "${hoverText}" over ${token}: ${e.message}`);
+      if (attempt === 3) {
+        const seen = await page.locator('.monaco-hover').allInnerTexts().catch(() => []);
+        throw new Error(`no hover with "${hoverText}" over ${token} at (${Math.round(x)}, ${Math.round(box.y)}); hovers: ${JSON.stringify(seen).slice(0, 300)}: ${e.message}`);
+      }
     }
   }
   return hover;
