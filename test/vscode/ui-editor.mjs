@@ -75,7 +75,14 @@ async function hoverToken(page, lineText, token, hoverText) {
   const line = page.locator('.editor-group-container.active .monaco-editor .view-line', { hasText: lineText }).first();
   await line.waitFor();
   const span = line.locator('span > span', { hasText: token }).first();
-  const box = await span.boundingBox();
+  // Wait for the editor to stop scrolling (go to line reveals with an animation).
+  let box = await span.boundingBox();
+  for (let i = 0; i < 20; i++) {
+    await page.waitForTimeout(150);
+    const next = await span.boundingBox();
+    if (box && next && Math.abs(next.y - box.y) < 0.5 && Math.abs(next.x - box.x) < 0.5) break;
+    box = next;
+  }
   if (!box) throw new Error(`no box for ${token} on the line "${lineText}"`);
   // Find the token's x inside the span (the span may hold more text than the token).
   const spanText = (await span.textContent()) ?? '';
@@ -87,9 +94,15 @@ async function hoverToken(page, lineText, token, hoverText) {
     await page.waitForTimeout(200);
     await page.mouse.move(x, box.y + box.height / 2, { steps: 4 });
     try {
-      await hover.waitFor({ state: 'visible', timeout: 8000 });
+      await hover.waitFor({ state: 'visible', timeout: attempt === 3 ? 8000 : 4000 });
       return hover;
     } catch (e) {
+      if (attempt === 2) {
+        // The mouse did not bring it up: click the token and ask for the hover at the cursor.
+        await page.mouse.click(x, box.y + box.height / 2);
+        await page.keyboard.press('Control+K');
+        await page.keyboard.press('Control+I');
+      }
       if (attempt === 3) {
         const seen = await page.locator('.monaco-hover').allInnerTexts().catch(() => []);
         throw new Error(`no hover with "${hoverText}" over ${token} at (${Math.round(x)}, ${Math.round(box.y)}); hovers: ${JSON.stringify(seen).slice(0, 300)}: ${e.message}`);
@@ -128,7 +141,7 @@ export async function runEditorUiCheck(page, { shotsDir, theme = 'dark', workspa
       await openFile(page, 'editor/copy_demo.c', 'copy_sendfile');
       await goToLine(page, 33);
       const hover = await hoverToken(page, 'ssize_t n = sendfile(', 'sendfile', 'exact line');
-      const text = await hover.innerText();
+      const text = (await hover.innerText()).replace(/\u00a0/g, " ");
       for (const want of ['4 calls', 'sendfile ×4', '1,000,000', 'mode switches', 'Recommendation']) {
         if (!text.includes(want)) throw new Error(`the hover lacks "${want}": ${text.slice(0, 400)}`);
       }
@@ -148,7 +161,7 @@ export async function runEditorUiCheck(page, { shotsDir, theme = 'dark', workspa
       await page.keyboard.press('Escape');
       await page.waitForTimeout(300);
       const hover = await hoverToken(page, ' sendfile(', 'sendfile', 'Part of transfer');
-      const text = await hover.innerText();
+      const text = (await hover.innerText()).replace(/\u00a0/g, " ");
       for (const want of ['in-kernel mover', 'opened by openat']) {
         if (!text.includes(want)) throw new Error(`the trace hover lacks "${want}": ${text.slice(0, 400)}`);
       }
