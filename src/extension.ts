@@ -15,7 +15,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCommands(context),
     registerReportPanelSerializer(context.extensionUri, analyzeSource),
     registerComparePanelSerializer(context.extensionUri, analyzeSource),
-    ...registerEditorFeatures(context),
+    ...registerEditorFeatures(),
     { dispose: disposeOutput },
   );
 }

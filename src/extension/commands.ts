@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { analyzeTraceCommand } from './analyze-command';
 import { compareTracesCommand } from './compare-command';
+import { EDITOR_COMMANDS } from './editor-features';
 
 export type CommandFactory = (context: vscode.ExtensionContext) => (...args: unknown[]) => unknown;
 
@@ -11,6 +12,7 @@ export type CommandFactory = (context: vscode.ExtensionContext) => (...args: unk
 export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
   'iolens.analyzeTrace': analyzeTraceCommand,
   'iolens.compareTraces': compareTracesCommand,
+  ...EDITOR_COMMANDS,
 };
 
 export function registerCommands(context: vscode.ExtensionContext): vscode.Disposable[] {

@@ -7,7 +7,7 @@
 
 import * as vscode from 'vscode';
 import { analyzeSource } from './analyze-command';
-import { COMMANDS, type CommandFactory } from './commands';
+import type { CommandFactory } from './commands';
 import { ReportPanel } from './report-panel';
 import { revealLines } from './reveal';
 import { SourceCodeLensProvider, toggleCodeLensCommand, TOGGLE_CODELENS_COMMAND } from './source-codelens';
@@ -64,7 +64,8 @@ export const EDITOR_COMMANDS: Readonly<Record<string, CommandFactory>> = {
   [UNLOAD_TRACE_COMMAND]: unloadTraceCommand,
 };
 
-export function registerEditorFeatures(context: vscode.ExtensionContext): vscode.Disposable[] {
+/** Providers, diagnostics and document detection; the commands are in the COMMANDS table (commands.ts). */
+export function registerEditorFeatures(): vscode.Disposable[] {
   const codeLens = new SourceCodeLensProvider();
   const diagnostics = new TransferDiagnostics();
   const out: vscode.Disposable[] = [
@@ -84,8 +85,5 @@ export function registerEditorFeatures(context: vscode.ExtensionContext): vscode
     vscode.workspace.onDidCloseTextDocument(forgetTraceDocument),
   ];
   for (const d of vscode.workspace.textDocuments) void detectTraceDocument(d);
-  for (const [id, factory] of Object.entries(EDITOR_COMMANDS)) {
-    if (!Object.prototype.hasOwnProperty.call(COMMANDS, id)) out.push(vscode.commands.registerCommand(id, factory(context)));
-  }
   return out;
 }

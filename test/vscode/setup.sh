@@ -8,6 +8,10 @@
 #   FORCE=1 bash test/vscode/setup.sh  reinstall node_modules from the lock file
 set -euo pipefail
 cd "$(dirname "$0")"
+# Run through `npm run`, this script inherits the outer npm's npm_config_* variables (Node 20's
+# user agent among them), which the inner npm would take as its own config: code-server's
+# postinstall then reads "node/v20" from npm_config_user_agent and refuses. Start clean.
+while IFS= read -r name; do unset "$name"; done < <(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p')
 
 # 1. Debian packages, only those missing (root on CI and the dev machines; sudo elsewhere).
 missing=()

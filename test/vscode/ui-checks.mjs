@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { REPO } from './harness.mjs';
 import { runCompareUiCheck } from './ui-compare.mjs';
+import { runEditorUiCheck } from './ui-editor.mjs';
 
 /**
  * Theme ids as VS Code 1.139 names them (`workbench.colorTheme`): "Dark 2026" is the default dark
@@ -197,5 +198,7 @@ export async function runUiChecks(page, { theme, shotsDir, firstNumber = 1 }) {
   }
   // Compare I/O traces: the two workspace traces side by side.
   results.push(...(await runCompareUiCheck(page, { shotsDir, theme, firstNumber: firstNumber + results.length })));
+  // Syscalls in the editor: a hover over sendfile( in C source and over a line of a trace file.
+  results.push(...(await runEditorUiCheck(page, { shotsDir, theme, firstNumber: firstNumber + results.length })));
   return results;
 }
