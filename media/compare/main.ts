@@ -15,6 +15,8 @@ import type { IoReport } from '../../src/core/report-types';
 import {
   COMPARE_PROTOCOL_VERSION,
   isCompareExtensionToWebviewMessage,
+  isComparePersistedState,
+  isCompareWebviewToExtensionMessage,
   isTraceComparison,
   resolveComparisonTransfers,
   type ComparePersistedState,
@@ -24,56 +26,32 @@ import { isIoReport } from '../../src/protocol/messages';
 import { clear, h } from '../report/dom';
 import { installKeyboard } from '../report/keyboard';
 import { onThemeChange } from '../report/theme';
+import { createStateStore, createWebviewHost } from '../shared/host';
+import { app, countCspViolations, drawCharts, onHostMessage, readEmbeddedJson, setBodyState, showErrorPage, showLoadingPage, whenDomReady } from '../shared/page';
 import { destroyCompareCharts, renderCompareCharts } from './charts';
-import { createCompareHost } from './host';
 import { renderSyscallTable } from './table';
 import { renderCompareHeader, renderCompareTotals, renderIncomparable, renderTransfers, type CompareActions } from './view';
 
 export const COMPARE_DATA_ELEMENT_ID = 'iolens-compare-data';
 
-const host = createCompareHost();
-let state: ComparePersistedState | undefined = host.getState();
+const host = createWebviewHost(isCompareWebviewToExtensionMessage, isComparePersistedState);
+const state = createStateStore<ComparePersistedState>(host, COMPARE_PROTOCOL_VERSION);
 let redrawCharts: (() => void) | undefined;
 
-function app(): HTMLElement {
-  let el = document.getElementById('app');
-  if (!el) {
-    el = h('main', { id: 'app' });
-    document.body.append(el);
-  }
-  return el;
-}
-
-function setBodyState(s: 'loading' | 'ready' | 'error'): void {
-  document.body.dataset.state = s;
-}
-
-function saveState(patch: Partial<ComparePersistedState>): void {
-  if (!state && !patch.source) return;
-  state = { ...(state as ComparePersistedState), ...patch, version: COMPARE_PROTOCOL_VERSION };
-  host.setState(state);
-}
-
 function saveSource(source: CompareSource): void {
-  const same = state && JSON.stringify(state.source) === JSON.stringify(source);
-  saveState(same ? { source } : { source, selected: undefined, sort: state?.sort });
+  state.saveSource(source, { selected: undefined, sort: state.current?.sort });
 }
 
 function showLoading(title: string): void {
   destroyCompareCharts();
   redrawCharts = undefined;
-  const root = app();
-  clear(root);
-  root.append(h('div', { class: 'loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), h('span', undefined, title || 'Comparing…')));
-  setBodyState('loading');
+  showLoadingPage(title || 'Comparing…');
 }
 
 function showError(message: string): void {
   destroyCompareCharts();
   redrawCharts = undefined;
-  const root = app();
-  clear(root);
-  const box = h('div', { class: 'error-box' }, h('h1', undefined, 'The traces could not be compared'), h('p', { id: 'error', role: 'alert' }, message));
+  const box = showErrorPage('The traces could not be compared', message);
   if (host.interactive) {
     const retry = h('button', { type: 'button' }, 'Try again');
     retry.addEventListener('click', () => host.post({ type: 'recompare' }));
@@ -81,8 +59,6 @@ function showError(message: string): void {
     other.addEventListener('click', () => host.post({ type: 'choose', side: 'after' }));
     box.append(h('div', { class: 'toolbar' }, retry, other));
   }
-  root.append(box);
-  setBodyState('error');
 }
 
 function actions(): CompareActions {
@@ -115,50 +91,34 @@ function render(raw: TraceComparison, before: IoReport, after: IoReport): void {
   root.append(renderTransfers(comparison, act));
   const charts = renderCompareCharts(comparison, before, after);
   root.append(charts.section);
-  root.append(renderSyscallTable(comparison, before, after, state?.sort, (sort) => saveState({ sort })));
+  root.append(renderSyscallTable(comparison, before, after, state.current?.sort, (sort) => state.save({ sort })));
   redrawCharts = charts.draw;
-  try {
-    charts.draw();
-  } catch (err) {
-    charts.section.append(h('p', { class: 'muted' }, `Charts unavailable: ${String(err)}`));
-  }
-  markSelected(state?.selected);
+  drawCharts(charts);
+  markSelected(state.current?.selected);
   setBodyState('ready');
 }
 
 function start(): void {
   installKeyboard(app(), (id) => {
     markSelected(id);
-    saveState({ selected: id });
+    state.save({ selected: id });
   });
   onThemeChange(() => redrawCharts?.());
-  document.addEventListener('securitypolicyviolation', (ev) => {
-    const n = Number(document.body.dataset.cspViolations ?? '0') + 1;
-    document.body.dataset.cspViolations = String(n);
-    console.warn(`CSP violation: ${ev.violatedDirective} ${ev.blockedURI}`);
-  });
+  countCspViolations();
 
-  const embedded = document.getElementById(COMPARE_DATA_ELEMENT_ID);
+  const embedded = readEmbeddedJson(COMPARE_DATA_ELEMENT_ID);
   if (embedded) {
-    let data: unknown;
-    try {
-      data = JSON.parse(embedded.textContent ?? '');
-    } catch (err) {
-      showError(`The embedded comparison is not valid JSON: ${String(err)}`);
+    if ('error' in embedded) {
+      showError(`The embedded comparison is not valid JSON: ${embedded.error}`);
       return;
     }
-    const d = data as { comparison?: unknown; before?: unknown; after?: unknown } | null;
+    const d = embedded.data as { comparison?: unknown; before?: unknown; after?: unknown } | null;
     if (d && isIoReport(d.before) && isIoReport(d.after) && isTraceComparison(d.comparison, d.before, d.after)) render(d.comparison, d.before, d.after);
     else showError('The embedded comparison does not have the expected shape.');
     return;
   }
 
-  window.addEventListener('message', (ev: MessageEvent<unknown>) => {
-    const msg = ev.data;
-    if (!isCompareExtensionToWebviewMessage(msg)) {
-      console.warn('I/O Lens: ignored a message that does not match the comparison protocol');
-      return;
-    }
+  onHostMessage(isCompareExtensionToWebviewMessage, 'comparison protocol', (msg) => {
     switch (msg.type) {
       case 'loading':
         if (msg.source) saveSource(msg.source);
@@ -178,5 +138,4 @@ function start(): void {
   host.post({ type: 'ready' });
 }
 
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
-else start();
+whenDomReady(start);

@@ -7,12 +7,21 @@
 //   #totals   the totals
 //   .transfer[data-strategy="<strategy>"]  one per transfer, holding svg.datapath diagrams
 
-import { isExtensionToWebviewMessage, isIoReport, PROTOCOL_VERSION, type PersistedState, type ReportSource } from '../../src/protocol/messages';
+import {
+  isExtensionToWebviewMessage,
+  isIoReport,
+  isPersistedState,
+  isWebviewToExtensionMessage,
+  PROTOCOL_VERSION,
+  type PersistedState,
+  type ReportSource,
+} from '../../src/protocol/messages';
 import type { IoReport } from '../../src/core/report-types';
+import { createStateStore, createWebviewHost } from '../shared/host';
+import { app, countCspViolations, drawCharts, onHostMessage, readEmbeddedJson, setBodyState, showErrorPage, showLoadingPage, whenDomReady } from '../shared/page';
 import { destroyCharts, renderCharts } from './charts';
 import { clear, h } from './dom';
 import { renderDiagnostics, renderHeader, renderTotals, type RevealFn } from './header';
-import { createHost } from './host';
 import { installKeyboard } from './keyboard';
 import { renderSummaryTable } from './table';
 import { onThemeChange } from './theme';
@@ -20,49 +29,23 @@ import { renderTransfer } from './transfers';
 
 export const DATA_ELEMENT_ID = 'iolens-report-data';
 
-const host = createHost();
-let state: PersistedState | undefined = host.getState();
+const host = createWebviewHost(isWebviewToExtensionMessage, isPersistedState);
+const state = createStateStore<PersistedState>(host, PROTOCOL_VERSION);
 let redrawCharts: (() => void) | undefined;
-
-function app(): HTMLElement {
-  let el = document.getElementById('app');
-  if (!el) {
-    el = h('main', { id: 'app' });
-    document.body.append(el);
-  }
-  return el;
-}
-
-function setBodyState(s: 'loading' | 'ready' | 'error'): void {
-  document.body.dataset.state = s;
-}
-
-function saveState(patch: Partial<PersistedState>): void {
-  if (!state && !patch.source) return;
-  state = { ...(state as PersistedState), ...patch, version: PROTOCOL_VERSION };
-  host.setState(state);
-}
 
 function showLoading(title: string): void {
   destroyCharts();
-  const root = app();
-  clear(root);
-  root.append(h('div', { class: 'loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), h('span', undefined, title || 'Analyzing…')));
-  setBodyState('loading');
+  showLoadingPage(title || 'Analyzing…');
 }
 
 function showError(message: string): void {
   destroyCharts();
-  const root = app();
-  clear(root);
-  const box = h('div', { class: 'error-box' }, h('h1', undefined, 'The trace could not be analyzed'), h('p', { id: 'error', role: 'alert' }, message));
+  const box = showErrorPage('The trace could not be analyzed', message);
   if (host.interactive) {
     const btn = h('button', { type: 'button' }, 'Try again');
     btn.addEventListener('click', () => host.post({ type: 'reanalyze' }));
     box.append(btn);
   }
-  root.append(box);
-  setBodyState('error');
 }
 
 function render(report: IoReport): void {
@@ -92,17 +75,14 @@ function render(report: IoReport): void {
 
   const charts = renderCharts(report, reveal);
   root.append(charts.section);
-  root.append(renderSummaryTable(report, state?.sort, (sort) => saveState({ sort })));
+  root.append(renderSummaryTable(report, state.current?.sort, (sort) => state.save({ sort })));
 
   redrawCharts = charts.draw;
-  try {
-    charts.draw();
-  } catch (err) {
-    charts.section.append(h('p', { class: 'muted' }, `Charts unavailable: ${String(err)}`));
-  }
-  if (state?.selectedTransfer) {
+  drawCharts(charts);
+  const selected = state.current?.selectedTransfer;
+  if (selected) {
     for (const el of root.querySelectorAll<HTMLElement>('.transfer')) {
-      if (el.dataset.id === state.selectedTransfer) el.classList.add('selected');
+      if (el.dataset.id === selected) el.classList.add('selected');
     }
   }
   setBodyState('ready');
@@ -112,37 +92,21 @@ function start(): void {
   installKeyboard(app(), (id) => {
     for (const el of document.querySelectorAll<HTMLElement>('.transfer.selected')) el.classList.remove('selected');
     for (const el of document.querySelectorAll<HTMLElement>('.transfer')) if (el.dataset.id === id) el.classList.add('selected');
-    saveState({ selectedTransfer: id });
+    state.save({ selectedTransfer: id });
   });
   onThemeChange(() => redrawCharts?.());
-  // Surface CSP violations (there should be none) for the UI checks.
-  document.addEventListener('securitypolicyviolation', (ev) => {
-    const n = Number(document.body.dataset.cspViolations ?? '0') + 1;
-    document.body.dataset.cspViolations = String(n);
-    console.warn(`CSP violation: ${ev.violatedDirective} ${ev.blockedURI}`);
-  });
+  countCspViolations();
 
-  const embedded = document.getElementById(DATA_ELEMENT_ID);
+  // Standalone report: the data is in the page.
+  const embedded = readEmbeddedJson(DATA_ELEMENT_ID);
   if (embedded) {
-    // Standalone report: the data is in the page.
-    let data: unknown;
-    try {
-      data = JSON.parse(embedded.textContent ?? '');
-    } catch (err) {
-      showError(`The embedded report is not valid JSON: ${String(err)}`);
-      return;
-    }
-    if (isIoReport(data)) render(data);
+    if ('error' in embedded) showError(`The embedded report is not valid JSON: ${embedded.error}`);
+    else if (isIoReport(embedded.data)) render(embedded.data);
     else showError('The embedded report does not have the expected shape (IoReport schemaVersion 1).');
     return;
   }
 
-  window.addEventListener('message', (ev: MessageEvent<unknown>) => {
-    const msg = ev.data;
-    if (!isExtensionToWebviewMessage(msg)) {
-      console.warn('I/O Lens: ignored a message that does not match the protocol');
-      return;
-    }
+  onHostMessage(isExtensionToWebviewMessage, 'protocol', (msg) => {
     switch (msg.type) {
       case 'loading':
         if (msg.source) saveSource(msg.source);
@@ -163,9 +127,7 @@ function start(): void {
 }
 
 function saveSource(source: ReportSource): void {
-  const same = state && JSON.stringify(state.source) === JSON.stringify(source);
-  saveState(same ? { source } : { source, selectedTransfer: undefined, sort: state?.sort });
+  state.saveSource(source, { selectedTransfer: undefined, sort: state.current?.sort });
 }
 
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
-else start();
+whenDomReady(start);

@@ -23,28 +23,44 @@ const USAGE = `Usage:
 
 Exit status: 0 success, 1 a trace cannot be read, 2 bad usage, 3 a --fail-if regression.`;
 
-interface AnalyzeArgs {
-  traces: string[];
+/** The options both commands take. */
+interface CommonArgs {
   json: boolean;
   html: string | null;
   assumeGatherNic: boolean;
 }
 
+interface AnalyzeArgs extends CommonArgs {
+  traces: string[];
+}
+
 class UsageError extends Error {}
 
-function parseAnalyzeArgs(argv: string[]): AnalyzeArgs {
-  const args: AnalyzeArgs = { traces: [], json: false, html: null, assumeGatherNic: true };
+/**
+ * Reads argv into `args` (the common options) and returns the positional arguments. A command's
+ * own options go to `own`, which reads its value with `next()` and returns false for an option it
+ * does not know (a usage error, as any other unknown option).
+ */
+function parseArgs(argv: string[], args: CommonArgs, own?: (option: string, next: () => string | undefined) => boolean): string[] {
+  const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
+    const next = (): string | undefined => argv[++i];
     if (arg === '--json') args.json = true;
     else if (arg === '--no-gather-nic') args.assumeGatherNic = false;
     else if (arg === '--html') {
-      const out = argv[++i];
+      const out = next();
       if (out === undefined) throw new UsageError('--html needs an output file');
       args.html = out;
-    } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
-    else args.traces.push(arg);
+    } else if (!arg.startsWith('--')) positional.push(arg);
+    else if (!own?.(arg, next)) throw new UsageError(`unknown option ${arg}`);
   }
+  return positional;
+}
+
+function parseAnalyzeArgs(argv: string[]): AnalyzeArgs {
+  const args: AnalyzeArgs = { traces: [], json: false, html: null, assumeGatherNic: true };
+  args.traces = parseArgs(argv, args);
   if (args.traces.length === 0) throw new UsageError('no trace file given');
   return args;
 }
@@ -78,39 +94,28 @@ async function analyzeCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-interface CompareArgs {
+interface CompareArgs extends CommonArgs {
   before: string[];
   after: string[];
-  json: boolean;
-  html: string | null;
   failIf: RegressionMetric[];
   tolerance: number;
-  assumeGatherNic: boolean;
 }
 
 function parseCompareArgs(argv: string[]): CompareArgs {
-  const positional: string[] = [];
   const args: CompareArgs = { before: [], after: [], json: false, html: null, failIf: [], tolerance: 0, assumeGatherNic: true };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--json') args.json = true;
-    else if (arg === '--no-gather-nic') args.assumeGatherNic = false;
-    else if (arg === '--html') {
-      const out = argv[++i];
-      if (out === undefined) throw new UsageError('--html needs an output file');
-      args.html = out;
-    } else if (arg === '--fail-if') {
-      for (const metric of (argv[++i] ?? '').split(',')) {
+  const positional = parseArgs(argv, args, (option, next) => {
+    if (option === '--fail-if') {
+      for (const metric of (next() ?? '').split(',')) {
         if (!(REGRESSION_METRICS as readonly string[]).includes(metric)) throw new UsageError(`--fail-if takes ${REGRESSION_METRICS.join(', ')}; got '${metric}'`);
         args.failIf.push(metric as RegressionMetric);
       }
-    } else if (arg === '--tolerance') {
-      const pct = Number((argv[++i] ?? '').replace(/%$/, ''));
+    } else if (option === '--tolerance') {
+      const pct = Number((next() ?? '').replace(/%$/, ''));
       if (!Number.isFinite(pct) || pct < 0) throw new UsageError('--tolerance takes a percentage, e.g. 5');
       args.tolerance = pct / 100;
-    } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
-    else positional.push(arg);
-  }
+    } else return false;
+    return true;
+  });
   if (positional.length !== 2) throw new UsageError('compare takes two traces: BEFORE AFTER');
   args.before = (positional[0] ?? '').split(',');
   args.after = (positional[1] ?? '').split(',');

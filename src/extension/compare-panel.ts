@@ -4,7 +4,6 @@
 // and restored after a reload by its serializer, which re-analyzes the two sources the webview
 // saved in its state.
 
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { compareReports, type TraceComparison } from '../core/compare';
 import type { IoReport } from '../core/report-types';
@@ -17,8 +16,8 @@ import {
 } from '../protocol/compare-messages';
 import type { ReportSource } from '../protocol/messages';
 import { log } from './output';
-import { sourceTitle, webviewOptions, type SourceAnalyzer } from './report-panel';
-import { revealLines } from './reveal';
+import { revealSourceLines, sourceTitle, type SourceAnalyzer } from './report-panel';
+import { initWebviewPanel, postToWebview, webviewOptions, whenWebviewTabShown, type WebviewPage } from './webview-html';
 
 export const COMPARE_VIEW_TYPE = 'iolens.compare';
 
@@ -37,36 +36,8 @@ export function compareTitle(source: CompareSource): string {
   return `${sourceTitle(source.before)} ↔ ${sourceTitle(source.after)}`;
 }
 
-export function buildCompareHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce = randomBytes(18).toString('base64')): string {
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'compare.js'));
-  const reportCss = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'report.css'));
-  const css = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'compare.css'));
-  // As in the report panel: no 'unsafe-inline' and no 'unsafe-eval' (chart.js sizes canvases through
-  // the CSSOM, which style-src does not govern).
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} data:`,
-    `style-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${reportCss.toString()}">
-<link rel="stylesheet" href="${css.toString()}">
-<title>I/O Lens comparison</title>
-</head>
-<body data-state="loading">
-<main id="app"></main>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
-}
+// The comparison is styled by the report's stylesheet plus its own.
+const COMPARE_PAGE: WebviewPage = { script: 'compare', styles: ['report.css', 'compare.css'], title: 'I/O Lens comparison' };
 
 export class ComparePanel {
   private static current: ComparePanel | undefined;
@@ -81,15 +52,13 @@ export class ComparePanel {
     private readonly analyze: SourceAnalyzer,
     private readonly hooks: CompareHooks,
   ) {
-    panel.webview.options = webviewOptions(extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
-    panel.webview.html = buildCompareHtml(panel.webview, extensionUri);
-    panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
-    panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m), undefined, this.disposables);
-    // Without retainContextWhenHidden the page reloads when shown again; it says `ready` again.
-    panel.onDidChangeViewState(() => {
-      if (!panel.visible) this.ready = false;
-    }, undefined, this.disposables);
+    initWebviewPanel(panel, extensionUri, COMPARE_PAGE, {
+      message: (m) => this.onMessage(m),
+      hidden: () => {
+        this.ready = false;
+      },
+      disposed: () => this.dispose(),
+    }, this.disposables);
   }
 
   /** The open comparison panel, if any (tests read it). */
@@ -124,19 +93,7 @@ export class ComparePanel {
 
   /** Resolves once the workbench lists this panel among its tabs, or after `timeoutMs`. */
   whenTabShown(timeoutMs = 3000): Promise<boolean> {
-    const shown = (): boolean => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(COMPARE_VIEW_TYPE)));
-    if (shown()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = (v: boolean): void => {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve(v);
-      };
-      const sub = vscode.window.tabGroups.onDidChangeTabs(() => {
-        if (shown()) done(true);
-      });
-      const timer = setTimeout(() => done(shown()), timeoutMs);
-    });
+    return whenWebviewTabShown(COMPARE_VIEW_TYPE, timeoutMs);
   }
 
   get source(): CompareSource | undefined {
@@ -217,12 +174,8 @@ export class ComparePanel {
     }
   }
 
-  private async post(message: CompareExtensionToWebviewMessage): Promise<void> {
-    try {
-      await this.panel.webview.postMessage(message);
-    } catch (err) {
-      log(`Could not post to the comparison webview: ${String(err)}`);
-    }
+  private post(message: CompareExtensionToWebviewMessage): Promise<void> {
+    return postToWebview(this.panel.webview, message, 'comparison');
   }
 
   private onMessage(raw: unknown): void {
@@ -237,7 +190,7 @@ export class ComparePanel {
         void this.post(this.message());
         break;
       case 'reveal':
-        void this.reveal(raw.side, raw.fileIndex, raw.line, raw.endLine);
+        void revealSourceLines(source?.[raw.side], raw.fileIndex, raw.line, raw.endLine, this.panel.viewColumn);
         break;
       case 'recompare':
         if (source) void this.compare(source).catch(() => undefined);
@@ -258,20 +211,6 @@ export class ComparePanel {
     const picked = await this.hooks.chooseSource(side, current);
     if (!picked) return;
     await this.compare({ ...current, [side]: picked }).catch(() => undefined);
-  }
-
-  /** Maps a side's file index to a URI this panel was given; the webview never names paths. */
-  private async reveal(side: CompareSide, fileIndex: number, line: number, endLine: number): Promise<void> {
-    const source = this.content.source?.[side];
-    if (!source) return;
-    const uris = source.kind === 'files' ? source.uris : [source.uri];
-    const uri = uris[fileIndex];
-    if (uri === undefined) return;
-    try {
-      await revealLines(vscode.Uri.parse(uri, true), line, endLine, this.panel.viewColumn);
-    } catch (err) {
-      void vscode.window.showErrorMessage(`I/O Lens: cannot open the trace at line ${line}: ${err instanceof Error ? err.message : String(err)}`);
-    }
   }
 
   dispose(): void {

@@ -3,7 +3,6 @@
 // with the shared protocol guards both ways, and restored after a reload by the serializer, which
 // re-analyzes the trace files the webview saved in its state.
 
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { IoReport } from '../core/report-types';
 import {
@@ -15,6 +14,7 @@ import {
 } from '../protocol/messages';
 import { log } from './output';
 import { revealLines } from './reveal';
+import { initWebviewPanel, postToWebview, webviewOptions, whenWebviewTabShown, type WebviewPage } from './webview-html';
 
 export const REPORT_VIEW_TYPE = 'iolens.report';
 
@@ -26,16 +26,13 @@ type PanelContent =
   | { kind: 'report'; report: IoReport; source: ReportSource }
   | { kind: 'error'; message: string; source?: ReportSource };
 
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-  return {
-    enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
-  };
+/** The trace files of a source, in the order the report's file indexes count them. */
+export function sourceUris(source: ReportSource): string[] {
+  return source.kind === 'files' ? source.uris : [source.uri];
 }
 
 export function sourceTitle(source: ReportSource): string {
-  const uris = source.kind === 'files' ? source.uris : [source.uri];
-  const names = uris.map((u) => {
+  const names = sourceUris(source).map((u) => {
     try {
       const p = vscode.Uri.parse(u).path;
       return p.slice(p.lastIndexOf('/') + 1) || u;
@@ -46,34 +43,21 @@ export function sourceTitle(source: ReportSource): string {
   return names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
 }
 
-export function buildWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce = randomBytes(18).toString('base64')): string {
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'report.js'));
-  const css = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'report.css'));
-  // No 'unsafe-inline' anywhere: chart.js sizes canvases through the CSSOM (element.style), which
-  // style-src does not govern, and never evaluates strings, so 'unsafe-eval' is not needed either.
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} data:`,
-    `style-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${css.toString()}">
-<title>I/O Lens report</title>
-</head>
-<body data-state="loading">
-<main id="app"></main>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+/**
+ * Opens a source's trace file `fileIndex` at a line range beside `column`: the webviews name files
+ * only by index into the source this extension gave them, never by path.
+ */
+export async function revealSourceLines(source: ReportSource | undefined, fileIndex: number, line: number, endLine: number, column: vscode.ViewColumn | undefined): Promise<void> {
+  const uri = source && sourceUris(source)[fileIndex];
+  if (uri === undefined) return;
+  try {
+    await revealLines(vscode.Uri.parse(uri, true), line, endLine, column);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`I/O Lens: cannot open the trace at line ${line}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
+
+const REPORT_PAGE: WebviewPage = { script: 'report', styles: ['report.css'], title: 'I/O Lens report' };
 
 export class ReportPanel {
   private static current: ReportPanel | undefined;
@@ -87,16 +71,14 @@ export class ReportPanel {
     extensionUri: vscode.Uri,
     private readonly analyze: SourceAnalyzer,
   ) {
-    panel.webview.options = webviewOptions(extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
-    panel.webview.html = buildWebviewHtml(panel.webview, extensionUri);
-    panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
-    panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m), undefined, this.disposables);
-    // Without retainContextWhenHidden the page reloads when shown again; it says `ready` and gets
-    // the content back.
-    panel.onDidChangeViewState(() => {
-      if (!panel.visible) this.ready = false;
-    }, undefined, this.disposables);
+    initWebviewPanel(panel, extensionUri, REPORT_PAGE, {
+      message: (m) => this.onMessage(m),
+      // Shown again, the page reloads, says `ready` and gets the content back.
+      hidden: () => {
+        this.ready = false;
+      },
+      disposed: () => this.dispose(),
+    }, this.disposables);
   }
 
   /** The open report panel, if any (tests read it). */
@@ -130,25 +112,9 @@ export class ReportPanel {
     return p;
   }
 
-  /**
-   * Resolves once the workbench lists this panel among its tabs (the extension host learns about
-   * new tabs asynchronously), or after `timeoutMs`. Callers that return to code inspecting the tabs
-   * (the command's contract) wait for it.
-   */
+  /** Resolves once the workbench lists this panel among its tabs, or after `timeoutMs`. */
   whenTabShown(timeoutMs = 3000): Promise<boolean> {
-    const shown = (): boolean => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(REPORT_VIEW_TYPE)));
-    if (shown()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = (v: boolean): void => {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve(v);
-      };
-      const sub = vscode.window.tabGroups.onDidChangeTabs(() => {
-        if (shown()) done(true);
-      });
-      const timer = setTimeout(() => done(shown()), timeoutMs);
-    });
+    return whenWebviewTabShown(REPORT_VIEW_TYPE, timeoutMs);
   }
 
   get source(): ReportSource | undefined {
@@ -213,12 +179,8 @@ export class ReportPanel {
     }
   }
 
-  private async post(message: ExtensionToWebviewMessage): Promise<void> {
-    try {
-      await this.panel.webview.postMessage(message);
-    } catch (err) {
-      log(`Could not post to the report webview: ${String(err)}`);
-    }
+  private post(message: ExtensionToWebviewMessage): Promise<void> {
+    return postToWebview(this.panel.webview, message, 'report');
   }
 
   private onMessage(raw: unknown): void {
@@ -233,7 +195,7 @@ export class ReportPanel {
         void this.post(this.message());
         break;
       case 'reveal':
-        void this.reveal(m.fileIndex, m.line, m.endLine);
+        void revealSourceLines(this.content.source, m.fileIndex, m.line, m.endLine, this.panel.viewColumn);
         break;
       case 'reanalyze':
         if (this.content.source) void this.reanalyze(this.content.source);
@@ -241,23 +203,9 @@ export class ReportPanel {
       case 'compareWith': {
         // This trace is the "before" side; the compare command asks for the other one.
         const source = this.content.source;
-        if (source) void vscode.commands.executeCommand('iolens.compareTraces', (source.kind === 'files' ? source.uris : [source.uri]).map((u) => vscode.Uri.parse(u, true)));
+        if (source) void vscode.commands.executeCommand('iolens.compareTraces', sourceUris(source).map((u) => vscode.Uri.parse(u, true)));
         break;
       }
-    }
-  }
-
-  /** Maps a file index of the report to a URI this panel was given; the webview never names paths. */
-  private async reveal(fileIndex: number, line: number, endLine: number): Promise<void> {
-    const source = this.content.source;
-    if (!source) return;
-    const uris = source.kind === 'files' ? source.uris : [source.uri];
-    const uri = uris[fileIndex];
-    if (uri === undefined) return;
-    try {
-      await revealLines(vscode.Uri.parse(uri, true), line, endLine, this.panel.viewColumn);
-    } catch (err) {
-      void vscode.window.showErrorMessage(`I/O Lens: cannot open the trace at line ${line}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 

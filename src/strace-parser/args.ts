@@ -31,6 +31,21 @@ function isIdentChar(c: number): boolean {
 }
 
 /**
+ * The index of the `"` that closes the string opened at `open`, skipping backslash escapes; `n` or
+ * more when the text ends first (a cut line). Every scan over argument text skips strings this way.
+ */
+function closingQuote(text: string, open: number, n: number): number {
+  let i = open + 1;
+  while (i < n) {
+    const d = text.charCodeAt(i);
+    if (d === Ch.Backslash) i += 2;
+    else if (d === Ch.Quote) return i;
+    else i++;
+  }
+  return i;
+}
+
+/**
  * Splits argument text on its top-level commas. Commas inside "strings" (with escapes), (), [], {},
  * `/* comments *\/` and fd decorations `<...>` (nested `<char 1:3>`, `[a->b]` inside) do not split.
  * Each piece is trimmed. Never throws; unbalanced text just ends inside its open group. With `limit`,
@@ -62,18 +77,9 @@ export function splitArgs(text: string, limit = Number.POSITIVE_INFINITY): strin
       continue;
     }
     switch (c) {
-      case Ch.Quote: {
-        // Skip the string, honouring backslash escapes.
-        i++;
-        while (i < n) {
-          const d = text.charCodeAt(i);
-          if (d === Ch.Backslash) i += 2;
-          else if (d === Ch.Quote) break;
-          else i++;
-        }
-        i++;
+      case Ch.Quote:
+        i = closingQuote(text, i, n) + 1;
         continue;
-      }
       case Ch.Slash:
         if (text.charCodeAt(i + 1) === Ch.Star) {
           const end = text.indexOf('*/', i + 2);
@@ -130,14 +136,8 @@ export function decodeCString(text: string): { value: string; truncated: boolean
     s = s.trim();
     if (s.charCodeAt(0) !== Ch.Quote) return null;
   }
-  let i = 1;
   const n = s.length;
-  while (i < n) {
-    const d = s.charCodeAt(i);
-    if (d === Ch.Backslash) i += 2;
-    else if (d === Ch.Quote) break;
-    else i++;
-  }
+  const i = closingQuote(s, 0, n);
   if (i >= n) {
     // No closing quote (cut line): decode what is there and say it is truncated.
     return { value: decodeEscapes(s.slice(1)), truncated: true };
@@ -173,14 +173,7 @@ export function stripComment(text: string): string {
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === Ch.Quote) {
-      i++;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === Ch.Backslash) i += 2;
-        else if (d === Ch.Quote) break;
-        else i++;
-      }
-      i++;
+      i = closingQuote(text, i, n) + 1;
       continue;
     }
     if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) {

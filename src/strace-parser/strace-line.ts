@@ -104,19 +104,14 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
       v = v * 3600 + mm * 60 + ss;
       i += 6;
       o.tsKind = TsKind.T;
-      if (s.charCodeAt(i) === 46 /* . */) {
-        i++;
-        let f = 0;
-        let scale = 1;
-        while (i < n && isDigit(s.charCodeAt(i))) {
-          f = f * 10 + (s.charCodeAt(i) - 48);
-          scale *= 10;
-          i++;
-        }
-        v = (v * scale + f) / scale; // one rounding: same double as Number(text)
-        o.tsKind = TsKind.TT;
-      }
-    } else if (c === 46) {
+    } else if (c === 46 /* . */) {
+      o.tsKind = TsKind.Dotted;
+    } else {
+      o.bad('unexpected number at the start of the line');
+      return;
+    }
+    // The fraction: optional after HH:MM:SS (then -tt), always there in a dotted number (we stand on its `.`).
+    if (s.charCodeAt(i) === 46 /* . */) {
       i++;
       let f = 0;
       let scale = 1;
@@ -126,10 +121,7 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
         i++;
       }
       v = (v * scale + f) / scale; // one rounding: same double as Number(text)
-      o.tsKind = TsKind.Dotted;
-    } else {
-      o.bad('unexpected number at the start of the line');
-      return;
+      if (o.tsKind === TsKind.T) o.tsKind = TsKind.TT;
     }
     if (s.charCodeAt(i) !== 32) {
       o.bad('malformed timestamp');

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO } from './harness.mjs';
+import { openFile, runCommand, runSteps, tapRecorder, waitForWebviewDrawn, webviewContent } from './ui-common.mjs';
 import { runCompareUiCheck } from './ui-compare.mjs';
 import { runEditorUiCheck } from './ui-editor.mjs';
 
@@ -51,40 +52,6 @@ export function byteFigures(text) {
   return out;
 }
 
-/**
- * Runs a command from the command palette (F1) by its title. A webview that takes the focus back
- * (after a layout change) closes the palette under our feet, so it tries up to three times.
- */
-async function runCommand(page, title) {
-  const input = page.locator('.quick-input-widget input');
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await page.keyboard.press('F1');
-      await input.fill(`>${title}`, { timeout: 5000 });
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
-      await page.keyboard.press('Enter');
-      return;
-    } catch (e) {
-      if (process.env.VERBOSE) console.log(`  # palette attempt ${attempt} for "${title}" failed: ${e.message.split('\n')[0]}`);
-      if (attempt === 3) throw new Error(`could not run "${title}" from the command palette: ${e.message}`);
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(500);
-    }
-  }
-}
-
-/** Opens a workspace file with Quick Open (Ctrl+P) and waits for its tab. */
-async function openFile(page, file) {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(file);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: file }).waitFor();
-  await page.locator('.monaco-editor .view-line', { hasText: 'execve' }).first().waitFor();
-}
-
 async function closeAllEditors(page) {
   await runCommand(page, 'View: Close All Editors');
   for (let i = 0; i < 50 && (await page.locator('iframe.webview').count()) > 0; i++) await page.waitForTimeout(100);
@@ -97,16 +64,7 @@ async function closeAllEditors(page) {
  */
 export async function runUiChecks(page, { theme, shotsDir, firstNumber = 1 }) {
   fs.mkdirSync(shotsDir, { recursive: true });
-  const results = [];
-  let last = Date.now();
-  const record = (name, error) => {
-    results.push({ name, ok: !error, error });
-    const took = ` (${((Date.now() - last) / 1000).toFixed(1)} s)`;
-    last = Date.now();
-    // eslint-disable-next-line no-control-regex -- playwright's messages carry ANSI colours
-    const why = error ? `\n  # ${String(error.message ?? error).replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n').join('\n  # ')}` : '';
-    console.log(`${error ? 'not ok' : 'ok'} ${firstNumber + results.length - 1} - ${name}${took}${why}`);
-  };
+  const { results, record } = tapRecorder(firstNumber);
   const failShot = (name) => page.screenshot({ path: path.join(shotsDir, `${name}.fail.png`) }).catch(() => {});
 
   try {
@@ -130,23 +88,18 @@ export async function runUiChecks(page, { theme, shotsDir, firstNumber = 1 }) {
     const shot = `analyze-${trace.name}-${theme}`;
     const expected = expectedFor(trace);
     const prefix = `${theme}: ${trace.file}:`;
+    const inner = webviewContent(page);
     const steps = [
       [`report drawn after "${COMMAND}" > "${PICK_ACTIVE}"`, async () => {
-        await openFile(page, trace.file);
+        await openFile(page, trace.file, 'execve');
         await runCommand(page, COMMAND);
         await page.locator('.quick-input-list .monaco-list-row', { hasText: PICK_ACTIVE }).first().click();
-        const body = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame')
-          .locator('body[data-state="ready"], body[data-state="error"]');
-        await body.waitFor({ timeout: REPORT_TIMEOUT_MS });
-        if ((await body.getAttribute('data-state')) === 'error') {
-          const msg = await body.locator('#error').textContent().catch(() => '(no #error element)');
-          throw new Error(`the webview shows an error: ${msg}`);
-        }
+        await waitForWebviewDrawn(page, 'webview', REPORT_TIMEOUT_MS);
       }],
-      ...expected.strategies.map((s) => [`a .transfer[data-strategy="${s}"] is visible`, async (inner) => {
+      ...expected.strategies.map((s) => [`a .transfer[data-strategy="${s}"] is visible`, async () => {
         await inner.locator(`.transfer[data-strategy="${s}"]`).first().waitFor({ state: 'visible', timeout: 5000 });
       }]),
-      [`#totals shows ${expected.bytes.toLocaleString('en-US')} bytes (within 1%)`, async (inner) => {
+      [`#totals shows ${expected.bytes.toLocaleString('en-US')} bytes (within 1%)`, async () => {
         const totals = inner.locator('#totals');
         await totals.waitFor({ state: 'visible', timeout: 5000 });
         const text = await totals.evaluate((el) => [el.innerText, ...[el, ...el.querySelectorAll('[title]')].map((e) => e.getAttribute('title') ?? '')].join('\n'));
@@ -171,22 +124,7 @@ export async function runUiChecks(page, { theme, shotsDir, firstNumber = 1 }) {
         await page.locator('.editor-group-container').first().locator('.tab.active').click();
       }],
     ];
-    const inner = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-    let failed = null;
-    for (const [name, fn] of steps) {
-      if (failed) {
-        record(`${prefix} ${name}`, new Error('skipped: an earlier step failed'));
-        continue;
-      }
-      try {
-        await fn(inner);
-        record(`${prefix} ${name}`);
-      } catch (e) {
-        failed = e;
-        record(`${prefix} ${name}`, e);
-        await failShot(shot);
-      }
-    }
+    await runSteps(steps, { record, prefix: `${prefix} `, onFail: () => failShot(shot) });
     try {
       await page.keyboard.press('Escape');
       await closeAllEditors(page);

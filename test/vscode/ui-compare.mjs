@@ -11,29 +11,12 @@
 //   results.push(...await runCompareUiCheck(page, { shotsDir, theme, firstNumber }));
 import fs from 'node:fs';
 import path from 'node:path';
+import { runCommand, runSteps, tapRecorder, waitForWebviewDrawn, webviewContent } from './ui-common.mjs';
 
 const COMMAND = 'I/O Lens: Compare I/O traces';
 const BEFORE = 'rw_send.strace';
 const AFTER = 'sendfile.strace';
 const TIMEOUT_MS = 60_000;
-
-/** Runs a palette command by title (retries: a webview taking the focus back can close the palette). */
-async function runCommand(page, title) {
-  const input = page.locator('.quick-input-widget input');
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await page.keyboard.press('F1');
-      await input.fill(`>${title}`, { timeout: 5000 });
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
-      await page.keyboard.press('Enter');
-      return;
-    } catch (e) {
-      if (attempt === 3) throw new Error(`could not run "${title}" from the command palette: ${e.message}`);
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(500);
-    }
-  }
-}
 
 /** Picks the row showing `file` in the open quick pick whose title contains `titleText`. */
 async function pickTrace(page, titleText, file) {
@@ -54,26 +37,15 @@ export async function runCompareUiCheck(page, { shotsDir, theme, firstNumber = 1
   const suffix = theme ? `-${theme}` : '';
   const shot = `compare-rw_send-vs-sendfile${suffix}`;
   const prefix = `${theme ? `${theme}: ` : ''}compare ${BEFORE} with ${AFTER}:`;
-  const results = [];
-  const record = (name, error) => {
-    results.push({ name, ok: !error, error });
-    // eslint-disable-next-line no-control-regex -- playwright's messages carry ANSI colours
-    const why = error ? `\n  # ${String(error.message ?? error).replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n').join('\n  # ')}` : '';
-    console.log(`${error ? 'not ok' : 'ok'} ${firstNumber + results.length - 1} - ${name}${why}`);
-  };
-  const inner = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  const { results, record } = tapRecorder(firstNumber);
+  const inner = webviewContent(page);
   const steps = [
     [`comparison drawn after "${COMMAND}" > ${BEFORE} > ${AFTER}`, async () => {
       await runCommand(page, 'View: Close All Editors');
       await runCommand(page, COMMAND);
       await pickTrace(page, 'BEFORE', BEFORE);
       await pickTrace(page, 'AFTER', AFTER);
-      const body = inner.locator('body[data-state="ready"], body[data-state="error"]');
-      await body.waitFor({ timeout: TIMEOUT_MS });
-      if ((await body.getAttribute('data-state')) === 'error') {
-        const msg = await body.locator('#error').textContent().catch(() => '(no #error element)');
-        throw new Error(`the comparison webview shows an error: ${msg}`);
-      }
+      await waitForWebviewDrawn(page, 'comparison webview', TIMEOUT_MS);
     }],
     ['one .matched-transfer[data-before-strategy="read_write"][data-after-strategy="sendfile"], nothing added or removed', async () => {
       const matched = inner.locator('.matched-transfer[data-before-strategy="read_write"][data-after-strategy="sendfile"]');
@@ -108,21 +80,7 @@ export async function runCompareUiCheck(page, { shotsDir, theme, firstNumber = 1
       await page.waitForTimeout(500);
     }],
   ];
-  let failed = null;
-  for (const [name, fn] of steps) {
-    if (failed) {
-      record(`${prefix} ${name}`, new Error('skipped: an earlier step failed'));
-      continue;
-    }
-    try {
-      await fn();
-      record(`${prefix} ${name}`);
-    } catch (e) {
-      failed = e;
-      record(`${prefix} ${name}`, e);
-      await page.screenshot({ path: path.join(shotsDir, `${shot}.fail.png`) }).catch(() => {});
-    }
-  }
+  await runSteps(steps, { record, prefix: `${prefix} `, onFail: () => page.screenshot({ path: path.join(shotsDir, `${shot}.fail.png`) }) });
   try {
     await page.keyboard.press('Escape');
     await runCommand(page, 'View: Close All Editors');

@@ -11,6 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { openFile, runCommand, runSteps, tapRecorder, waitForWebviewDrawn } from './ui-common.mjs';
 
 const ANALYZE = 'I/O Lens: Analyze I/O trace';
 const PICK_ACTIVE = 'Analyze the active editor';
@@ -29,35 +30,6 @@ export function recordEditorTrace(workspace) {
   run('gcc', ['-g', '-O0', '-o', 'copy_demo', 'copy_demo.c'], dir);
   run('strace', ['-f', '-k', '-ttt', '-T', '-yy', '-s', '32', '-o', 'copy_demo.strace', './copy_demo', 'in.bin', 'out_rw.bin', 'out_sf.bin'], dir);
   return path.join(dir, 'copy_demo.strace');
-}
-
-async function runCommand(page, title) {
-  const input = page.locator('.quick-input-widget input');
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await page.keyboard.press('F1');
-      await input.fill(`>${title}`, { timeout: 5000 });
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
-      await page.keyboard.press('Enter');
-      return;
-    } catch (e) {
-      if (attempt === 3) throw new Error(`could not run "${title}" from the command palette: ${e.message}`);
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(500);
-    }
-  }
-}
-
-/** Quick Open (Ctrl+P) a workspace file and wait until its editor shows `expectText`. */
-async function openFile(page, relPath, expectText) {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(relPath);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relPath) }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: path.basename(relPath) }).waitFor();
-  await page.locator('.editor-group-container.active .monaco-editor .view-line', { hasText: expectText }).first().waitFor();
 }
 
 /** Go to a line with Ctrl+G so it is on screen. */
@@ -114,13 +86,7 @@ async function hoverToken(page, lineText, token, hoverText) {
 
 export async function runEditorUiCheck(page, { shotsDir, theme = 'dark', workspace, firstNumber = 1 } = {}) {
   fs.mkdirSync(shotsDir, { recursive: true });
-  const results = [];
-  const record = (name, error) => {
-    results.push({ name, ok: !error, error });
-    // eslint-disable-next-line no-control-regex -- playwright's messages carry ANSI colours
-    const why = error ? `\n  # ${String(error.message ?? error).replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n').join('\n  # ')}` : '';
-    console.log(`${error ? 'not ok' : 'ok'} ${firstNumber + results.length - 1} - ${theme}: editor: ${name}${why}`);
-  };
+  const { results, record } = tapRecorder(firstNumber);
   const ws = workspace ?? new URL(page.url()).searchParams.get('folder');
   const steps = [
     ['the C fixture is built with -g and recorded with strace -k', async () => {
@@ -132,9 +98,7 @@ export async function runEditorUiCheck(page, { shotsDir, theme = 'dark', workspa
       await openFile(page, 'editor/copy_demo.strace', 'execve');
       await runCommand(page, ANALYZE);
       await page.locator('.quick-input-list .monaco-list-row', { hasText: PICK_ACTIVE }).first().click();
-      const body = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator('body[data-state="ready"], body[data-state="error"]');
-      await body.waitFor({ timeout: 60_000 });
-      if ((await body.getAttribute('data-state')) === 'error') throw new Error('the report shows an error');
+      await waitForWebviewDrawn(page, 'report', 60_000);
     }],
     ['hover over sendfile( in copy_demo.c is exact to the line (screenshot)', async () => {
       await runCommand(page, 'View: Close All Editors');
@@ -169,21 +133,7 @@ export async function runEditorUiCheck(page, { shotsDir, theme = 'dark', workspa
       await page.screenshot({ path: path.join(shotsDir, `editor-hover-trace-${theme}.png`) });
     }],
   ];
-  let failed = null;
-  for (const [name, fn] of steps) {
-    if (failed) {
-      record(name, new Error('skipped: an earlier step failed'));
-      continue;
-    }
-    try {
-      await fn();
-      record(name);
-    } catch (e) {
-      failed = e;
-      record(name, e);
-      await page.screenshot({ path: path.join(shotsDir, `editor-${theme}.fail.png`) }).catch(() => {});
-    }
-  }
+  await runSteps(steps, { record, prefix: `${theme}: editor: `, onFail: () => page.screenshot({ path: path.join(shotsDir, `editor-${theme}.fail.png`) }) });
   await page.keyboard.press('Escape').catch(() => {});
   return results;
 }
