@@ -14,7 +14,7 @@ import { SourceCodeLensProvider, toggleCodeLensCommand, TOGGLE_CODELENS_COMMAND 
 import { EXPLAIN_SCHEME, ExplanationProvider, explainTransferCommand, TransferCodeActions, TransferDiagnostics } from './source-diagnostics';
 import { EXPLAIN_TRANSFER_COMMAND, SHOW_TRACE_LINES_COMMAND, SHOW_TRANSFER_COMMAND, SOURCE_SELECTOR, SourceHoverProvider } from './source-hover';
 import { detectTraceDocument, forgetTraceDocument, TRACE_SELECTOR, TraceDefinitionProvider, TraceFoldingProvider, TraceHoverProvider, TraceSymbolProvider } from './trace-language';
-import { bridgeReportPanel, traceStore } from './trace-store';
+import { traceStore } from './trace-store';
 
 export const UNLOAD_TRACE_COMMAND = 'iolens.unloadTrace';
 
@@ -69,7 +69,6 @@ export function registerEditorFeatures(): vscode.Disposable[] {
   const codeLens = new SourceCodeLensProvider();
   const diagnostics = new TransferDiagnostics();
   const out: vscode.Disposable[] = [
-    bridgeReportPanel(traceStore),
     traceStore,
     codeLens,
     diagnostics,

@@ -14,6 +14,7 @@ import {
 } from '../protocol/messages';
 import { log } from './output';
 import { revealLines } from './reveal';
+import { traceStore } from './trace-store';
 import { initWebviewPanel, postToWebview, webviewOptions, whenWebviewTabShown, type WebviewPage } from './webview-html';
 
 export const REPORT_VIEW_TYPE = 'iolens.report';
@@ -139,6 +140,8 @@ export class ReportPanel {
     this.generation += 1;
     this.panel.title = `I/O Lens: ${sourceTitle(source)}`;
     this.setContent({ kind: 'report', report, source });
+    // The report shown is the trace the editor features (hovers, CodeLens, diagnostics) describe.
+    traceStore.publish(report, source);
   }
 
   showError(message: string, source?: ReportSource): void {

@@ -1,8 +1,7 @@
 // The "loaded trace": the last report analyzed, which the editor features (source hovers,
-// CodeLens, diagnostics, trace-file hovers) read. The analyze command publishes into it (one line in
-// analyze-command.ts: `traceStore.publish(report, source)` after `panel.showReport`); until that line
-// exists, `bridgeReportPanel` observes the report panel instead. Also computes, lazily and once per
-// trace, the source lines of its -k stacks (call sites + addr2line + workspace mapping).
+// CodeLens, diagnostics, trace-file hovers) read. Every report the panel shows is published here
+// (ReportPanel.showReport: the analyze command, Re-analyze, restore after a reload). Also computes,
+// lazily and once per trace, the source lines of its -k stacks (call sites + addr2line + workspace mapping).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,7 +11,6 @@ import type { IoReport, Transfer } from '../core/report-types';
 import { buildSourceLineIndex, mapSourceToWorkspace, SourceLineResolver, type SourceLineIndex } from '../core/source-lines';
 import type { ReportSource } from '../protocol/messages';
 import { log } from './output';
-import { ReportPanel } from './report-panel';
 
 export interface LoadedTrace {
   report: IoReport;
@@ -150,26 +148,3 @@ export class TraceStore implements vscode.Disposable {
 /** The extension's one store. */
 export const traceStore = new TraceStore();
 
-const BRIDGED = Symbol('iolens.traceStoreBridge');
-
-/**
- * Until analyze-command.ts publishes into the store itself, every report the panel shows (analyze
- * command, Re-analyze, restore after reload) is published by wrapping ReportPanel.showReport.
- * Remove when the one-line publish is in analyze-command.ts (publishing twice is a no-op anyway).
- */
-export function bridgeReportPanel(store: TraceStore = traceStore): vscode.Disposable {
-  const proto = ReportPanel.prototype as unknown as Record<string | symbol, unknown> & { showReport: ReportPanel['showReport'] };
-  if (proto[BRIDGED]) return { dispose: () => undefined };
-  const original = proto.showReport;
-  proto.showReport = function (this: ReportPanel, report: IoReport, source: ReportSource): void {
-    original.call(this, report, source);
-    store.publish(report, source);
-  };
-  proto[BRIDGED] = true;
-  return {
-    dispose: () => {
-      proto.showReport = original;
-      delete proto[BRIDGED];
-    },
-  };
-}
