@@ -8,9 +8,13 @@ import { FdTracker } from './fd-tracker';
 import { buildTransfers } from './report-builder';
 import { REPORT_SCHEMA_VERSION, type IoReport, type ReportDiagnostic } from './report-types';
 import { SyscallSummaryBuilder } from './summary';
+import { syscallInfo, type SyscallInfo } from './syscall-classes';
 import { TimelineSampler } from './timeline';
 import { keep } from './strings';
 import { TransferBuilder } from './transfer-builder';
+
+const ROLE_FD = 1;
+const ROLE_TRANSFER = 2;
 
 /** Diagnostics beyond this many are counted, not kept: a binary file would otherwise fill memory. */
 const MAX_DIAGNOSTICS = 500;
@@ -23,6 +27,8 @@ export class TraceAnalyzer implements TraceSink {
   private readonly diagnostics: ReportDiagnostic[] = [];
   private diagnosticsOmitted = 0;
 
+  /** roleOf() by SyscallInfo id. */
+  private readonly roles: Array<number | undefined> = [];
   private sawSyscall = false;
   /** startSeq of close calls already applied at their `<unfinished ...>` line. */
   private readonly closesApplied = new Set<number>();
@@ -44,15 +50,20 @@ export class TraceAnalyzer implements TraceSink {
           this.fds.decorationsAreTruth = event.argNames === null;
           this.fds.tables.shareOnCloneFiles = !(this.partCount > 1 && event.time === null);
         }
-        this.summary.add(event);
-        this.timeline.add(event);
-        if (event.name === 'close') {
-          if (event.startSeq !== undefined && this.closesApplied.delete(event.startSeq)) return;
-          this.transfers.onClose(event.pid, event.args[0] ?? '');
+        {
+          const info = syscallInfo(event.name);
+          this.summary.add(event, info);
+          this.timeline.add(event, info);
+          if (event.name === 'close') {
+            if (event.startSeq !== undefined && this.closesApplied.delete(event.startSeq)) return;
+            this.transfers.onClose(event.pid, event.args[0] ?? '');
+          }
+          if (!this.fds.decorationsAreTruth && event.argText.includes('<')) this.fds.noteLateDecorations(event);
+          // Most calls (brk, mprotect, futex, ...) are neither fd-lifecycle nor data calls: skip both.
+          const role = this.roleOf(info);
+          if ((role & ROLE_FD) !== 0) this.fds.apply(event);
+          if ((role & ROLE_TRANSFER) !== 0) this.transfers.onSyscall(event);
         }
-        if (!this.fds.decorationsAreTruth && event.argText.includes('<')) this.fds.noteLateDecorations(event);
-        this.fds.apply(event);
-        this.transfers.onSyscall(event);
         return;
       case 'exit':
         this.transfers.exited(event.pid);
@@ -61,6 +72,16 @@ export class TraceAnalyzer implements TraceSink {
       default:
         return;
     }
+  }
+
+  /** Which of the fd tracker and the transfer builder act on calls of this name (cached by name). */
+  private roleOf(info: SyscallInfo): number {
+    let role = this.roles[info.id];
+    if (role === undefined) {
+      role = (FdTracker.handles(info.name) ? ROLE_FD : 0) | (TransferBuilder.handles(info.name) ? ROLE_TRANSFER : 0);
+      this.roles[info.id] = role;
+    }
+    return role;
   }
 
   /**

@@ -21,7 +21,9 @@ export function argText(event: SyscallEvent, ref: ArgRef): string | undefined {
   const index = ref[0];
   // The analysis asks several arguments of the same call in a row: keep the last split.
   if (event !== lastEvent || lastArgs.length <= index) {
-    lastArgs = splitArgs(event.argText, index + 1);
+    // One argument more than asked: the next question is usually about the following one
+    // (openat's path then flags, mmap's fd then prot and flags).
+    lastArgs = splitArgs(event.argText, index + 2);
     lastEvent = event;
   }
   return lastArgs[index];
@@ -115,19 +117,37 @@ export function rawQuoted(text: string): string {
   return text.slice(1, end);
 }
 
-/** The decoration strace -y puts on a returned fd (`= 3</tmp/x>`), or null. */
+/**
+ * The decoration strace -y puts on a returned fd (`= 3</tmp/x>`: the result's first space-separated
+ * word), or null. Not detached: the fd tracker copies what it keeps (strings.ts).
+ */
 export function resultFd(event: SyscallEvent): FdRef | null {
-  if (event.resultText === null || event.ret === null || event.ret < 0) return null;
-  return parseFdArg(event.resultText.trim().split(' ')[0] ?? '');
+  const text = event.resultText;
+  if (text === null || event.ret === null || event.ret < 0) return null;
+  const trimmed = text.trim();
+  const space = trimmed.indexOf(' ');
+  return parseFdArg(space === -1 ? trimmed : trimmed.slice(0, space), false);
 }
 
 /** True when an argument's flag set (`O_RDONLY|O_CLOEXEC`, perf's `RDONLY|CLOEXEC`) contains `flag`. */
 export function hasFlag(text: string | undefined, flag: string): boolean {
   if (text === undefined) return false;
   if (containsWord(text, flag)) return true;
-  const underscore = flag.indexOf('_');
-  // perf prints flags without their family prefix: O_CLOEXEC -> CLOEXEC, MSG_ZEROCOPY -> ZEROCOPY.
-  return underscore > 0 && /^(O|MSG|CLONE|MAP|PROT)_/.test(flag) && containsWord(text, flag.slice(underscore + 1));
+  const short = perfFlagName(flag);
+  return short !== null && containsWord(text, short);
+}
+
+const perfFlagNames = new Map<string, string | null>();
+
+/** perf prints flags without their family prefix: O_CLOEXEC -> CLOEXEC, MSG_ZEROCOPY -> ZEROCOPY (null: no such prefix). */
+function perfFlagName(flag: string): string | null {
+  let short = perfFlagNames.get(flag);
+  if (short === undefined) {
+    const underscore = flag.indexOf('_');
+    short = underscore > 0 && /^(O|MSG|CLONE|MAP|PROT)_/.test(flag) ? flag.slice(underscore + 1) : null;
+    perfFlagNames.set(flag, short);
+  }
+  return short;
 }
 
 /** `word` occurs in `text` delimited by anything but [A-Za-z0-9_] (no allocation: this runs per call). */

@@ -42,10 +42,10 @@ function sockaddrText(text: string | undefined): string | null {
 }
 
 const FD_HANDLERS: Record<string, Handler> = {
-  open: (t, e) => t.opened(e, pathArg(e, 0, 'filename'), argText(e, [1, 'flags'])),
-  creat: (t, e) => t.opened(e, pathArg(e, 0, 'pathname'), 'O_WRONLY|O_CREAT|O_TRUNC'),
-  openat: (t, e) => t.opened(e, pathArg(e, 1, 'filename'), argText(e, [2, 'flags'])),
-  openat2: (t, e) => t.opened(e, pathArg(e, 1, 'filename'), argText(e, [2, 'how'])),
+  open: (t, e) => t.opened(e, 0, 'filename', argText(e, [1, 'flags'])),
+  creat: (t, e) => t.opened(e, 0, 'pathname', 'O_WRONLY|O_CREAT|O_TRUNC'),
+  openat: (t, e) => t.opened(e, 1, 'filename', argText(e, [2, 'flags'])),
+  openat2: (t, e) => t.opened(e, 1, 'filename', argText(e, [2, 'how'])),
   memfd_create: (t, e) => t.created(e, { kind: 'memory', path: `memfd:${pathArg(e, 0, 'uname') ?? ''}` }, 'readwrite'),
   eventfd: (t, e) => t.created(e, { kind: 'other', path: 'anon_inode:[eventfd]' }, 'readwrite'),
   eventfd2: (t, e) => t.created(e, { kind: 'other', path: 'anon_inode:[eventfd]' }, 'readwrite'),
@@ -95,6 +95,11 @@ export class FdTracker {
   private readonly lateDecorations = new Map<string, Endpoint>();
   /** perf prints pipe2's fd array as a pointer: the next unknown fds of that process are its two ends. */
   private readonly pendingPipeEnds = new Map<number, { endpoint: Endpoint; left: number; line: number }>();
+
+  /** Whether apply() acts on calls of this name. */
+  static handles(name: string): boolean {
+    return FD_HANDLERS[name] !== undefined;
+  }
 
   /** Applies an fd-lifecycle call; other calls are ignored. Returns true when the call was one. */
   apply(event: SyscallEvent): boolean {
@@ -219,19 +224,46 @@ export class FdTracker {
     return before.kind === 'other' && (after.kind === 'tcp' || after.kind === 'udp' || after.kind === 'unix');
   }
 
-  private newFd(event: SyscallEvent, endpoint: Endpoint, access: AccessMode, cloexec: boolean, named = true): FdObject | null {
+  private newFd(event: SyscallEvent, endpoint: Endpoint, access: AccessMode, cloexec: boolean): FdObject | null {
     if (event.ret === null || event.ret < 0) return null;
     const decorated = resultFd(event);
-    const finalEndpoint = decorated?.path != null ? this.endpointOfDecoration(decorated) : endpoint;
-    const object = this.tables.createObject(finalEndpoint, named || decorated?.path != null, access, event.line);
-    this.tables.of(event.pid).set(event.ret, object, cloexec);
-    this.lateName(event.pid, event.ret, object);
+    if (decorated?.path != null) return this.bindDecorated(event, event.ret, decorated, access, cloexec);
+    return this.bind(event, event.ret, endpoint, true, access, cloexec);
+  }
+
+  /**
+   * A new fd named by the decoration of the call's result (`= 3</tmp/x>`). It keeps that decoration,
+   * so the next call that names it the same way finds it without parsing the decoration again
+   * (resolve() would record the same after its first look-up).
+   */
+  private bindDecorated(event: SyscallEvent, fd: number, decorated: FdRef, access: AccessMode, cloexec: boolean): FdObject {
+    const object = this.bind(event, fd, this.endpointOfDecoration(decorated), true, access, cloexec);
+    if (decorated.detail === null && decorated.path !== null && this.decorationsAreTruth) object.decoration = keep(decorated.path);
     return object;
   }
 
-  opened(event: SyscallEvent, path: string | null, flags: string | undefined): void {
+  private bind(event: SyscallEvent, fd: number, endpoint: Endpoint, named: boolean, access: AccessMode, cloexec: boolean): FdObject {
+    const object = this.tables.createObject(endpoint, named, access, event.line);
+    this.tables.of(event.pid).set(fd, object, cloexec);
+    this.lateName(event.pid, fd, object);
+    return object;
+  }
+
+  /** open/openat/creat: the path is argument `pathIndex` (perf: `pathName`), read only when the result is not decorated. */
+  opened(event: SyscallEvent, pathIndex: number, pathName: string, flags: string | undefined): void {
+    const fd = event.ret;
+    if (fd === null || fd < 0) return;
+    const decorated = resultFd(event);
+    const access = accessOf(flags);
+    const cloexec = hasFlag(flags, 'O_CLOEXEC');
+    if (decorated?.path != null) {
+      // strace -y names the file in the result: the path argument is not needed.
+      this.bindDecorated(event, fd, decorated, access, cloexec);
+      return;
+    }
     // perf trace prints file names as pointers: such a file stays unnamed until a decoration names it.
-    this.newFd(event, endpointFromPath(path ?? `fd ${event.ret ?? '?'}`), accessOf(flags), hasFlag(flags, 'O_CLOEXEC'), path !== null);
+    const path = pathArg(event, pathIndex, pathName);
+    this.bind(event, fd, endpointFromPath(path ?? `fd ${fd}`), path !== null, access, cloexec);
   }
 
   created(event: SyscallEvent, endpoint: Endpoint, access: AccessMode): void {

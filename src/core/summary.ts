@@ -2,8 +2,7 @@
 
 import type { SyscallEvent } from '../strace-parser/types';
 import type { ProcessSummary, SyscallSummary } from './report-types';
-import { internName } from './strings';
-import { classifySyscall, returnsPayloadBytes } from './syscall-classes';
+import { classifySyscall, syscallInfo, type SyscallInfo } from './syscall-classes';
 
 interface ProcessTotals {
   calls: number;
@@ -12,24 +11,38 @@ interface ProcessTotals {
   hasTime: boolean;
 }
 
+interface SyscallTotals {
+  name: string;
+  calls: number;
+  errors: number;
+  bytes: number;
+  time: number;
+  hasTime: boolean;
+}
+
 export class SyscallSummaryBuilder {
-  private readonly bySyscall = new Map<string, { calls: number; errors: number; bytes: number; time: number; hasTime: boolean }>();
+  /** Rows by SyscallInfo id (a sparse array: ids are shared by all analyses). */
+  private readonly byId: Array<SyscallTotals | undefined> = [];
+  /** The same rows in the order their names first appeared (sums over them keep that order). */
+  private readonly bySyscall: SyscallTotals[] = [];
   private readonly byProcess = new Map<number, ProcessTotals>();
   calls = 0;
 
-  add(event: SyscallEvent): void {
+  add(event: SyscallEvent, info: SyscallInfo = syscallInfo(event.name)): void {
     this.calls++;
-    let row = this.bySyscall.get(event.name);
+    let row = this.byId[info.id];
     if (row === undefined) {
-      row = { calls: 0, errors: 0, bytes: 0, time: 0, hasTime: false };
-      this.bySyscall.set(internName(event.name), row);
+      row = { name: info.name, calls: 0, errors: 0, bytes: 0, time: 0, hasTime: false };
+      this.byId[info.id] = row;
+      this.bySyscall.push(row);
     }
     row.calls++;
     if (event.errno !== null) row.errors++;
-    const payload = event.ret !== null && event.ret > 0 && event.errno === null && returnsPayloadBytes(event.name) ? event.ret : 0;
+    const payload = event.ret !== null && event.ret > 0 && event.errno === null && info.payload ? event.ret : 0;
     row.bytes += payload;
-    if (event.duration !== null) {
-      row.time += event.duration;
+    const duration = event.duration;
+    if (duration !== null) {
+      row.time += duration;
       row.hasTime = true;
     }
     let process = this.byProcess.get(event.pid);
@@ -39,17 +52,18 @@ export class SyscallSummaryBuilder {
     }
     process.calls++;
     process.bytes += payload;
-    if (event.duration !== null) {
-      process.time += event.duration;
+    if (duration !== null) {
+      process.time += duration;
       process.hasTime = true;
     }
   }
 
   /** Rows sorted by total time (then calls), like strace -c. */
   syscalls(): Record<string, SyscallSummary> {
-    const rows = [...this.bySyscall.entries()].sort((a, b) => b[1].time - a[1].time || b[1].calls - a[1].calls || a[0].localeCompare(b[0]));
+    const rows = [...this.bySyscall].sort((a, b) => b.time - a.time || b.calls - a.calls || a.name.localeCompare(b.name));
     const result: Record<string, SyscallSummary> = {};
-    for (const [name, row] of rows) {
+    for (const row of rows) {
+      const name = row.name;
       result[name] = { calls: row.calls, errors: row.errors, bytes: row.bytes, timeUs: row.hasTime ? Math.round(row.time * 1e6) : null, class: classifySyscall(name) };
     }
     return result;
@@ -58,7 +72,7 @@ export class SyscallSummaryBuilder {
   totalTimeUs(): number | null {
     let time = 0;
     let any = false;
-    for (const row of this.bySyscall.values()) {
+    for (const row of this.bySyscall) {
       time += row.time;
       any ||= row.hasTime;
     }

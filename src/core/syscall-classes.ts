@@ -63,6 +63,32 @@ export const FD_CALLS = new Set([
 
 export const PROCESS_CALLS = new Set(['clone', 'clone3', 'fork', 'vfork', 'execve', 'execveat', 'exit', 'exit_group', 'wait4', 'waitid', 'kill', 'tgkill']);
 
+/**
+ * What the analysis needs to know about a syscall name, looked up once per event (one Map look-up
+ * of the parser's interned name, whose hash the engine keeps) instead of once per consumer.
+ */
+export interface SyscallInfo {
+  /** Small dense number per distinct name, for per-analysis tables indexed by name. */
+  readonly id: number;
+  /** The name, detached from the parser's text (strings.ts). */
+  readonly name: string;
+  readonly cls: SyscallClass;
+  /** A non-negative result is a payload byte count (the summary's byte column). */
+  readonly payload: boolean;
+}
+
+const infoCache = new Map<string, SyscallInfo>();
+
+export function syscallInfo(name: string): SyscallInfo {
+  let info = infoCache.get(name);
+  if (info === undefined) {
+    const kept = internName(name);
+    info = { id: infoCache.size, name: kept, cls: classifySyscall(kept), payload: returnsPayloadBytes(kept) };
+    infoCache.set(kept, info);
+  }
+  return info;
+}
+
 const classCache = new Map<string, SyscallClass>();
 
 /** The class shown in the summary and the timeline; every call gets one ("other" when it moves no data). */

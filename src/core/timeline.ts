@@ -3,8 +3,7 @@
 
 import type { SyscallEvent } from '../strace-parser/types';
 import type { TimelinePoint } from './report-types';
-import { internName } from './strings';
-import { classifySyscall } from './syscall-classes';
+import { syscallInfo, type SyscallInfo } from './syscall-classes';
 
 export class TimelineSampler {
   private points: TimelinePoint[] = [];
@@ -14,15 +13,16 @@ export class TimelineSampler {
 
   constructor(private readonly capacity = 4000) {}
 
-  add(event: SyscallEvent): void {
+  add(event: SyscallEvent, info?: SyscallInfo): void {
     if (event.time === null) return;
     this.origin ??= event.time;
     if (this.seen++ % this.stride !== 0) return;
+    const { cls, name } = info ?? syscallInfo(event.name);
     this.points.push({
       t: event.time - this.origin,
       pid: event.pid,
-      class: classifySyscall(event.name),
-      name: internName(event.name),
+      class: cls,
+      name,
       durationUs: event.duration !== null ? Math.round(event.duration * 1e6) : null,
       line: event.line,
       fileIndex: event.fileIndex,

@@ -34,7 +34,9 @@ interface Credit {
   remaining: number;
   kind: ReadKind;
   /** The latest read, whose printed buffer prefix (strace -s) is read only when two sources compete. */
-  lastRead: { event: SyscallEvent; spec: DataCallSpec } | null;
+  lastRead: SyscallEvent | null;
+  /** The spec of `lastRead`'s call. */
+  lastReadSpec: DataCallSpec | null;
   /** perf: the latest read's buffer address range. */
   bufferStart: number | null;
   bufferEnd: number;
@@ -127,10 +129,23 @@ function iovecPrefixes(text: string | undefined): Array<{ prefix: string; length
 /** The printed buffer of the credit's latest read, when no write has drawn from it yet. */
 function creditPrefix(credit: Credit): string | null {
   const read = credit.lastRead;
-  if (read === null) return null;
-  if (read.spec.buf !== undefined) return rawStringArg(read.event, read.spec.buf);
-  if (read.spec.iov !== undefined) return iovecPrefixes(argText(read.event, read.spec.iov))[0]?.prefix ?? null;
+  const spec = credit.lastReadSpec;
+  if (read === null || spec === null) return null;
+  if (spec.buf !== undefined) return rawStringArg(read, spec.buf);
+  if (spec.iov !== undefined) return iovecPrefixes(argText(read, spec.iov))[0]?.prefix ?? null;
   return null;
+}
+
+/** mmap flags of a read-only mapping of a file's data (not the loader's: no PROT_EXEC, no MAP_DENYWRITE/MAP_FIXED). */
+function isFileDataMapping(event: SyscallEvent): boolean {
+  const prot = argText(event, [2, 'prot']);
+  const flags = argText(event, [3, 'flags']);
+  return hasFlag(prot, 'PROT_READ') && !hasFlag(prot, 'PROT_EXEC') && !hasFlag(flags, 'MAP_DENYWRITE') && !hasFlag(flags, 'MAP_FIXED') && !hasFlag(flags, 'MAP_ANONYMOUS');
+}
+
+/** A credit a write to `sink` may draw from: unsent bytes, from another descriptor and another path. */
+function usable(c: Credit, sink: FdObject): boolean {
+  return c.remaining > 0 && c.source !== sink && c.source.endpoint.path !== sink.endpoint.path;
 }
 
 function prefixesAgree(a: string | null, b: string): boolean {
@@ -139,6 +154,12 @@ function prefixesAgree(a: string | null, b: string): boolean {
   if (n < MIN_PREFIX_EVIDENCE) return false;
   return a.slice(0, n) === b.slice(0, n);
 }
+
+/** The calls besides DATA_CALLS that onSyscall() handles (its switch). */
+const OTHER_CALLS = new Set([
+  'sendfile', 'sendfile64', 'copy_file_range', 'tee', 'splice', 'vmsplice', 'mmap', 'mmap2', 'munmap', 'ioctl', 'setsockopt',
+  'io_uring_setup', 'io_uring_enter', 'io_uring_register',
+]);
 
 export interface BuilderSettings {
   /** Called once per new transfer, in trace order. */
@@ -260,6 +281,11 @@ export class TransferBuilder {
     return this.fds.resolve(event.pid, fdArg(event, ref), event.line);
   }
 
+  /** Whether onSyscall() acts on calls of this name (data calls and the cases of its switch). */
+  static handles(name: string): boolean {
+    return DATA_CALLS[name] !== undefined || OTHER_CALLS.has(name);
+  }
+
   /** Feeds one syscall (after the fd tracker has applied it). */
   onSyscall(event: SyscallEvent): void {
     const spec = DATA_CALLS[event.name];
@@ -321,7 +347,13 @@ export class TransferBuilder {
     }
     const source = this.resolve(event, spec.fd);
     if (source === null || this.isAncillary(source)) return;
-    let credit = state.credits.find((c) => c.source === source);
+    let credit: Credit | undefined;
+    for (const c of state.credits) {
+      if (c.source === source) {
+        credit = c;
+        break;
+      }
+    }
     const bytes = event.ret ?? -1;
     if (bytes <= 0) {
       // EOF or a failed attempt: it belongs to the transfer this source feeds.
@@ -331,7 +363,7 @@ export class TransferBuilder {
       return;
     }
     if (credit === undefined) {
-      credit = { source, remaining: 0, kind: readKindOf(spec, source), lastRead: null, bufferStart: null, bufferEnd: 0, confirmed: false, closed: false, pending: new CallGroup(), lastTransfer: null };
+      credit = { source, remaining: 0, kind: readKindOf(spec, source), lastRead: null, lastReadSpec: null, bufferStart: null, bufferEnd: 0, confirmed: false, closed: false, pending: new CallGroup(), lastTransfer: null };
       state.credits.unshift(credit);
       if (state.credits.length > MAX_CREDITS) state.credits.pop();
     } else if (state.credits[0] !== credit) {
@@ -340,7 +372,8 @@ export class TransferBuilder {
     }
     credit.remaining += bytes;
     credit.pending.add(event);
-    credit.lastRead = { event, spec };
+    credit.lastRead = event;
+    credit.lastReadSpec = spec;
     const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
     credit.bufferStart = address;
     credit.bufferEnd = address !== null ? address + bytes : 0;
@@ -369,9 +402,9 @@ export class TransferBuilder {
       return;
     }
     const zerocopy = spec.flags !== undefined && event.argText.includes('ZEROCOPY') && hasFlag(argText(event, spec.flags), 'MSG_ZEROCOPY');
-    const match = this.matchCredit(event, spec, state, sink, bytes);
-    if (match !== null) {
-      const { credit, matched } = match;
+    const credit = this.matchCredit(event, spec, state, sink, bytes);
+    if (credit !== null) {
+      const matched = this.matched;
       const strategy: Strategy = zerocopy ? 'msg_zerocopy' : pairStrategy(credit.kind, spec, credit.source, sink);
       const transfer = this.transfer(event.pid, credit.source, sink, strategy);
       transfer.calls.absorb(credit.pending);
@@ -381,6 +414,7 @@ export class TransferBuilder {
       credit.remaining -= matched;
       credit.confirmed = true;
       credit.lastRead = null;
+      credit.lastReadSpec = null;
       credit.lastTransfer = transfer;
       return;
     }
@@ -402,14 +436,13 @@ export class TransferBuilder {
    * then the most recent with any. Data is never paired with the descriptor it came from (that is
    * a reply, like an HTTP response to its request), nor with the loader's or a runtime's reads.
    */
-  private matchCredit(event: SyscallEvent, spec: DataCallSpec, state: ProcessState, sink: FdObject, bytes: number): { credit: Credit; matched: number } | null {
-    // Runs for every write: plain loops, no intermediate arrays.
+  private matchCredit(event: SyscallEvent, spec: DataCallSpec, state: ProcessState, sink: FdObject, bytes: number): Credit | null {
+    // Runs for every write: plain loops, no intermediate arrays or closures; the byte count goes to this.matched.
     const credits = state.credits;
-    const usable = (c: Credit): boolean => c.remaining > 0 && c.source !== sink && c.source.endpoint.path !== sink.endpoint.path;
     let count = 0;
     let only: Credit | null = null;
     for (const c of credits) {
-      if (usable(c)) {
+      if (usable(c, sink)) {
         count++;
         only = c;
       }
@@ -418,7 +451,7 @@ export class TransferBuilder {
     const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
     if (address !== null) {
       for (const c of credits) {
-        if (usable(c) && c.bufferStart !== null && address >= c.bufferStart && address < c.bufferEnd) return { credit: c, matched: Math.min(bytes, c.remaining) };
+        if (usable(c, sink) && c.bufferStart !== null && address >= c.bufferStart && address < c.bufferEnd) return this.match(c, Math.min(bytes, c.remaining));
       }
     }
     // Printed contents decide between competing sources, confirm a source whose fd is already closed,
@@ -429,14 +462,14 @@ export class TransferBuilder {
       const printed = rawStringArg(event, spec.buf);
       if (printed !== null) {
         for (const c of credits) {
-          if (usable(c) && prefixesAgree(creditPrefix(c), printed)) return { credit: c, matched: Math.min(bytes, c.remaining) };
+          if (usable(c, sink) && prefixesAgree(creditPrefix(c), printed)) return this.match(c, Math.min(bytes, c.remaining));
         }
       }
     } else if (spec.iov !== undefined) {
       let headerBytes = 0;
       for (const iovec of iovecPrefixes(argText(event, spec.iov))) {
         for (const c of credits) {
-          if (usable(c) && prefixesAgree(creditPrefix(c), iovec.prefix)) return { credit: c, matched: Math.min(bytes - headerBytes, c.remaining) };
+          if (usable(c, sink) && prefixesAgree(creditPrefix(c), iovec.prefix)) return this.match(c, Math.min(bytes - headerBytes, c.remaining));
         }
         headerBytes += iovec.length;
       }
@@ -444,11 +477,19 @@ export class TransferBuilder {
     // Without evidence, a source whose fd is already closed only counts once a write has drawn from it.
     let partial: Credit | null = null;
     for (const c of credits) {
-      if (!usable(c) || (c.closed && !c.confirmed)) continue;
-      if (c.remaining >= bytes) return { credit: c, matched: bytes };
+      if (!usable(c, sink) || (c.closed && !c.confirmed)) continue;
+      if (c.remaining >= bytes) return this.match(c, bytes);
       partial ??= c;
     }
-    return partial !== null ? { credit: partial, matched: Math.min(bytes, partial.remaining) } : null;
+    return partial !== null ? this.match(partial, Math.min(bytes, partial.remaining)) : null;
+  }
+
+  /** matchCredit's second result: how many of the write's bytes the credit it returned covers. */
+  private matched = 0;
+
+  private match(credit: Credit, matched: number): Credit {
+    this.matched = matched;
+    return credit;
   }
 
   private matchMapping(event: SyscallEvent, spec: DataCallSpec, state: ProcessState, sink: FdObject): Mapping | null {
@@ -543,17 +584,20 @@ export class TransferBuilder {
     if (event.ret === null || event.errno !== null) return;
     // Most mmaps are anonymous (malloc, stacks): skip them before splitting their arguments.
     if (event.argText.includes('ANONYMOUS')) return;
+    // A process without an io_uring ring: the loader's mappings are ruled out by their flags before
+    // the fd argument (the 5th) is split off.
+    const mayBeRing = (this.processes.get(event.pid)?.rings.length ?? 0) > 0;
+    if (!mayBeRing && !isFileDataMapping(event)) return;
     const fdRef = fdArg(event, [4, 'fd']);
     if (fdRef === null || fdRef.fd < 0) return;
     const state = this.state(event.pid);
-    const ring = state.rings.find((r) => r.fd === fdRef.fd);
-    if (ring !== undefined) {
-      ring.calls.add(event);
-      return;
+    for (const ring of state.rings) {
+      if (ring.fd === fdRef.fd) {
+        ring.calls.add(event);
+        return;
+      }
     }
-    const prot = argText(event, [2, 'prot']);
-    const flags = argText(event, [3, 'flags']);
-    if (!hasFlag(prot, 'PROT_READ') || hasFlag(prot, 'PROT_EXEC') || hasFlag(flags, 'MAP_DENYWRITE') || hasFlag(flags, 'MAP_FIXED') || hasFlag(flags, 'MAP_ANONYMOUS')) return;
+    if (mayBeRing && !isFileDataMapping(event)) return;
     const source = this.fds.resolve(event.pid, fdRef, event.line);
     if (source === null || source.endpoint.kind !== 'file' || this.isAncillary(source)) return;
     const length = intArg(event, [1, 'len']) ?? 0;

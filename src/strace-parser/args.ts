@@ -56,23 +56,25 @@ export function splitArgs(text: string, limit = Number.POSITIVE_INFINITY): strin
   const n = text.length;
   if (n === 0) return out;
   // Open groups as a small stack of closing char codes; decoration depth is tracked apart, because
-  // inside `<...>` quotes, parentheses and braces are path characters, not syntax.
-  const stack: number[] = [];
+  // inside `<...>` quotes, parentheses and braces are path characters, not syntax. The stack array
+  // is reused from call to call (this runs for most data calls): `depth` is its live height.
+  const stack = groupStack;
+  let depth = 0;
   let start = 0;
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    const top = stack.length > 0 ? stack[stack.length - 1] : 0;
+    const top = depth > 0 ? stack[depth - 1] : 0;
     if (top === Ch.Gt) {
       // Inside a decoration: only `<` (nesting), `[` (socket addresses with `->`) and `>` matter.
-      if (c === Ch.Lt) stack.push(Ch.Gt);
-      else if (c === Ch.LBracket) stack.push(-Ch.RBracket); // negative: bracket inside a decoration
-      else if (c === Ch.Gt) stack.pop();
+      if (c === Ch.Lt) stack[depth++] = Ch.Gt;
+      else if (c === Ch.LBracket) stack[depth++] = -Ch.RBracket; // negative: bracket inside a decoration
+      else if (c === Ch.Gt) depth--;
       i++;
       continue;
     }
     if (top === -Ch.RBracket) {
-      if (c === Ch.RBracket) stack.pop();
+      if (c === Ch.RBracket) depth--;
       i++;
       continue;
     }
@@ -88,27 +90,27 @@ export function splitArgs(text: string, limit = Number.POSITIVE_INFINITY): strin
         }
         break;
       case Ch.LParen:
-        stack.push(Ch.RParen);
+        stack[depth++] = Ch.RParen;
         break;
       case Ch.LBracket:
-        stack.push(Ch.RBracket);
+        stack[depth++] = Ch.RBracket;
         break;
       case Ch.LBrace:
-        stack.push(Ch.RBrace);
+        stack[depth++] = Ch.RBrace;
         break;
       case Ch.RParen:
       case Ch.RBracket:
       case Ch.RBrace:
-        if (top === c) stack.pop();
+        if (top === c) depth--;
         break;
       case Ch.Lt:
         // A decoration follows an fd number / AT_FDCWD / perf's `fd: 4`; `<...` after `(` is strace's
         // `<... resuming interrupted read ...>` and is a group too.
-        if (i > 0 && (isIdentChar(text.charCodeAt(i - 1)) || text.startsWith('<...', i))) stack.push(Ch.Gt);
+        if (i > 0 && (isIdentChar(text.charCodeAt(i - 1)) || text.startsWith('<...', i))) stack[depth++] = Ch.Gt;
         break;
       case Ch.Comma:
-        if (stack.length === 0) {
-          out.push(text.slice(start, i).trim());
+        if (depth === 0) {
+          out.push(trimmedSlice(text, start, i));
           // The analysis asks for the first one or two arguments of most calls: stop scanning there.
           if (out.length >= limit) return out;
           start = i + 1;
@@ -119,9 +121,28 @@ export function splitArgs(text: string, limit = Number.POSITIVE_INFINITY): strin
     }
     i++;
   }
-  const last = text.slice(start).trim();
+  const last = trimmedSlice(text, start, n);
   if (last.length > 0 || out.length > 0) out.push(last);
   return out;
+}
+
+/** splitArgs' stack of open groups (never shrinks; splitArgs does not recurse). */
+const groupStack: number[] = [];
+
+/** `text.slice(start, end).trim()` in one allocation (none when nothing is cut). */
+function trimmedSlice(text: string, start: number, end: number): string {
+  let a = start;
+  let b = end;
+  while (a < b && isTrimmed(text.charCodeAt(a))) a++;
+  while (b > a && isTrimmed(text.charCodeAt(b - 1))) b--;
+  return text.slice(a, b);
+}
+
+/** The characters String#trim removes: WhiteSpace and LineTerminator of ECMA-262. */
+function isTrimmed(c: number): boolean {
+  if (c === Ch.Space) return true;
+  if (c < 0xa0) return c >= Ch.Tab && c <= 13;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /**

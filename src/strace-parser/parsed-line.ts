@@ -221,10 +221,22 @@ export function internName(s: string, start: number, end: number): string {
     while (i < len && cand.charCodeAt(i) === s.charCodeAt(start + i)) i++;
     if (i === len) return cand;
   }
-  // A fresh flat copy: a slice would keep the whole chunk alive from a global table.
-  const name = (' ' + s.slice(start, end)).slice(1);
+  const name = internalize(s.slice(start, end));
   NAME_TABLE[slot] = name;
   return name;
+}
+
+/**
+ * The engine's canonical (internalized) copy of `s`, the one a property key becomes: it is a fresh
+ * flat string (a slice would keep the whole chunk alive from a global table), and the analysis's
+ * look-ups by syscall name (Maps, object keys, switch cases) then compare by identity and never
+ * rehash it.
+ */
+function internalize(s: string): string {
+  const holder: Record<string, number> = Object.create(null) as Record<string, number>;
+  holder[s] = 0;
+  for (const key in holder) return key;
+  return (' ' + s).slice(1);
 }
 
 /**

@@ -119,8 +119,11 @@ for (const workload of LIVE_WORKLOADS.filter((w) => w.perfVerified)) {
         return;
       }
       const report = await analyzeTraceFiles(recording.traceFiles);
-      assert.deepEqual(report.diagnostics, []);
-      lastFailures = compare(report, recording);
+      // A `[continued]` whose start perf never printed is perf losing an event (the parser reports it,
+      // rightly): record again. Any other diagnostic is a parser failure on a real trace.
+      const lost = report.diagnostics.filter((d) => /\[continued\]: \w+\(\) of tid \d+ without its start/.test(d.message));
+      assert.deepEqual(report.diagnostics.filter((d) => !lost.includes(d)), []);
+      lastFailures = [...lost.map((d) => `perf lost an event: ${d.message}`), ...compare(report, recording)];
       if (lastFailures.length === 0) return;
       t.diagnostic(`attempt ${attempt}: ${lastFailures.join('; ')}`);
     }
