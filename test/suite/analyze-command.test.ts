@@ -8,34 +8,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { IoReport, Transfer } from '../../src/core/report-types';
+import { expectedTransfersOf, type ExpectedTransfer } from '../unit/support/corpus';
 
 const COMMAND = 'iolens.analyzeTrace';
 /** The repo root, from out/test/suite/ where this file runs. */
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const CORPUS = path.join(REPO, 'test', 'fixtures', 'corpus');
 
-interface ExpectedTransfer {
-  pid: number | 'main';
-  source: { kind: string; path?: string };
-  sink: { kind: string; path?: string };
-  strategy: string;
-  bytes: number;
-  syscalls_involved: Record<string, number>;
-}
-interface ManifestEntry { file: string; expected_transfers: ExpectedTransfer[] }
-
-const manifest = (): ManifestEntry[] =>
-  (JSON.parse(fs.readFileSync(path.join(CORPUS, 'manifest.json'), 'utf8')) as { traces: ManifestEntry[] }).traces;
-
 /** The expected transfers of corpus files (several = the -ff parts of one trace). */
-function expectedTransfers(...corpusFiles: string[]): ExpectedTransfer[] {
-  const entries = manifest();
-  return corpusFiles.flatMap((f) => {
-    const e = entries.find((x) => x.file === f);
-    assert.ok(e, `${f} is not in the corpus manifest`);
-    return e.expected_transfers;
-  });
-}
+const expectedTransfers = expectedTransfersOf;
 
 function workspaceFile(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];

@@ -24,6 +24,7 @@ import { readSettings } from '../../src/extension/settings';
 import { countMatches, liveWorkload, type ExpectedTransfer as LiveExpected } from '../support/live-workloads';
 import { perfTraceAvailable } from '../support/record';
 import { prepareWorkloadEnv, type WorkloadEnv } from '../support/workloads';
+import { expectedTransfersOf, type ExpectedTransfer } from '../unit/support/corpus';
 
 const COMMAND = 'iolens.analyzeTrace';
 /** The repo root, from out/test/suite/ where this file runs. */
@@ -103,24 +104,8 @@ function liveProblems(report: IoReport, expected: LiveExpected[], checkPaths: bo
 }
 
 // The corpus manifest: the ground truth of each stored trace.
-interface ManifestTransfer {
-  pid: number | 'main';
-  source: { kind: string; path?: string };
-  sink: { kind: string; path?: string };
-  strategy: string;
-  bytes: number;
-  syscalls_involved: Record<string, number>;
-}
-interface ManifestEntry { file: string; expected_transfers: ManifestTransfer[] }
-
-function manifestTransfers(...corpusFiles: string[]): ManifestTransfer[] {
-  const entries = (JSON.parse(fs.readFileSync(path.join(CORPUS, 'manifest.json'), 'utf8')) as { traces: ManifestEntry[] }).traces;
-  return corpusFiles.flatMap((f) => {
-    const e = entries.find((x) => x.file === f);
-    assert.ok(e, `${f} is not in the corpus manifest`);
-    return e.expected_transfers;
-  });
-}
+type ManifestTransfer = ExpectedTransfer;
+const manifestTransfers = expectedTransfersOf;
 
 const corpusUri = (file: string): vscode.Uri => vscode.Uri.file(path.join(CORPUS, file));
 

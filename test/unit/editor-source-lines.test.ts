@@ -1,4 +1,4 @@
-// -k frames -> file:line on REAL binaries: a small C program (test/fixtures/editor/copy_demo.c)
+// -k frames -> file:line on REAL binaries: a small C program (test/vscode/workspace/editor/copy_demo.c)
 // built with gcc -g (PIE and non-PIE) and traced with strace -f -k -ttt -T -yy; the Rust fixture
 // too when rustc is on the machine. Checks the exact lines, the figures per line, the transfer
 // ids, the addr2line batching and cache, and the mapping of moved files onto a workspace.
@@ -18,7 +18,7 @@ import {
 } from '../../src/core/source-lines';
 import { repoRoot } from './support/corpus';
 
-const FIXTURE = path.join(repoRoot(), 'test', 'fixtures', 'editor', 'copy_demo.c');
+const FIXTURE = path.join(repoRoot(), 'test', 'vscode', 'workspace', 'editor', 'copy_demo.c');
 const RUST_FIXTURE = path.join(repoRoot(), 'test', 'vscode', 'workspace', 'editor', 'copy_demo.rs');
 const BYTES = 1_000_000;
 

@@ -76,3 +76,17 @@ export function loadCorpusCases(): CorpusCase[] {
   }
   return cases;
 }
+
+/**
+ * The expected transfers of files of the shared corpus (test/fixtures/corpus), by their manifest
+ * path (`traces/rw_copy_c/f.trace`); several files = the -ff parts of one trace. Throws on a file
+ * the manifest does not know.
+ */
+export function expectedTransfersOf(...corpusFiles: string[]): ExpectedTransfer[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'test', 'fixtures', 'corpus', 'manifest.json'), 'utf8')) as { traces: CorpusEntry[] };
+  return corpusFiles.flatMap((file) => {
+    const entry = manifest.traces.find((e) => e.file === file);
+    if (entry === undefined) throw new Error(`${file} is not in the corpus manifest`);
+    return entry.expected_transfers;
+  });
+}
