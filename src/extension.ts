@@ -3,7 +3,7 @@
 // extension.
 
 import type * as vscode from 'vscode';
-import { analyzeSource } from './extension/analyze-command';
+import { analyzeSource } from './extension/analyze-source';
 import { registerCommands } from './extension/commands';
 import { registerComparePanelSerializer } from './extension/compare-command';
 import { registerEditorFeatures } from './extension/editor-features';

@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import type { TraceComparison } from '../core/compare';
 import type { CompareSide, CompareSource } from '../protocol/compare-messages';
 import type { ReportSource } from '../protocol/messages';
-import { analyzeSource } from './analyze-command';
+import { analyzeSource } from './analyze-source';
 import type { CommandFactory } from './commands';
 import { ComparePanel, COMPARE_VIEW_TYPE, type CompareHooks } from './compare-panel';
 import { log } from './output';

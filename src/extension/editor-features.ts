@@ -6,7 +6,7 @@
 // here and never registers one twice.
 
 import * as vscode from 'vscode';
-import { analyzeSource } from './analyze-command';
+import { analyzeSource } from './analyze-source';
 import type { CommandFactory } from './commands';
 import { ReportPanel } from './report-panel';
 import { revealLines } from './reveal';

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { IoReport } from '../../src/core/report-types';
 import { isIoReport } from '../../src/protocol/messages';
 import { revealLines } from '../../src/extension/reveal';
-import { analyzeSource } from '../../src/extension/analyze-command';
+import { analyzeSource } from '../../src/extension/analyze-source';
 
 const COMMAND = 'iolens.analyzeTrace';
 const REPO = path.resolve(__dirname, '../../..');

@@ -19,7 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { IoReport, Transfer } from '../../src/core/report-types';
-import { runTracer, tracerInvocation, type RunOutcome } from '../../src/extension/analyze-command';
+import { runTracer, tracerInvocation, type RunOutcome } from '../../src/extension/run-flow';
 import { readSettings } from '../../src/extension/settings';
 import { countMatches, liveWorkload, type ExpectedTransfer as LiveExpected } from '../support/live-workloads';
 import { perfTraceAvailable } from '../support/record';
