@@ -1,0 +1,80 @@
+// Read-like and write-like calls: a read adds to its source's credit; a write sends on a credit's
+// bytes (read_write, pread_pwrite, readv_writev, recv_write, msg_zerocopy), else a mapping's
+// (mmap_write), else waits as a prelude. Both run for every data call: plain code, no closures
+// or intermediate arrays.
+
+import type { SyscallEvent } from '../strace-parser/types';
+import { CallGroup } from './call-group';
+import { fdArg } from './event-args';
+import type { Strategy } from './report-types';
+import type { DataCallSpec } from './syscall-classes';
+import { findCredit, matchCredit, matchedBytes, pairStrategy, recordRead } from './transfer-credits';
+import { matchMapping } from './transfer-mmap';
+import { addPrelude } from './transfer-preludes';
+import { isAncillary, resolveArg, type BuildContext } from './transfer-state';
+import { isErrorQueueRead, isZerocopySend, onErrorQueue } from './transfer-zerocopy';
+
+export function onRead(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec): void {
+  const state = ctx.state(event.pid);
+  state.seq++;
+  if (isErrorQueueRead(event, spec)) {
+    onErrorQueue(ctx, event, state);
+    return;
+  }
+  const source = resolveArg(ctx.fds, event, spec.fd);
+  if (source === null || isAncillary(source)) return;
+  const credit = findCredit(state.credits, source);
+  const bytes = event.ret ?? -1;
+  if (bytes <= 0) {
+    // EOF or a failed attempt: it belongs to the transfer this source feeds.
+    const target = credit?.lastTransfer ?? state.lastBySource.get(source.id);
+    if (target !== undefined && target !== null) target.calls.add(event);
+    else if (credit !== undefined) credit.pending.add(event);
+    return;
+  }
+  recordRead(state.credits, credit, source, event, spec, bytes);
+}
+
+export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec): void {
+  const state = ctx.state(event.pid);
+  state.seq++;
+  const sinkRef = fdArg(event, spec.fd);
+  // Writes to stderr are the program's diagnostics (a request log, a progress line), never payload.
+  if (sinkRef === null || sinkRef.fd === 2) return;
+  const sink = ctx.fds.resolve(event.pid, sinkRef, event.line);
+  if (sink === null) return;
+  const bytes = event.ret ?? -1;
+  if (bytes <= 0) {
+    const last = state.lastBySink.get(sink.id);
+    if (last !== undefined) last.calls.add(event);
+    else addPrelude(state, sink, event);
+    return;
+  }
+  const zerocopy = isZerocopySend(event, spec);
+  const credit = matchCredit(event, spec, state.credits, sink, bytes);
+  if (credit !== null) {
+    const matched = matchedBytes();
+    const strategy: Strategy = zerocopy ? 'msg_zerocopy' : pairStrategy(credit.kind, spec, credit.source, sink);
+    const transfer = ctx.transfer(event.pid, credit.source, sink, strategy);
+    transfer.calls.absorb(credit.pending);
+    credit.pending = new CallGroup();
+    transfer.calls.add(event);
+    transfer.addPayload(matched);
+    credit.remaining -= matched;
+    credit.confirmed = true;
+    credit.lastRead = null;
+    credit.lastReadSpec = null;
+    credit.lastTransfer = transfer;
+    return;
+  }
+  const mapping = matchMapping(event, spec, state, sink);
+  if (mapping !== null) {
+    const isNew = !ctx.hasTransfer(event.pid, mapping.source, sink, 'mmap_write');
+    const transfer = ctx.transfer(event.pid, mapping.source, sink, 'mmap_write');
+    if (isNew) transfer.calls.absorb(mapping.mmap);
+    transfer.calls.add(event);
+    transfer.addPayload(bytes);
+    return;
+  }
+  addPrelude(state, sink, event);
+}

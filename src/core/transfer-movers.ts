@@ -1,0 +1,95 @@
+// In-kernel movers (sendfile, copy_file_range, tee, splice) and user memory spliced into a pipe
+// (vmsplice); a splice into a pipe is a "feed" that joins the splice draining that pipe.
+
+import type { SyscallEvent } from '../strace-parser/types';
+import { CallGroup } from './call-group';
+import type { FdObject } from './fd-table';
+import type { Endpoint, Strategy } from './report-types';
+import type { TransferAccumulator } from './transfer';
+import { resolveArg, type BuildContext } from './transfer-state';
+
+/** A pipe fed by splice, by `pid|pipe path`, waiting for the splice that drains it. */
+export interface PipeFeed {
+  source: FdObject;
+  pending: CallGroup;
+  transfer: TransferAccumulator | null;
+  pid: number;
+  pipe: FdObject;
+}
+
+const MEMORY_ENDPOINT: Endpoint = { kind: 'memory', path: 'user buffer' };
+
+export function onMover(ctx: BuildContext, event: SyscallEvent, sourceRef: readonly [number, string], sinkRef: readonly [number, string], strategy: Strategy): void {
+  const state = ctx.state(event.pid);
+  state.seq++;
+  const source = resolveArg(ctx.fds, event, sourceRef);
+  const sink = resolveArg(ctx.fds, event, sinkRef);
+  if (source === null || sink === null) return;
+  const transfer = ctx.transfer(event.pid, source, sink, strategy);
+  transfer.calls.add(event);
+  if (event.ret !== null && event.ret > 0) transfer.addPayload(event.ret);
+}
+
+/** splice(in, off_in, out, off_out, len, flags): file -> pipe -> socket is one transfer via the pipe. */
+export function onSplice(ctx: BuildContext, feeds: Map<string, PipeFeed>, event: SyscallEvent): void {
+  const state = ctx.state(event.pid);
+  state.seq++;
+  const input = resolveArg(ctx.fds, event, [0, 'fd_in']);
+  const output = resolveArg(ctx.fds, event, [2, 'fd_out']);
+  if (input === null || output === null) return;
+  const bytes = event.ret ?? -1;
+  const inputIsPipe = input.endpoint.kind === 'pipe';
+  const outputIsPipe = output.endpoint.kind === 'pipe';
+  if (outputIsPipe && !inputIsPipe) {
+    const key = `${event.pid}|${output.endpoint.path}`;
+    let feed = feeds.get(key);
+    if (feed === undefined || feed.source !== input) {
+      if (feed !== undefined) flushFeed(ctx, feed);
+      feed = { source: input, pending: new CallGroup(), transfer: null, pid: event.pid, pipe: output };
+      feeds.set(key, feed);
+    }
+    if (feed.transfer !== null) feed.transfer.calls.add(event);
+    else feed.pending.add(event);
+    return;
+  }
+  if (inputIsPipe && !outputIsPipe) {
+    const feed = feeds.get(`${event.pid}|${input.endpoint.path}`);
+    if (feed !== undefined) {
+      const transfer = ctx.transfer(event.pid, feed.source, output, 'splice', input.endpoint);
+      if (feed.pending.calls > 0) {
+        transfer.calls.absorb(feed.pending);
+        feed.pending = new CallGroup();
+      }
+      feed.transfer = transfer;
+      transfer.calls.add(event);
+      if (bytes > 0) transfer.addPayload(bytes);
+      return;
+    }
+  }
+  const transfer = ctx.transfer(event.pid, input, output, 'splice');
+  transfer.calls.add(event);
+  if (bytes > 0) transfer.addPayload(bytes);
+}
+
+/** A pipe fed by splice but drained by nobody in the trace (another process read it): file -> pipe. */
+function flushFeed(ctx: BuildContext, feed: PipeFeed): void {
+  if (feed.transfer !== null || feed.pending.calls === 0) return;
+  const transfer = ctx.transfer(feed.pid, feed.source, feed.pipe, 'splice');
+  transfer.calls.absorb(feed.pending);
+  feed.pending = new CallGroup();
+}
+
+export function flushDanglingFeeds(ctx: BuildContext, feeds: Map<string, PipeFeed>): void {
+  for (const feed of feeds.values()) flushFeed(ctx, feed);
+}
+
+export function onVmsplice(ctx: BuildContext, event: SyscallEvent): void {
+  const state = ctx.state(event.pid);
+  state.seq++;
+  const pipe = resolveArg(ctx.fds, event, [0, 'fd']);
+  if (pipe === null) return;
+  state.memory ??= ctx.fds.tables.createObject(MEMORY_ENDPOINT, true, 'read', event.line);
+  const transfer = ctx.transfer(event.pid, state.memory, pipe, 'vmsplice');
+  transfer.calls.add(event);
+  if (event.ret !== null && event.ret > 0) transfer.addPayload(event.ret);
+}

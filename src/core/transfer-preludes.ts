@@ -1,0 +1,52 @@
+// Preludes: unpaired calls (a write nothing was read for, a failed attempt, a FICLONE try,
+// SO_ZEROCOPY) kept per sink until the transfer they precede starts, within PRELUDE_REACH data calls.
+
+import type { SyscallEvent } from '../strace-parser/types';
+import { CallGroup } from './call-group';
+import { argText } from './event-args';
+import type { FdObject } from './fd-table';
+import type { TransferAccumulator } from './transfer';
+import { resolveArg, type BuildContext, type ProcessState } from './transfer-state';
+
+/** A prelude (unpaired write, failed attempt, SO_ZEROCOPY) joins a transfer that starts within this many data calls. */
+const PRELUDE_REACH = 3;
+
+export interface Prelude {
+  calls: CallGroup;
+  seq: number;
+}
+
+/** A new transfer to `sink` takes the calls that preceded it, if they are recent enough. */
+export function takePrelude(state: ProcessState, sink: FdObject, transfer: TransferAccumulator): void {
+  const prelude = state.preludes.get(sink.id);
+  if (prelude === undefined) return;
+  state.preludes.delete(sink.id);
+  if (state.seq - prelude.seq <= PRELUDE_REACH) transfer.calls.absorb(prelude.calls);
+}
+
+export function addPrelude(state: ProcessState, sink: FdObject, event: SyscallEvent): void {
+  let prelude = state.preludes.get(sink.id);
+  if (prelude === undefined || state.seq - prelude.seq > PRELUDE_REACH) {
+    prelude = { calls: new CallGroup(), seq: state.seq };
+    state.preludes.set(sink.id, prelude);
+  }
+  prelude.calls.add(event);
+  prelude.seq = state.seq;
+}
+
+// ---- failed attempts and options that belong to the transfer that follows -----------------
+
+/** cp tries `ioctl(out, FICLONE, in)` before copy_file_range: a failed attempt of the same transfer. */
+export function onIoctl(ctx: BuildContext, event: SyscallEvent): void {
+  const request = argText(event, [1, 'cmd']) ?? '';
+  // perf prints the request decoded as _IOW('\x94', 9, int): `(WRITE, 0x94, 0x9, 0x4)`.
+  if (!/FICLONE|BTRFS_IOC_CLONE|0x40049409|\(WRITE, 0x94, 0x9, 0x4\)/.test(request)) return;
+  const sink = resolveArg(ctx.fds, event, [0, 'fd']);
+  if (sink !== null) addPrelude(ctx.state(event.pid), sink, event);
+}
+
+export function onSetsockopt(ctx: BuildContext, event: SyscallEvent): void {
+  if (!/SO_ZEROCOPY/.test(event.argText)) return;
+  const socket = resolveArg(ctx.fds, event, [0, 'fd']);
+  if (socket !== null) addPrelude(ctx.state(event.pid), socket, event);
+}

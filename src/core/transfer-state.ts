@@ -1,0 +1,53 @@
+// What the transfer builder's strategy handlers share: the per-process reconstruction state, the
+// view of the builder they create transfers through, and the fd lookups they all make.
+
+import type { SyscallEvent } from '../strace-parser/types';
+import { isAncillaryPath } from './endpoints';
+import { fdArg } from './event-args';
+import type { FdObject } from './fd-table';
+import type { FdTracker } from './fd-tracker';
+import type { Endpoint, Strategy } from './report-types';
+import type { TransferAccumulator } from './transfer';
+import type { Credit } from './transfer-credits';
+import type { Ring } from './transfer-io-uring';
+import type { Mapping } from './transfer-mmap';
+import type { Prelude } from './transfer-preludes';
+
+/** Per-process (per printed pid/tid) reconstruction state. */
+export class ProcessState {
+  credits: Credit[] = [];
+  mappings: Mapping[] = [];
+  readonly preludes = new Map<number, Prelude>();
+  readonly lastBySink = new Map<number, TransferAccumulator>();
+  readonly lastBySource = new Map<number, TransferAccumulator>();
+  readonly rings: Ring[] = [];
+  memory: FdObject | null = null;
+  /** Counts data calls, to age preludes. */
+  seq = 0;
+  /** This process's transfers, finished when it exits. */
+  readonly transfers: TransferAccumulator[] = [];
+  /** The transfer the previous data call went to. */
+  lastTransfer: TransferAccumulator | null = null;
+}
+
+/** The builder as its strategy handlers see it (TransferBuilder owns the state and the transfers). */
+export interface BuildContext {
+  readonly fds: FdTracker;
+  /** The process's state, created on first use. */
+  state(pid: number): ProcessState;
+  /** The process's state, if it has any yet. */
+  existingState(pid: number): ProcessState | undefined;
+  /** The transfer of that shape, created (and handed its prelude) on first use. */
+  transfer(pid: number, source: FdObject, sink: FdObject, strategy: Strategy, via?: Endpoint, bytesVisible?: boolean): TransferAccumulator;
+  /** Whether that transfer exists already. */
+  hasTransfer(pid: number, source: FdObject, sink: FdObject, strategy: Strategy): boolean;
+}
+
+export function resolveArg(fds: FdTracker, event: SyscallEvent, ref: readonly [number, string]): FdObject | null {
+  return fds.resolve(event.pid, fdArg(event, ref), event.line);
+}
+
+/** A name that is only perf's late-resolved hint cannot rule a file out (it may be another file's name). */
+export function isAncillary(object: FdObject): boolean {
+  return object.endpoint.kind === 'file' && object.hint !== true && isAncillaryPath(object.endpoint.path);
+}

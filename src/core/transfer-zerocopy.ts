@@ -1,0 +1,36 @@
+// MSG_ZEROCOPY's error queue: the completions a sender reads back with recvmsg(MSG_ERRQUEUE) say
+// whether the kernel copied the bytes after all.
+
+import type { SyscallEvent } from '../strace-parser/types';
+import { argText, hasFlag } from './event-args';
+import type { DataCallSpec } from './syscall-classes';
+import { resolveArg, type BuildContext, type ProcessState } from './transfer-state';
+
+/** Whether this read-like call is a recvmsg(..., MSG_ERRQUEUE) (cheap text test first). */
+export function isErrorQueueRead(event: SyscallEvent, spec: DataCallSpec): boolean {
+  return event.name === 'recvmsg' && event.argText.includes('ERRQUEUE') && hasFlag(argText(event, spec.flags ?? [2, 'flags']), 'MSG_ERRQUEUE');
+}
+
+/** recvmsg(..., MSG_ERRQUEUE): MSG_ZEROCOPY completions say whether the kernel copied after all. */
+export function onErrorQueue(ctx: BuildContext, event: SyscallEvent, state: ProcessState): void {
+  const socket = resolveArg(ctx.fds, event, [0, 'fd']);
+  if (socket === null) return;
+  const transfer = state.lastBySink.get(socket.id);
+  if (transfer === undefined || transfer.strategy !== 'msg_zerocopy') return;
+  transfer.calls.add(event);
+  const text = event.argText;
+  // SO_EE_ORIGIN_ZEROCOPY = 5; ee_code bit SO_EE_CODE_ZEROCOPY_COPIED = 1.
+  const pattern = /ee_origin=(\d+|SO_EE_ORIGIN_ZEROCOPY)[^}]*?ee_code=(\d+|SO_EE_CODE_ZEROCOPY_COPIED)/g;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    const origin = match[1] === 'SO_EE_ORIGIN_ZEROCOPY' ? 5 : Number(match[1]);
+    if (origin !== 5) continue;
+    const code = match[2] === 'SO_EE_CODE_ZEROCOPY_COPIED' ? 1 : Number(match[2]);
+    if ((code & 1) === 1) transfer.zerocopyCopied = true;
+    else if (transfer.zerocopyCopied === null) transfer.zerocopyCopied = false;
+  }
+}
+
+/** Whether a write-like call sends with MSG_ZEROCOPY (cheap text test first). */
+export function isZerocopySend(event: SyscallEvent, spec: DataCallSpec): boolean {
+  return spec.flags !== undefined && event.argText.includes('ZEROCOPY') && hasFlag(argText(event, spec.flags), 'MSG_ZEROCOPY');
+}
