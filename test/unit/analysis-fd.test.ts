@@ -1,0 +1,49 @@
+// fd bookkeeping the analysis must follow from the calls alone (no -y decorations): fcntl F_DUPFD,
+// close_range, a closed number reused by another file. A real program (test/workloads/fd_dance.c)
+// built and traced here with real strace, with and without -yy.
+
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzeTraceFiles } from '../../src/core/analyze';
+import { recordStrace } from '../support/record';
+import { repoRoot } from './support/corpus';
+
+const SIZE = 100_000; // 24 reads of 4096 + one of 1696, then EOF
+
+async function traceFdDance(flags: string[]): Promise<{ trace: string; src: string; dst: string; junk: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-fd-'));
+  const bin = path.join(dir, 'fd_dance');
+  execFileSync('gcc', ['-O1', '-g', '-o', bin, path.join(repoRoot(), 'test', 'workloads', 'fd_dance.c')]);
+  const src = path.join(dir, 'src.bin');
+  const dst = path.join(dir, 'dst.bin');
+  const junk = path.join(dir, 'junk.txt');
+  fs.writeFileSync(src, Buffer.alloc(SIZE, 0x5a));
+  fs.writeFileSync(junk, 'not payload\n');
+  const recording = await recordStrace([bin, src, dst, junk], { flags, outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src), 'the program copied the file');
+  return { trace: recording.tracePath, src, dst, junk };
+}
+
+for (const flags of [['-f'], ['-f', '-yy']]) {
+  test(`F_DUPFD, close_range and a reused number, strace ${flags.join(' ')}`, async () => {
+    const { trace, src, dst } = await traceFdDance(flags);
+    const text = fs.readFileSync(trace, 'utf8');
+    assert.match(text, /close_range\(3, 3, 0\)\s+= 0/, 'the trace shows close_range');
+    assert.match(text, /F_DUPFD, 20\)\s+= 20/, 'the trace shows F_DUPFD');
+    const report = await analyzeTraceFiles([trace]);
+    assert.deepEqual(report.diagnostics, []);
+    assert.equal(report.transfers.length, 1, JSON.stringify(report.transfers.map((t) => `${t.source.path} -> ${t.sink.path}`)));
+    const [transfer] = report.transfers;
+    assert.ok(transfer);
+    assert.equal(transfer.strategy, 'read_write');
+    assert.deepEqual([transfer.source.kind, transfer.source.path], ['file', src], 'fd 20 is the source file, not the junk file that took fd 3');
+    assert.deepEqual([transfer.sink.kind, transfer.sink.path], ['file', dst]);
+    assert.equal(transfer.bytes, SIZE);
+    assert.deepEqual(transfer.syscalls, { read: 26, write: 25 });
+  });
+}
