@@ -18,7 +18,7 @@ import {
   type ChartConfiguration,
   type ChartDataset,
 } from 'chart.js';
-import type { IoReport, SyscallClass } from '../../src/core/report-types';
+import type { IoReport, SyscallClass, Transfer } from '../../src/core/report-types';
 import { h } from './dom';
 import { formatBytes, formatCount, formatDurationUs, log2BucketLabel } from './format';
 import type { RevealFn } from './header';
@@ -79,20 +79,42 @@ function classColour(p: Palette, c: SyscallClass): string {
 }
 
 /** Builds the chart section; charts are created once the section is in the document. */
+/** Per-transfer charts show the costliest transfers only: thousands of bars (a big trace) help nobody. */
+const MAX_CHART_TRANSFERS = 40;
+/** Past this many transfers the chunk-size chart sums them into one series. */
+const MAX_CHUNK_SERIES = 8;
+
+function costliest(transfers: readonly Transfer[]): Transfer[] {
+  if (transfers.length <= MAX_CHART_TRANSFERS) return [...transfers];
+  return [...transfers].sort((a, b) => (b.cpuBytesCopied ?? 0) - (a.cpuBytesCopied ?? 0) || b.modeSwitches - a.modeSwitches).slice(0, MAX_CHART_TRANSFERS);
+}
+
+/** The chunk-size series: one per transfer, or one sum over all of them when there are many. */
+function chunkSeries(transfers: readonly Transfer[]): Array<{ label: string; histogram: Record<string, number> }> {
+  const withChunks = transfers.filter((t) => t.chunks);
+  if (withChunks.length <= MAX_CHUNK_SERIES) return withChunks.map((t) => ({ label: `${t.id} ${strategyLabel(t.strategy)}`, histogram: t.chunks?.log2Histogram ?? {} }));
+  const sum: Record<string, number> = {};
+  for (const t of withChunks) for (const [k, v] of Object.entries(t.chunks?.log2Histogram ?? {})) sum[k] = (sum[k] ?? 0) + v;
+  return [{ label: `all ${formatCount(withChunks.length)} transfers`, histogram: sum }];
+}
+
 export function renderCharts(report: IoReport, reveal: RevealFn | null): { section: HTMLElement; draw: () => void } {
   const section = h('section', { class: 'charts', 'aria-labelledby': 'charts-title' }, h('h2', { id: 'charts-title' }, 'Charts'));
   const grid = h('div', { class: 'chart-grid' });
   section.append(grid);
-  const ts = report.transfers;
+  const all = report.transfers;
+  const ts = costliest(all);
+  const some = ts.length < all.length ? ` (the ${ts.length} costliest of ${formatCount(all.length)})` : '';
   const labels = ts.map((t) => `${t.id} ${strategyLabel(t.strategy)}`);
+  const series = chunkSeries(all);
 
-  const copies = chartBox('chart-copies', 'Copies per byte, by transfer', ts.map((t) => `${t.id}: ${t.copies.cpu ?? '?'} CPU, ${t.copies.dma ?? '?'} DMA`).join('; '));
-  const switches = chartBox('chart-switches', 'Mode switches: now vs recommended', ts.map((t) => `${t.id}: ${t.modeSwitches} now${t.recommendation ? `, ${t.recommendation.modeSwitches} recommended` : ''}`).join('; '));
+  const copies = chartBox('chart-copies', `Copies per byte, by transfer${some}`, ts.map((t) => `${t.id}: ${t.copies.cpu ?? '?'} CPU, ${t.copies.dma ?? '?'} DMA`).join('; '));
+  const switches = chartBox('chart-switches', `Mode switches: now vs recommended${some}`, ts.map((t) => `${t.id}: ${t.modeSwitches} now${t.recommendation ? `, ${t.recommendation.modeSwitches} recommended` : ''}`).join('; '));
   const byStrategy = new Map<string, number>();
-  for (const t of ts) byStrategy.set(t.strategy, (byStrategy.get(t.strategy) ?? 0) + (t.bytes ?? 0));
+  for (const t of all) byStrategy.set(t.strategy, (byStrategy.get(t.strategy) ?? 0) + (t.bytes ?? 0));
   const bytes = chartBox('chart-bytes', 'Bytes moved, by strategy', [...byStrategy].map(([k, v]) => `${strategyLabel(k)}: ${formatBytes(v)}`).join('; '));
   const keys = new Set<number>();
-  for (const t of ts) for (const k of Object.keys(t.chunks?.log2Histogram ?? {})) keys.add(Number(k));
+  for (const s of series) for (const k of Object.keys(s.histogram)) keys.add(Number(k));
   const buckets = [...keys].filter((k) => Number.isFinite(k)).sort((a, b) => a - b);
   const chunks = chartBox('chart-chunks', 'Chunk sizes (calls per power-of-two bucket)', buckets.map((k) => log2BucketLabel(k)).join(', ') || 'no chunk data');
   const timeline = report.timeline ?? [];
@@ -137,9 +159,9 @@ export function renderCharts(report: IoReport, reveal: RevealFn | null): { secti
     if (buckets.length) {
       add(chunks.canvas, {
         type: 'bar',
-        data: { labels: buckets.map(log2BucketLabel), datasets: ts.filter((t) => t.chunks).map((t, i) => ({
-          label: `${t.id} ${strategyLabel(t.strategy)}`,
-          data: buckets.map((k) => t.chunks?.log2Histogram[String(k)] ?? 0),
+        data: { labels: buckets.map(log2BucketLabel), datasets: series.map((s, i) => ({
+          label: s.label,
+          data: buckets.map((k) => s.histogram[String(k)] ?? 0),
           backgroundColor: p.series[i % p.series.length],
         })) },
         options: baseOptions(p, 'chunk size', 'calls', true),
@@ -147,11 +169,11 @@ export function renderCharts(report: IoReport, reveal: RevealFn | null): { secti
     }
     if (timeline.length) {
       const datasets: ChartDataset<'scatter'>[] = [];
-      const points: Record<string, { line: number; name: string; durationUs: number | null }[]> = {};
+      const points: Record<string, { line: number; name: string; durationUs: number | null; fileIndex: number }[]> = {};
       for (const c of CLASS_ORDER) {
         const pts = timeline.filter((x) => x.class === c);
         if (!pts.length) continue;
-        points[c] = pts.map((x) => ({ line: x.line, name: x.name, durationUs: x.durationUs }));
+        points[c] = pts.map((x) => ({ line: x.line, name: x.name, durationUs: x.durationUs, fileIndex: x.fileIndex ?? 0 }));
         datasets.push({ label: c, data: pts.map((x) => ({ x: x.t, y: pids.indexOf(x.pid) })), backgroundColor: classColour(p, c), borderColor: classColour(p, c), pointRadius: 3, pointHoverRadius: 5 });
       }
       const o = baseOptions(p, 'seconds since the first call', 'process');
@@ -164,7 +186,7 @@ export function renderCharts(report: IoReport, reveal: RevealFn | null): { secti
             const el = elements[0];
             const ds = el ? datasets[el.datasetIndex] : undefined;
             const pt = ds && typeof ds.label === 'string' ? points[ds.label]?.[el.index] : undefined;
-            if (pt && reveal) reveal(0, pt.line, pt.line);
+            if (pt && reveal) reveal(pt.fileIndex, pt.line, pt.line);
           },
           plugins: { ...o.plugins, tooltip: { callbacks: { label: (c) => {
             const pt = typeof c.dataset.label === 'string' ? points[c.dataset.label]?.[c.dataIndex] : undefined;

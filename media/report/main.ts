@@ -16,7 +16,7 @@ import {
   type PersistedState,
   type ReportSource,
 } from '../../src/protocol/messages';
-import type { IoReport } from '../../src/core/report-types';
+import type { IoReport, Transfer } from '../../src/core/report-types';
 import { createStateStore, createWebviewHost } from '../shared/host';
 import { app, countCspViolations, drawCharts, onHostMessage, readEmbeddedJson, setBodyState, showErrorPage, showLoadingPage, whenDomReady } from '../shared/page';
 import { destroyCharts, renderCharts } from './charts';
@@ -70,7 +70,7 @@ function render(report: IoReport): void {
       ? 'Tab to a transfer; Enter shows its calls in the trace, ↑/↓ move between transfers.'
       : 'Each transfer: where its bytes went, copy by copy.'));
   }
-  for (const t of report.transfers) list.append(renderTransfer(t, reveal));
+  appendTransferPages(list, report.transfers, reveal);
   root.append(list);
 
   const charts = renderCharts(report, reveal);
@@ -86,6 +86,21 @@ function render(report: IoReport): void {
     }
   }
   setBodyState('ready');
+}
+
+/** Cards are drawn a page at a time: a big trace has thousands of transfers, each with two diagrams. */
+const TRANSFER_PAGE = 100;
+
+function appendTransferPages(list: HTMLElement, transfers: readonly Transfer[], reveal: RevealFn | null, from = 0): void {
+  const end = Math.min(transfers.length, from + TRANSFER_PAGE);
+  for (let i = from; i < end; i++) list.append(renderTransfer(transfers[i] as Transfer, reveal));
+  if (end >= transfers.length) return;
+  const more = h('button', { type: 'button', class: 'secondary show-more' }, `Show ${Math.min(TRANSFER_PAGE, transfers.length - end)} more (${transfers.length - end} not shown)`);
+  more.addEventListener('click', () => {
+    more.remove();
+    appendTransferPages(list, transfers, reveal, end);
+  });
+  list.append(more);
 }
 
 function start(): void {
