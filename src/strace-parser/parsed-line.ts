@@ -213,8 +213,12 @@ const NAME_TABLE: string[] = new Array<string>(4096).fill('');
 export function internName(s: string, start: number, end: number): string {
   const len = end - start;
   if (len <= 0) return '';
-  // Length, first two and last char: cheap, and distinct enough for syscall names (collisions only cost a slice).
-  const slot = (len * 977 + s.charCodeAt(start) * 131 + s.charCodeAt(start + (len > 1 ? 1 : 0)) * 17 + s.charCodeAt(end - 1)) & 4095;
+  // Length, first two and last three chars: cheap, and no two syscall names share a slot (getpid/getuid,
+  // clone/close... would evict each other endlessly; a collision costs a slice and an internalization).
+  const slot =
+    len > 2
+      ? (len * 977 + s.charCodeAt(start) * 131 + s.charCodeAt(start + 1) * 17 + s.charCodeAt(end - 1) * 3 + s.charCodeAt(end - 2) * 7 + s.charCodeAt(end - 3) * 41) & 4095
+      : (len * 977 + s.charCodeAt(start) * 131 + s.charCodeAt(end - 1) * 3) & 4095;
   const cand = NAME_TABLE[slot];
   if (cand.length === len) {
     let i = 0;

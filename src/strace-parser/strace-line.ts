@@ -61,13 +61,16 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
     o.pidKind = PidKind.Bracket;
   } else if (isDigit(c)) {
     // `1234 ` is a pid column; `1234.5 ` / `12:34:56 ` are timestamps of a trace without one.
+    // One charCodeAt per char (d = -1 past the end of the line).
     let j = start;
     let pid = 0;
-    while (j < n && isDigit(s.charCodeAt(j))) {
-      pid = pid * 10 + (s.charCodeAt(j) - 48);
+    let d = c;
+    while (d >= 48 && d <= 57) {
+      pid = pid * 10 + (d - 48);
       j++;
+      d = j < n ? s.charCodeAt(j) : -1;
     }
-    if (s.charCodeAt(j) === 32) {
+    if (d === 32) {
       o.pid = pid;
       o.pidKind = PidKind.Column;
       i = j + 1;
@@ -81,12 +84,12 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
   // Timestamp.
   c = s.charCodeAt(i);
   if (isDigit(c) || c === 32) {
-    while (i < n && s.charCodeAt(i) === 32) i++;
+    while (c === 32 && i < n) c = s.charCodeAt(++i);
     const ts = i;
     let v = 0;
-    while (i < n && isDigit(s.charCodeAt(i))) {
-      v = v * 10 + (s.charCodeAt(i) - 48);
-      i++;
+    while (i < n && c >= 48 && c <= 57) {
+      v = v * 10 + (c - 48);
+      c = s.charCodeAt(++i);
     }
     if (i === ts) {
       o.bad('unexpected text where a timestamp or call was expected');
@@ -115,10 +118,12 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
       i++;
       let f = 0;
       let scale = 1;
-      while (i < n && isDigit(s.charCodeAt(i))) {
-        f = f * 10 + (s.charCodeAt(i) - 48);
+      let d = i < n ? s.charCodeAt(i) : -1;
+      while (d >= 48 && d <= 57) {
+        f = f * 10 + (d - 48);
         scale *= 10;
         i++;
+        d = i < n ? s.charCodeAt(i) : -1;
       }
       v = (v * scale + f) / scale; // one rounding: same double as Number(text)
       if (o.tsKind === TsKind.T) o.tsKind = TsKind.TT;
