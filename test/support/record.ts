@@ -197,20 +197,11 @@ export interface PerfRecordOptions {
   perfPath?: string;
 }
 
-export type PerfRecording =
-  | {
-      ok: true;
-      tracePath: string;
-      /** [tracePath] (same shape as StraceRecording) */
-      traceFiles: string[];
-      /** perf's own exit status: perf trace does NOT pass the program's exit status through (a program that
-       * exits 3 still gives 0 here) */
-      exitCode: number;
-      stderr: string;
-      stdout: string;
-      timedOut: boolean;
-    }
-  | { ok: false; reason: string };
+/**
+ * Same shape as a StraceRecording (traceFiles = [tracePath]), except that `exitCode` is perf's own exit
+ * status: perf trace does NOT pass the program's exit status through (a program that exits 3 still gives 0).
+ */
+export type PerfRecording = ({ ok: true } & StraceRecording) | { ok: false; reason: string };
 
 const perfProbes = new Map<string, Promise<{ ok: true } | { ok: false; reason: string }>>();
 
