@@ -22,7 +22,7 @@ import {
   type ComparePersistedState,
   type CompareSource,
 } from '../../src/protocol/compare-messages';
-import { isIoReport } from '../../src/protocol/messages';
+import { COMPARE_DATA_ELEMENT_ID, isIoReport } from '../../src/protocol/messages';
 import { clear, h } from '../report/dom';
 import { installKeyboard } from '../report/keyboard';
 import { onThemeChange } from '../report/theme';
@@ -31,8 +31,6 @@ import { app, countCspViolations, drawCharts, onHostMessage, readEmbeddedJson, s
 import { destroyCompareCharts, renderCompareCharts } from './charts';
 import { renderSyscallTable } from './table';
 import { renderCompareHeader, renderCompareTotals, renderIncomparable, renderTransfers, type CompareActions } from './view';
-
-export const COMPARE_DATA_ELEMENT_ID = 'iolens-compare-data';
 
 const host = createWebviewHost(isCompareWebviewToExtensionMessage, isComparePersistedState);
 const state = createStateStore<ComparePersistedState>(host, COMPARE_PROTOCOL_VERSION);

@@ -13,6 +13,7 @@ import {
   isPersistedState,
   isWebviewToExtensionMessage,
   PROTOCOL_VERSION,
+  REPORT_DATA_ELEMENT_ID,
   type PersistedState,
   type ReportSource,
 } from '../../src/protocol/messages';
@@ -26,8 +27,6 @@ import { installKeyboard } from './keyboard';
 import { renderSummaryTable } from './table';
 import { onThemeChange } from './theme';
 import { renderTransfer } from './transfers';
-
-export const DATA_ELEMENT_ID = 'iolens-report-data';
 
 const host = createWebviewHost(isWebviewToExtensionMessage, isPersistedState);
 const state = createStateStore<PersistedState>(host, PROTOCOL_VERSION);
@@ -113,7 +112,7 @@ function start(): void {
   countCspViolations();
 
   // Standalone report: the data is in the page.
-  const embedded = readEmbeddedJson(DATA_ELEMENT_ID);
+  const embedded = readEmbeddedJson(REPORT_DATA_ELEMENT_ID);
   if (embedded) {
     if ('error' in embedded) showError(`The embedded report is not valid JSON: ${embedded.error}`);
     else if (isIoReport(embedded.data)) render(embedded.data);

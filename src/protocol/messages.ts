@@ -204,3 +204,10 @@ export function isIoReport(x: unknown): x is IoReport {
   if (x.timeline !== undefined && !(Array.isArray(x.timeline) && x.timeline.every((p) => isObj(p) && typeof p.t === 'number' && typeof p.pid === 'number' && typeof p.name === 'string'))) return false;
   return true;
 }
+
+/**
+ * Ids of the `<script type="application/json">` elements that carry the data of a standalone page
+ * (`iolens analyze --html`, `iolens compare --html`): written by src/report-html, read by the webviews.
+ */
+export const REPORT_DATA_ELEMENT_ID = 'iolens-report-data';
+export const COMPARE_DATA_ELEMENT_ID = 'iolens-compare-data';

@@ -8,9 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { TraceComparison } from '../core/compare';
 import type { IoReport } from '../core/report-types';
+import { COMPARE_DATA_ELEMENT_ID, REPORT_DATA_ELEMENT_ID } from '../protocol/messages';
 
-/** Must match DATA_ELEMENT_ID in media/report/main.ts. */
-export const REPORT_DATA_ELEMENT_ID = 'iolens-report-data';
+export { REPORT_DATA_ELEMENT_ID, COMPARE_DATA_ELEMENT_ID };
 
 export interface WebviewAssets {
   /** dist/webview/report.js */
@@ -137,8 +137,6 @@ export function buildStandaloneReportHtml(report: IoReport, assets: WebviewAsset
   return buildStandalonePage(`I/O Lens report${first ? ` — ${path.basename(first)}` : ''}`, REPORT_DATA_ELEMENT_ID, report, assets, options);
 }
 
-/** Must match COMPARE_DATA_ELEMENT_ID in media/compare/main.ts. */
-export const COMPARE_DATA_ELEMENT_ID = 'iolens-compare-data';
 
 /** `iolens compare --html`: the comparison page (dist/webview/compare.js) with both reports embedded. */
 export function buildStandaloneComparisonHtml(comparison: TraceComparison, before: IoReport, after: IoReport, assets: WebviewAssets, options: StandaloneOptions = {}): string {
