@@ -1,4 +1,4 @@
-// Builds the three shipped bundles (extension, webview, iolens CLI) plus the benchmark.
+// Builds the shipped bundles (extension, webview, iolens CLI, parser worker) plus the benchmark.
 // Usage: node esbuild.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
 
@@ -21,6 +21,8 @@ const builds = [
   { ...common, entryPoints: { report: 'media/report/main.ts', compare: 'media/compare/main.ts' }, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' },
   // The iolens command-line tool: the same pure core as the extension, no VS Code.
   { ...common, entryPoints: ['src/cli/iolens.ts'], outfile: 'dist/iolens.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  // The trace parser's worker thread (src/strace-parser/parse-in-worker.ts finds it beside the bundle that starts it).
+  { ...common, entryPoints: ['src/strace-parser/parse-worker.ts'], outfile: 'dist/parse-worker.js', platform: 'node', format: 'cjs', target: 'node20' },
   // The benchmark (not shipped).
   { ...common, entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.js', platform: 'node', format: 'cjs', target: 'node20', minify: false },
 ];

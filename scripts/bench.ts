@@ -5,8 +5,9 @@
 //       (fs read stream, 1 MB chunks, utf8 decoding, indexOf('\n') + slice per line, carry the rest);
 //       a latin1-decoding variant is shown too, for information;
 //   (2) parser: parseTraceFiles() with a sink that only counts events;
-//   (3) parse + analyze: analyzeTraceFiles(), the engine of `iolens analyze`, checked against the
-//       big trace's ground-truth totals by strategy when OUT.json is beside it;
+//   (3) parse + analyze: analyzeTraceFiles(), the engine of `iolens analyze`, as it runs by default
+//       (one thread), and with the parse in a worker thread ('analyze-2threads', `--parse-thread`);
+//       checked against the big trace's ground-truth totals by strategy when OUT.json is beside it;
 // and prints lines/s, MB/s, wall and CPU seconds, peak RSS (VmHWM) and the parser/baseline ratio.
 // The machine may be shared: runs alternate baseline/parser and the best of N runs of each is kept.
 
@@ -75,8 +76,8 @@ async function parserOnly(file: string): Promise<{ lines: number; events: number
 // the comparison with the big trace's ground truth (OUT.json beside the trace).
 let analyzedBytesByStrategy: Record<string, { transfers: number; bytes: number }> = {};
 
-async function parseAndAnalyze(file: string): Promise<{ lines: number; events: number }> {
-  const report = await analyzeTraceFiles([file]);
+async function parseAndAnalyze(file: string, parseInWorker: boolean): Promise<{ lines: number; events: number }> {
+  const report = await analyzeTraceFiles([file], { parseInWorker });
   analyzedBytesByStrategy = {};
   for (const t of report.transfers) {
     const row = (analyzedBytesByStrategy[t.strategy] ??= { transfers: 0, bytes: 0 });
@@ -86,7 +87,7 @@ async function parseAndAnalyze(file: string): Promise<{ lines: number; events: n
   return { lines: report.trace.lines, events: report.trace.events };
 }
 
-const MODES = ['baseline', 'baseline-latin1', 'parser', 'analyze'] as const;
+const MODES = ['baseline', 'baseline-latin1', 'parser', 'analyze', 'analyze-2threads'] as const;
 
 async function runChild(mode: string, file: string): Promise<void> {
   let peak = process.memoryUsage().rss;
@@ -107,7 +108,10 @@ async function runChild(mode: string, file: string): Promise<void> {
       r = await parserOnly(file);
       break;
     case 'analyze':
-      r = await parseAndAnalyze(file);
+      r = await parseAndAnalyze(file, false);
+      break;
+    case 'analyze-2threads':
+      r = await parseAndAnalyze(file, true);
       break;
     default:
       throw new Error(`unknown mode ${mode}`);
@@ -125,7 +129,7 @@ async function runChild(mode: string, file: string): Promise<void> {
     cpuS: (cpu.user + cpu.system) / 1e6,
     peakRssMB: Math.max(vmHwmMB(), peak / (1 << 20)),
   };
-  if (mode === 'analyze') m.byStrategy = analyzedBytesByStrategy;
+  if (mode.startsWith('analyze')) m.byStrategy = analyzedBytesByStrategy;
   process.stdout.write(JSON.stringify(m) + '\n');
 }
 
@@ -187,8 +191,13 @@ async function main(): Promise<void> {
   console.log(`parser peak RSS: ${fmt(parser.peakRssMB, 0)} MB (target <= 256 MB)`);
   if (base.lines !== parser.lines) console.log(`WARNING: line counts differ (baseline ${base.lines}, parser ${parser.lines})`);
   const analyze = best.get('analyze') as Measure;
+  const analyze2 = best.get('analyze-2threads') as Measure;
   console.log(`parse+analyze / baseline (utf8) throughput: ${fmt((100 * base.wallS) / analyze.wallS, 0)} % wall, ${fmt((100 * base.cpuS) / analyze.cpuS, 0)} % CPU   (target >= 40 %)`);
   console.log(`parse+analyze peak RSS: ${fmt(analyze.peakRssMB, 0)} MB (target <= 256 MB)`);
+  console.log(`with --parse-thread: ${fmt((100 * base.wallS) / analyze2.wallS, 0)} % wall (CPU ${fmt(analyze2.cpuS)} s over both threads), peak RSS ${fmt(analyze2.peakRssMB, 0)} MB`);
+  if (analyze.lines !== analyze2.lines || JSON.stringify(analyze.byStrategy) !== JSON.stringify(analyze2.byStrategy)) {
+    console.log('WARNING: the two-thread and one-thread analyses differ');
+  }
   const truthFile = `${file}.json`;
   if (fs.existsSync(truthFile)) {
     const truth = (JSON.parse(fs.readFileSync(truthFile, 'utf8')) as { ground_truth_totals_by_strategy?: Record<string, { transfers: number; bytes: number }> }).ground_truth_totals_by_strategy ?? {};

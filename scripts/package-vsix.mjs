@@ -88,7 +88,8 @@ try {
   check('no TypeScript sources or source maps', sourceMaps.length === 0, sourceMaps.map((e) => e.name).slice(0, 10).join(', '));
   const names = new Set(files.map((e) => e.name));
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
-  for (const required of ['extension/package.json', `extension/${path.posix.normalize(pkg.main)}`, `extension/${path.posix.normalize(pkg.bin.iolens)}`]) {
+  // dist/parse-worker.js: the extension and the CLI start it for big traces (src/strace-parser/parse-in-worker.ts).
+  for (const required of ['extension/package.json', `extension/${path.posix.normalize(pkg.main)}`, `extension/${path.posix.normalize(pkg.bin.iolens)}`, 'extension/dist/parse-worker.js']) {
     check(`contains ${required}`, names.has(required));
   }
   check('contains the report webview bundle (extension/dist/webview/)', files.some((e) => e.name.startsWith('extension/dist/webview/')));

@@ -1,5 +1,5 @@
 // iolens: the I/O Lens analysis for terminals and CI.
-//   iolens analyze TRACE... [--json] [--html OUT.html] [--no-gather-nic]
+//   iolens analyze TRACE... [--json] [--html OUT.html] [--no-gather-nic] [--parse-thread]
 
 import * as fs from 'node:fs';
 import { analyzeTraceFiles } from '../core/analyze';
@@ -9,13 +9,15 @@ import { renderTextReport } from './text-report';
 import { writeHtmlComparison, writeHtmlReport } from './html-output';
 
 const USAGE = `Usage:
-  iolens analyze TRACE... [--json] [--html OUT.html] [--no-gather-nic]
-  iolens compare BEFORE AFTER [--json] [--html OUT.html] [--fail-if METRIC[,METRIC]] [--tolerance PCT] [--no-gather-nic]
+  iolens analyze TRACE... [--json] [--html OUT.html] [--no-gather-nic] [--parse-thread]
+  iolens compare BEFORE AFTER [--json] [--html OUT.html] [--fail-if METRIC[,METRIC]] [--tolerance PCT] [--no-gather-nic] [--parse-thread]
 
   TRACE...          strace or perf trace output; several files = the -ff parts of one trace
   --json            print the report as one JSON document (schemaVersion 1) on stdout
   --html OUT.html   also write the report as one self-contained HTML file
   --no-gather-nic   do not assume the NIC gathers (sendfile to a socket then costs 1 CPU copy)
+  --parse-thread    parse on a second thread while analyzing: ~20 % faster on traces of
+                    hundreds of MB, ~50 MB more memory; same report
 
   BEFORE, AFTER     one trace each; join the -ff parts of one trace with commas (a.1,a.2)
   --fail-if         exit 3 when AFTER is worse on these totals: ${REGRESSION_METRICS.join(', ')}
@@ -28,6 +30,7 @@ interface CommonArgs {
   json: boolean;
   html: string | null;
   assumeGatherNic: boolean;
+  parseInWorker: boolean;
 }
 
 interface AnalyzeArgs extends CommonArgs {
@@ -48,6 +51,7 @@ function parseArgs(argv: string[], args: CommonArgs, own?: (option: string, next
     const next = (): string | undefined => argv[++i];
     if (arg === '--json') args.json = true;
     else if (arg === '--no-gather-nic') args.assumeGatherNic = false;
+    else if (arg === '--parse-thread') args.parseInWorker = true;
     else if (arg === '--html') {
       const out = next();
       if (out === undefined) throw new UsageError('--html needs an output file');
@@ -59,7 +63,7 @@ function parseArgs(argv: string[], args: CommonArgs, own?: (option: string, next
 }
 
 function parseAnalyzeArgs(argv: string[]): AnalyzeArgs {
-  const args: AnalyzeArgs = { traces: [], json: false, html: null, assumeGatherNic: true };
+  const args: AnalyzeArgs = { traces: [], json: false, html: null, assumeGatherNic: true, parseInWorker: false };
   args.traces = parseArgs(argv, args);
   if (args.traces.length === 0) throw new UsageError('no trace file given');
   return args;
@@ -85,7 +89,7 @@ async function analyzeCommand(argv: string[]): Promise<number> {
     process.stderr.write(`iolens: cannot read ${problem}\n`);
     return 1;
   }
-  const report = await analyzeTraceFiles(args.traces, { assumeGatherNic: args.assumeGatherNic });
+  const report = await analyzeTraceFiles(args.traces, { assumeGatherNic: args.assumeGatherNic, parseInWorker: args.parseInWorker });
   if (args.html !== null) {
     const written = writeHtmlReport(report, args.html, __dirname);
     process.stderr.write(`iolens: report written to ${written}\n`);
@@ -102,7 +106,7 @@ interface CompareArgs extends CommonArgs {
 }
 
 function parseCompareArgs(argv: string[]): CompareArgs {
-  const args: CompareArgs = { before: [], after: [], json: false, html: null, failIf: [], tolerance: 0, assumeGatherNic: true };
+  const args: CompareArgs = { before: [], after: [], json: false, html: null, failIf: [], tolerance: 0, assumeGatherNic: true, parseInWorker: false };
   const positional = parseArgs(argv, args, (option, next) => {
     if (option === '--fail-if') {
       for (const metric of (next() ?? '').split(',')) {
@@ -129,7 +133,7 @@ async function compareCommand(argv: string[]): Promise<number> {
     process.stderr.write(`iolens: cannot read ${problem}\n`);
     return 1;
   }
-  const options = { assumeGatherNic: args.assumeGatherNic };
+  const options = { assumeGatherNic: args.assumeGatherNic, parseInWorker: args.parseInWorker };
   const [before, after] = await Promise.all([analyzeTraceFiles(args.before, options), analyzeTraceFiles(args.after, options)]);
   const comparison = compareReports(before, after);
   if (args.html !== null) process.stderr.write(`iolens: comparison written to ${writeHtmlComparison(comparison, before, after, args.html, __dirname)}\n`);

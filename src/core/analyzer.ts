@@ -30,6 +30,8 @@ export class TraceAnalyzer implements TraceSink {
   /** roleOf() by SyscallInfo id. */
   private readonly roles: Array<number | undefined> = [];
   private sawSyscall = false;
+  /** Only a close acts at its start (callStarted). */
+  readonly callStartedFor: readonly string[] = ['close'];
   /** startSeq of close calls already applied at their `<unfinished ...>` line. */
   private readonly closesApplied = new Set<number>();
 

@@ -13,6 +13,12 @@ import type {
 
 const EMPTY: readonly string[] = Object.freeze([]);
 
+/** The argument text of a merged call: strace continues the text, perf starts a new argument list. */
+export function joinArgText(head: string, tail: string, perfStyle: boolean): string {
+  if (perfStyle) return head.length === 0 ? tail : head + ', ' + tail;
+  return head + tail;
+}
+
 export class TraceSyscall implements SyscallEvent {
   readonly type = 'syscall' as const;
   fileIndex: number;
@@ -30,17 +36,26 @@ export class TraceSyscall implements SyscallEvent {
   ip: string | null;
   resumedLine: number | undefined;
   /** perf events name their arguments (`fd: 3`); strace events do not. */
-  private readonly perfStyle: boolean;
+  readonly perfStyle: boolean;
   private split: readonly string[] | null;
   private names: readonly string[] | null;
-  /** Chunk text and ranges the lazy texts are cut from. */
-  private src: string;
-  private a0: number;
-  private a1: number;
-  private r0: number;
-  private r1: number;
-  private argCache: string | null;
-  private resultCache: string | null | undefined;
+  // Chunk text and ranges the lazy texts are cut from. Read (never written) by the batch encoder of
+  // the parse worker (event-batch.ts), which ships ranges instead of the texts; nobody else uses them.
+  /** @internal */ src: string;
+  /** @internal */ a0: number;
+  /** @internal */ a1: number;
+  /** @internal */ r0: number;
+  /** @internal */ r1: number;
+  /**
+   * @internal The `<... resumed>` part of a merged call when both lines are in src: argText is then
+   * src[a0, a1) + src[t0, t1), joined only if asked for (-1: none).
+   */
+  t0: number;
+  /** @internal */ t1: number;
+  /** @internal The argument text once cut or set (null: still only a range of src). */
+  argCache: string | null;
+  /** @internal The result text once cut or set (undefined: still only a range of src). */
+  resultCache: string | null | undefined;
 
   constructor(
     fileIndex: number,
@@ -67,6 +82,8 @@ export class TraceSyscall implements SyscallEvent {
     this.a1 = a1;
     this.r0 = -1;
     this.r1 = -1;
+    this.t0 = -1;
+    this.t1 = -1;
     this.argCache = null;
     this.resultCache = undefined;
     this.ret = null;
@@ -81,7 +98,10 @@ export class TraceSyscall implements SyscallEvent {
   }
 
   get argText(): string {
-    if (this.argCache === null) this.argCache = this.src.slice(this.a0, this.a1);
+    if (this.argCache === null) {
+      const head = this.src.slice(this.a0, this.a1);
+      this.argCache = this.t0 < 0 ? head : joinArgText(head, this.src.slice(this.t0, this.t1), this.perfStyle);
+    }
     return this.argCache;
   }
 
@@ -98,6 +118,18 @@ export class TraceSyscall implements SyscallEvent {
 
   set resultText(text: string | null) {
     this.resultCache = text;
+  }
+
+  /**
+   * A merged call whose `<... resumed>` part is src[t0, t1) of the same chunk: the argument text stays
+   * two ranges until asked for (most merged calls of a big trace never are).
+   */
+  setTailRange(t0: number, t1: number): void {
+    this.t0 = t0;
+    this.t1 = t1;
+    this.argCache = null;
+    this.split = null;
+    this.names = null;
   }
 
   /** Points the result at this.src[r0, r1) of the same line (r0 < 0: no result): sliced only if asked for. */

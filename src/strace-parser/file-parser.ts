@@ -3,7 +3,7 @@
 // rejoins lines split by `strace: Process N attached`, and reports every unreadable line.
 
 import { classifyLine } from './detect';
-import { TraceSyscall, makeExit, makeFault, makeSignal, makeSummaryRow } from './events';
+import { TraceSyscall, joinArgText, makeExit, makeFault, makeSignal, makeSummaryRow } from './events';
 import { decorationLevel } from './fd-decoration';
 import { indexIn, LineKind, ParsedLine, PidKind, TsKind } from './parsed-line';
 import { parsePerfLine } from './perf-line';
@@ -27,6 +27,8 @@ export interface ParserOutput {
   event(event: TraceEvent): void;
   diagnostic(diagnostic: ParseDiagnostic): void;
   callStarted?(start: CallStart): void;
+  /** Names callStarted is wanted for (undefined: all). */
+  callStartedFor?: ReadonlySet<string>;
   ignoredLine?(fileIndex: number, line: number): void;
 }
 
@@ -376,8 +378,10 @@ export class FileParser {
     ev.incomplete = true;
     this.pending.put(pid, ev);
     this.noteDecorations(o.src, o.a0, o.a1, -1, -1);
-    if (this.out.callStarted !== undefined) {
-      this.out.callStarted({ fileIndex: this.fileIndex, line: first, pid, time, name: ev.name, argText: ev.argText, startSeq: ev.startSeq });
+    const wanted = this.out.callStartedFor;
+    if (this.out.callStarted !== undefined && (wanted === undefined || wanted.has(ev.name))) {
+      // A slice, not ev.argText: that would cache the head text and the resumed part could not stay a range.
+      this.out.callStarted({ fileIndex: this.fileIndex, line: first, pid, time, name: ev.name, argText: o.src.slice(o.a0, o.a1), startSeq: ev.startSeq });
     }
   }
 
@@ -405,12 +409,13 @@ export class FileParser {
       p.incomplete = true;
     } else {
       p.incomplete = false;
-      p.resultText = o.r0 < 0 ? null : o.src.slice(o.r0, o.r1);
-      if (o.a1 > o.a0) {
-        const tail = o.src.slice(o.a0, o.a1);
-        const head = p.argText;
-        if (perf) p.argText = head.length === 0 ? tail : head + ', ' + tail;
-        else p.argText = head + tail;
+      if (p.src === o.src && p.argCache === null && p.t0 < 0) {
+        // Both lines in this chunk (the usual case): ranges, cut and joined only if asked for.
+        p.setResultRange(o.r0, o.r1);
+        if (o.a1 > o.a0) p.setTailRange(o.a0, o.a1);
+      } else {
+        p.resultText = o.r0 < 0 ? null : o.src.slice(o.r0, o.r1);
+        if (o.a1 > o.a0) p.argText = joinArgText(p.argText, o.src.slice(o.a0, o.a1), perf);
       }
     }
     p.endLine = lineNo;

@@ -1,5 +1,6 @@
-// Streaming line reader: an fs read stream in ~1 MB chunks (it reads the next chunk while this one is
-// parsed), decoding only up to the last '\n' of each chunk and carrying the partial last line over.
+// Streaming line reader: ~1 MB chunks read into two buffers used in turn (the next chunk is read while
+// this one is parsed; no new buffer per chunk, so no dead 1 MB buffers wait for a full collection),
+// decoding only up to the last '\n' of each chunk and carrying the partial last line over (copied).
 // Splitting the bytes at '\n' means a UTF-8 sequence is never cut (0x0A never occurs inside one). A
 // chunk that is pure ASCII (the usual case: strace escapes non-ASCII bytes) is decoded as latin1,
 // several times faster than UTF-8 decoding and the same string. Memory: a chunk or two, plus one
@@ -49,8 +50,11 @@ export function emitLines(text: string, firstLineNo: number, consumer: LineConsu
 
 export class FileLineReader {
   private fh: fsp.FileHandle | null = null;
-  private chunks: AsyncIterator<Buffer> | null = null;
-  private stream: NodeJS.ReadableStream | null = null;
+  /** The two read buffers, and which one the read in flight fills. */
+  private buffers: [Buffer, Buffer] | null = null;
+  private filling = 0;
+  /** The read in flight (read-ahead): resolves to the number of bytes read, 0 at end of file. */
+  private reading: Promise<number> | null = null;
   /** The partial last line of the previous chunk(s): its pieces and their total size. */
   private carry: Buffer[] = [];
   private carryBytes = 0;
@@ -67,6 +71,8 @@ export class FileLineReader {
     private readonly consumer: LineConsumer,
     private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
     private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+    /** Decode a chunk's lines in pieces of about this size (ParseOptions.decodePieceBytes). */
+    private readonly pieceBytes = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Opens the file; throws (with the OS reason) when it cannot be read. */
@@ -78,33 +84,49 @@ export class FileLineReader {
       throw new Error(`${this.path} is a directory`);
     }
     this.totalBytes = st.size;
-    // A read stream reads the next chunk (in libuv's thread pool) while this one is being parsed.
-    const stream = this.fh.createReadStream({ highWaterMark: this.chunkBytes, autoClose: false, emitClose: false });
-    this.stream = stream;
-    this.chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    this.buffers = [Buffer.allocUnsafe(this.chunkBytes), Buffer.allocUnsafe(this.chunkBytes)];
+    this.startRead();
+  }
+
+  /** Starts reading the next chunk into the buffer not being parsed (position null: files and pipes alike). */
+  private startRead(): void {
+    const fh = this.fh;
+    const buffers = this.buffers;
+    if (fh === null || buffers === null) return;
+    const buffer = buffers[this.filling];
+    const reading = fh.read(buffer, 0, buffer.length, null).then((r) => r.bytesRead);
+    // Awaited by readChunk; if close() comes first its failure is of no interest (no unhandled rejection).
+    reading.catch(() => undefined);
+    this.reading = reading;
   }
 
   async close(): Promise<void> {
     const fh = this.fh;
     this.fh = null;
-    const stream = this.stream as (NodeJS.ReadableStream & { destroy?: () => void }) | null;
-    this.stream = null;
-    this.chunks = null;
-    stream?.destroy?.();
+    const reading = this.reading;
+    this.reading = null;
+    this.buffers = null;
+    if (reading !== null) await reading.catch(() => 0);
     if (fh !== null) await fh.close().catch(() => undefined);
   }
 
   /** Reads one chunk and hands its complete lines to the consumer; false at end of file (after the last line). */
   async readChunk(): Promise<boolean> {
     if (this.done) return false;
-    if (this.chunks === null) throw new Error(`${this.path} is not open`);
-    const r = await this.chunks.next();
-    if (r.done === true) {
+    const reading = this.reading;
+    const buffers = this.buffers;
+    if (reading === null || buffers === null) throw new Error(`${this.path} is not open`);
+    const n = await reading;
+    if (n === 0) {
+      this.reading = null;
       this.atEof();
       return false;
     }
-    const chunk = r.value;
-    this.bytesRead += chunk.length;
+    const chunk = buffers[this.filling].subarray(0, n);
+    // Read ahead into the other buffer: this one is fully decoded (or copied) before readChunk returns.
+    this.filling ^= 1;
+    this.startRead();
+    this.bytesRead += n;
     let start = 0;
     if (this.carryBytes > 0 || this.skipping) {
       // The first '\n' ends the line carried over from the previous chunk.
@@ -125,7 +147,15 @@ export class FileLineReader {
     }
     const last = chunk.lastIndexOf(10);
     if (last >= start) {
-      this.lineNo = emitLines(decodeBytes(chunk, start, last), this.lineNo, this.consumer);
+      let p = start;
+      while (last - p > this.pieceBytes) {
+        let cut = chunk.lastIndexOf(10, p + this.pieceBytes);
+        // No line end within the piece (a very long line): cut at the next one (chunk[last] is one).
+        if (cut < p) cut = chunk.indexOf(10, p + this.pieceBytes);
+        this.lineNo = emitLines(decodeBytes(chunk, p, cut), this.lineNo, this.consumer);
+        p = cut + 1;
+      }
+      this.lineNo = emitLines(decodeBytes(chunk, p, last), this.lineNo, this.consumer);
       start = last + 1;
     }
     this.consumer.endOfChunk?.();
@@ -145,8 +175,8 @@ export class FileLineReader {
       this.carryBytes = 0;
       return;
     }
-    // Copy small tails so the 1 MB chunk they come from can be freed.
-    this.carry.push(piece.length < 65536 ? Buffer.from(piece) : piece);
+    // A copy: the read buffer is reused for the chunk after next.
+    this.carry.push(Buffer.from(piece));
     this.carryBytes += piece.length;
   }
 

@@ -15,7 +15,7 @@ export function pidFromFileName(file: string): number | null {
   return Number.isSafeInteger(pid) ? pid : null;
 }
 
-function abortError(signal: AbortSignal): Error {
+export function abortError(signal: AbortSignal): Error {
   const err = new Error('Trace parsing was aborted', { cause: signal.reason });
   err.name = 'AbortError';
   return err;
@@ -59,9 +59,10 @@ export async function parseTraceFiles(paths: string[], sink: TraceSink, options:
       diagnostic: (d) => sink.diagnostic(d),
     };
     if (sink.callStarted !== undefined) output.callStarted = (s) => sink.callStarted?.(s);
+    if (sink.callStartedFor !== undefined) output.callStartedFor = new Set(sink.callStartedFor);
     if (sink.ignoredLine !== undefined) output.ignoredLine = (f, l) => sink.ignoredLine?.(f, l);
     const parser = new FileParser(i, file, output, state, pidFromFileName(file));
-    const reader = new FileLineReader(file, parser, chunk, maxLine);
+    const reader = new FileLineReader(file, parser, chunk, maxLine, options.decodePieceBytes);
     const part: Part = { index: i, file, reader, parser, queue, head: 0, done: false, lastKey: -Infinity };
     try {
       await part.reader.open();
@@ -201,6 +202,7 @@ export function parseTraceText(text: string, fileName: string, sink: TraceSink):
   const state = new ParseState();
   const output: ParserOutput = { event: (ev) => sink.event(ev), diagnostic: (d) => sink.diagnostic(d) };
   if (sink.callStarted !== undefined) output.callStarted = (s) => sink.callStarted?.(s);
+  if (sink.callStartedFor !== undefined) output.callStartedFor = new Set(sink.callStartedFor);
   if (sink.ignoredLine !== undefined) output.ignoredLine = (f, l) => sink.ignoredLine?.(f, l);
   const parser = new FileParser(0, fileName, output, state, pidFromFileName(fileName));
   const body = text.endsWith('\n') ? text.slice(0, -1) : text;

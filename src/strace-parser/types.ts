@@ -193,6 +193,12 @@ export interface TraceSink {
    */
   callStarted?(start: CallStart): void;
   /**
+   * (Added, optional.) When set, callStarted is only called for calls of these names (the analysis only
+   * acts on `close` at its start): the others cost nothing, which matters when a third of a big
+   * trace's lines are `<unfinished ...>`.
+   */
+  readonly callStartedFor?: readonly string[];
+  /**
    * (Added, optional.) A line that is known not to be an event and is not a problem: blank lines,
    * `strace: Process N attached`, perf's summary headers. With event lines and diagnostics it accounts
    * for every line read (the fuzz test checks that).
@@ -236,4 +242,12 @@ export interface ParseOptions {
   onProgress?: (progress: ParseProgress) => void;
   /** (Added.) Lines longer than this many bytes are skipped with a diagnostic instead of buffered (default 8 MiB). */
   maxLineBytes?: number;
+  /**
+   * (Added, for the parse worker.) Decode each read chunk in pieces of about this many bytes (at
+   * line ends) instead of whole. Node makes strings of ~1 MB or more external, and V8 frees those
+   * only at a full collection (up to ~80 MB of dead chunk text per thread); a smaller piece that
+   * nothing keeps dies young. Only worth it where events do not outlive their chunk: in the worker,
+   * which ships them at once. Default: whole chunks.
+   */
+  decodePieceBytes?: number;
 }

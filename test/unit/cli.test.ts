@@ -49,6 +49,18 @@ test('analyze --no-gather-nic makes sendfile to a socket cost one CPU copy', () 
   assert.equal(report.transfers[0]?.cpuBytesCopied, 1_000_000);
 });
 
+test('analyze --parse-thread (the bundled worker, dist/parse-worker.js) prints the same report, -ff parts too', () => {
+  const ff = fs.readdirSync(trace('fork_server_c')).filter((f) => f.startsWith('ff.')).map((f) => trace(`fork_server_c/${f}`));
+  assert.ok(ff.length >= 3, ff.join(' '));
+  for (const files of [[trace('nginx_sendfile_on/f_ttt_T_yy.trace')], ff]) {
+    const oneThread = iolens('analyze', ...files, '--json');
+    const twoThreads = iolens('analyze', ...files, '--json', '--parse-thread');
+    assert.equal(twoThreads.status, 0, twoThreads.stderr);
+    assert.ok((JSON.parse(oneThread.stdout) as IoReport).transfers.length >= 1);
+    assert.equal(twoThreads.stdout, oneThread.stdout);
+  }
+});
+
 test('analyze prints a readable table by default', () => {
   const run = iolens('analyze', trace('rw_copy_c/f_ttt_T_yy.trace'));
   assert.equal(run.status, 0);
