@@ -31,6 +31,8 @@ import { renderTransfer } from './transfers';
 const host = createWebviewHost(isWebviewToExtensionMessage, isPersistedState);
 const state = createStateStore<PersistedState>(host, PROTOCOL_VERSION);
 let redrawCharts: (() => void) | undefined;
+/** The report drawn (focusTransfer looks its transfers up). */
+let shown: IoReport | undefined;
 
 function showLoading(title: string): void {
   destroyCharts();
@@ -49,6 +51,7 @@ function showError(message: string): void {
 
 function render(report: IoReport): void {
   destroyCharts();
+  shown = report;
   const root = app();
   clear(root);
   const reveal: RevealFn | null = host.interactive
@@ -102,12 +105,34 @@ function appendTransferPages(list: HTMLElement, transfers: readonly Transfer[], 
   list.append(more);
 }
 
+function transferCard(id: string): HTMLElement | undefined {
+  // dataset comparison, not a selector built from the id (ids are data, never markup).
+  for (const el of document.querySelectorAll<HTMLElement>('.transfer')) if (el.dataset.id === id) return el;
+  return undefined;
+}
+
+function selectTransfer(id: string): void {
+  for (const el of document.querySelectorAll<HTMLElement>('.transfer.selected')) el.classList.remove('selected');
+  transferCard(id)?.classList.add('selected');
+  state.save({ selectedTransfer: id });
+}
+
+/** "Open in report" from a hover or CodeLens: draw pages until the card is there, select it, scroll to it. */
+function focusTransfer(id: string): void {
+  if (shown === undefined || !shown.transfers.some((t) => t.id === id)) return;
+  let card = transferCard(id);
+  for (let more = document.querySelector<HTMLButtonElement>('.show-more'); card === undefined && more !== null; more = document.querySelector<HTMLButtonElement>('.show-more')) {
+    more.click();
+    card = transferCard(id);
+  }
+  if (card === undefined) return;
+  selectTransfer(id);
+  card.scrollIntoView({ block: 'center' });
+  card.focus({ preventScroll: true });
+}
+
 function start(): void {
-  installKeyboard(app(), (id) => {
-    for (const el of document.querySelectorAll<HTMLElement>('.transfer.selected')) el.classList.remove('selected');
-    for (const el of document.querySelectorAll<HTMLElement>('.transfer')) if (el.dataset.id === id) el.classList.add('selected');
-    state.save({ selectedTransfer: id });
-  });
+  installKeyboard(app(), selectTransfer);
   onThemeChange(() => redrawCharts?.());
   countCspViolations();
 
@@ -133,6 +158,9 @@ function start(): void {
       case 'error':
         if (msg.source) saveSource(msg.source);
         showError(msg.message);
+        break;
+      case 'focusTransfer':
+        focusTransfer(msg.id);
         break;
     }
   });

@@ -22,7 +22,7 @@ function idArg(arg: unknown): string | undefined {
   return typeof arg === 'object' && arg !== null && typeof (arg as { id?: unknown }).id === 'string' ? (arg as { id: string }).id : undefined;
 }
 
-/** `iolens.showTransfer({ id })`: the report panel with the loaded trace, and the transfer's lines selected in the trace. */
+/** `iolens.showTransfer({ id })`: the report panel scrolled to the transfer, and the transfer's lines selected in the trace. */
 export function showTransferCommand(context: vscode.ExtensionContext) {
   return async (arg?: unknown): Promise<string | undefined> => {
     const id = idArg(arg);
@@ -34,6 +34,7 @@ export function showTransferCommand(context: vscode.ExtensionContext) {
     }
     const panel = ReportPanel.show(context.extensionUri, analyzeSource);
     if (panel.report !== trace.report) panel.showReport(trace.report, trace.source);
+    panel.focusTransfer(t.id);
     const uri = trace.uris[t.fileIndex ?? 0];
     if (uri) await revealLines(uri, t.lines[0], t.lines[1], panel.panel.viewColumn);
     return t.id;

@@ -65,6 +65,8 @@ export class ReportPanel {
   private content: PanelContent = { kind: 'loading', title: 'Analyzing…' };
   private ready = false;
   private generation = 0;
+  /** A transfer to bring into view once the webview shows the report. */
+  private pendingFocus: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   private constructor(
@@ -149,6 +151,18 @@ export class ReportPanel {
     this.setContent({ kind: 'error', message, source });
   }
 
+  /** Scrolls the report to a transfer and selects it (now, or as soon as the page shows the report). */
+  focusTransfer(id: string): void {
+    this.pendingFocus = id;
+    if (this.ready && this.content.kind === 'report') this.sendFocus();
+  }
+
+  private sendFocus(): void {
+    const id = this.pendingFocus;
+    this.pendingFocus = undefined;
+    if (id !== undefined) void this.post({ type: 'focusTransfer', id });
+  }
+
   /** Analyzes the source again (Re-analyze button, reload). */
   async reanalyze(source: ReportSource): Promise<IoReport | undefined> {
     this.showLoading(`Analyzing ${sourceTitle(source)}…`, source);
@@ -196,6 +210,7 @@ export class ReportPanel {
       case 'ready':
         this.ready = true;
         void this.post(this.message());
+        if (this.content.kind === 'report') this.sendFocus();
         break;
       case 'reveal':
         void revealSourceLines(this.content.source, m.fileIndex, m.line, m.endLine, this.panel.viewColumn);

@@ -41,7 +41,16 @@ export interface ErrorMessage {
   source?: ReportSource;
 }
 
-export type ExtensionToWebviewMessage = LoadingMessage | ReportMessage | ErrorMessage;
+/**
+ * Bring one transfer of the shown report into view and give it the focus (a hover's or CodeLens's
+ * "Open in report"). Ignored when the report has no transfer with that id.
+ */
+export interface FocusTransferMessage {
+  type: 'focusTransfer';
+  id: string;
+}
+
+export type ExtensionToWebviewMessage = LoadingMessage | ReportMessage | ErrorMessage | FocusTransferMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Webview -> extension
@@ -111,6 +120,7 @@ function isFiniteOrNull(x: unknown): boolean {
 /** Limits so a broken or hostile message cannot make either side do unbounded work. */
 const MAX_FILES = 10_000;
 const MAX_TEXT = 100_000;
+const MAX_ID = 200;
 
 export function isReportSource(x: unknown): x is ReportSource {
   if (!isObj(x)) return false;
@@ -159,6 +169,8 @@ export function isExtensionToWebviewMessage(x: unknown): x is ExtensionToWebview
       return isReportSource(x.source) && isIoReport(x.report);
     case 'error':
       return typeof x.message === 'string' && x.message.length <= MAX_TEXT && (x.source === undefined || isReportSource(x.source));
+    case 'focusTransfer':
+      return typeof x.id === 'string' && x.id.length > 0 && x.id.length <= MAX_ID;
     default:
       return false;
   }

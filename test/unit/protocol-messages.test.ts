@@ -55,6 +55,13 @@ describe('extension -> webview messages', () => {
     assert.equal(isExtensionToWebviewMessage({ type: 'error', message: 42 }), false);
     assert.equal(isExtensionToWebviewMessage({ type: 'loading', title: 'x', source: { kind: 'files', uris: [] } }), false);
   });
+  test('focusTransfer carries a short non-empty transfer id, nothing else', () => {
+    assert.ok(isExtensionToWebviewMessage({ type: 'focusTransfer', id: 't12' }));
+    assert.equal(isExtensionToWebviewMessage({ type: 'focusTransfer', id: '' }), false);
+    assert.equal(isExtensionToWebviewMessage({ type: 'focusTransfer', id: 12 }), false);
+    assert.equal(isExtensionToWebviewMessage({ type: 'focusTransfer' }), false);
+    assert.equal(isExtensionToWebviewMessage({ type: 'focusTransfer', id: 'x'.repeat(201) }), false);
+  });
 });
 
 describe('IoReport guard', () => {

@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openFile, runCommand, runSteps, tapRecorder, waitForWebviewDrawn } from './ui-common.mjs';
+import { openFile, runCommand, runSteps, tapRecorder, waitForWebviewDrawn, webviewContent } from './ui-common.mjs';
 
 const ANALYZE = 'I/O Lens: Analyze I/O trace';
 const PICK_ACTIVE = 'Analyze the active editor';
@@ -117,8 +117,30 @@ export async function runEditorUiCheck(page, { shotsDir, theme = 'dark', workspa
       const lensLine = page.locator('.editor-group-container.active .codelens-decoration', { hasText: 'mode switches' }).first();
       await lensLine.waitFor({ timeout: 15_000 });
     }],
+    ['clicking that CodeLens opens the report scrolled to the sendfile transfer, selected (screenshot)', async () => {
+      // The lens of the sendfile line (4 calls), not the read/write loop's.
+      const lens = page.locator('.editor-group-container.active .codelens-decoration a', { hasText: /^4 calls · .*mode switches/ }).first();
+      await lens.click();
+      await waitForWebviewDrawn(page, 'report', 60_000);
+      const card = webviewContent(page).locator('.transfer.selected');
+      await card.waitFor({ timeout: 15_000 });
+      const strategy = await card.getAttribute('data-strategy');
+      if (strategy !== 'sendfile') throw new Error(`the selected transfer is ${strategy}, not the sendfile one`);
+      // In view: scrolled to, not just marked.
+      const inView = await card.evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        return r.top < window.innerHeight && r.bottom > 0;
+      });
+      if (!inView) throw new Error('the selected transfer card is not scrolled into view');
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(shotsDir, `editor-open-transfer-${theme}.png`) });
+      // The report's tab title names the trace too: close it (and its group) so the next step finds the trace's tab.
+      await runCommand(page, 'View: Close All Editors');
+      await runCommand(page, 'View: Close All Editor Groups');
+    }],
     ['hover over a sendfile line of the trace shows the call, its fds and its transfer (screenshot)', async () => {
-      await openFile(page, 'editor/copy_demo.strace', 'execve');
+      // Any line names the program: VS Code may restore the view where the last step left it.
+      await openFile(page, 'editor/copy_demo.strace', 'copy_demo');
       await page.keyboard.press('Control+F');
       await page.keyboard.type(' sendfile(');
       await page.keyboard.press('Enter');
