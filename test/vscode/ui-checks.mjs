@@ -52,6 +52,8 @@ export function byteFigures(text) {
   return out;
 }
 
+const RELOAD = 'Developer: Reload Window';
+
 async function closeAllEditors(page) {
   await runCommand(page, 'View: Close All Editors');
   for (let i = 0; i < 50 && (await page.locator('iframe.webview').count()) > 0; i++) await page.waitForTimeout(100);
@@ -124,6 +126,18 @@ export async function runUiChecks(page, { theme, shotsDir, firstNumber = 1 }) {
         await page.locator('.editor-group-container').first().locator('.tab.active').click();
       }],
     ];
+    if (trace === TRACES[0]) {
+      // The panel serializer: after a window reload the report comes back, analyzed again from its source.
+      steps.push([`the report comes back after "${RELOAD}" (state restored by the serializer)`, async () => {
+        const loadedAt = await page.evaluate(() => performance.timeOrigin);
+        await runCommand(page, RELOAD);
+        await page.waitForFunction((t) => performance.timeOrigin !== t, loadedAt, { timeout: 30_000 });
+        await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+        await page.locator('iframe.webview').first().waitFor({ timeout: 60_000 });
+        await waitForWebviewDrawn(page, 'restored webview', REPORT_TIMEOUT_MS);
+        for (const s of expected.strategies) await inner.locator(`.transfer[data-strategy="${s}"]`).first().waitFor({ state: 'visible', timeout: 10_000 });
+      }]);
+    }
     await runSteps(steps, { record, prefix: `${prefix} `, onFail: () => failShot(shot) });
     try {
       await page.keyboard.press('Escape');
