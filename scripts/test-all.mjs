@@ -28,6 +28,7 @@ const LAYERS = [
   { name: 'typecheck', cmd: [NPM, 'run', 'typecheck'] },
   { name: 'unit', cmd: [NPM, 'run', 'test:unit'] },
   { name: 'ext-host', cmd: [NPM, 'run', 'test:ext'], harness: true },
+  { name: 'ext-host-untrusted', cmd: [process.execPath, 'test/vscode/run.mjs', 'test-untrusted'], harness: true },
   { name: 'ui', cmd: [NPM, 'run', 'test:ui'], harness: true },
   { name: 'vsix', cmd: [process.execPath, 'scripts/package-vsix.mjs'] },
   // One theme is enough to show the packaged extension installs and works.

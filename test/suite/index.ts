@@ -17,6 +17,11 @@ function testFiles(dir: string): string[] {
 }
 
 export function run(): Promise<void> {
+  return runSuite(__dirname);
+}
+
+/** Runs every *.test.js under `dir` (test/suite-untrusted/index.ts uses it for its own folder). */
+export function runSuite(dir: string): Promise<void> {
   const mocha = new Mocha({
     ui: 'bdd',
     reporter: 'spec',
@@ -25,8 +30,8 @@ export function run(): Promise<void> {
     // IOLENS_TEST_GREP=activation runs only the matching tests (the host inherits the server's env).
     ...(process.env.IOLENS_TEST_GREP ? { grep: process.env.IOLENS_TEST_GREP } : {}),
   });
-  const files = testFiles(__dirname);
-  if (files.length === 0) return Promise.reject(new Error(`no *.test.js files under ${__dirname}: run \`npm run compile-tests\``));
+  const files = testFiles(dir);
+  if (files.length === 0) return Promise.reject(new Error(`no *.test.js files under ${dir}: run \`npm run compile-tests\``));
   for (const f of files) mocha.addFile(f);
 
   return new Promise((resolve, reject) => {

@@ -122,8 +122,9 @@ function sandboxEnv(tmp) {
 /**
  * Starts code-server on 127.0.0.1 with a free port, in a new temporary folder, opening a copy of
  * `workspace`. Returns { url, port, tmp, workspace, remote(p), stop() }. Its output goes to logDir.
+ * `trusted: false` opens the folder in Restricted Mode (workspace trust on, folder not trusted).
  */
-export async function startCodeServer({ workspace, settings = {}, extensionsDir, logDir, stablePath = false, startTimeoutMs = 60_000 }) {
+export async function startCodeServer({ workspace, settings = {}, extensionsDir, logDir, stablePath = false, startTimeoutMs = 60_000, trusted = true }) {
   const port = await freePort();
   const tmp = (stablePath && claimStableDir()) || fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-cs-'));
   // The tests run on a copy: whatever the extension writes (.iolens/ traces, ...) stays out of the repo.
@@ -131,13 +132,15 @@ export async function startCodeServer({ workspace, settings = {}, extensionsDir,
   fs.cpSync(workspace, ws, { recursive: true });
   const userData = path.join(tmp, 'user-data');
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, 2));
+  // Untrusted: workspace trust on, no prompt, and the folder in no trusted list: Restricted Mode.
+  const trustSettings = trusted ? {} : { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' };
+  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...trustSettings, ...settings }, null, 2));
   const config = path.join(tmp, 'config.yaml');
   fs.writeFileSync(config, 'auth: none\ncert: false\n');
 
   const args = [CS_ENTRY, '--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--user-data-dir', userData, '--extensions-dir', extensionsDir ?? path.join(tmp, 'extensions'),
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check', ...(trusted ? ['--disable-workspace-trust'] : []),
     '--disable-getting-started-override', '--ignore-last-opened',
     // Lets the page URL carry extensionDevelopmentPath / extensionTestsPath (code-server has no flag for them).
     '--vscode-option', 'enable-smoke-test-driver', ws];

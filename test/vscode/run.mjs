@@ -3,6 +3,7 @@
 // headless Chromium.
 //
 //   node test/vscode/run.mjs test          the Mocha suite (out/test/suite/index.js) in the extension host
+//   node test/vscode/run.mjs test-untrusted   out/test/suite-untrusted/index.js, the workspace in Restricted Mode
 //   node test/vscode/run.mjs ui            the UI checks (ui-checks.mjs), dark and light theme, screenshots
 //   node test/vscode/run.mjs ui --vsix F   the UI checks against F installed with --install-extension
 //
@@ -25,9 +26,9 @@ import {
 } from './harness.mjs';
 import { THEMES, runUiChecks } from './ui-checks.mjs';
 
-const usage = 'usage: node test/vscode/run.mjs test | ui [--vsix file.vsix]';
+const usage = 'usage: node test/vscode/run.mjs test | test-untrusted | ui [--vsix file.vsix]';
 const [mode, ...rest] = process.argv.slice(2);
-if (mode !== 'test' && mode !== 'ui') {
+if (mode !== 'test' && mode !== 'test-untrusted' && mode !== 'ui') {
   console.error(usage);
   process.exit(2);
 }
@@ -38,7 +39,8 @@ if (rest.length > 0 && !vsixArg) {
 }
 
 const extPath = path.resolve(process.env.IOLENS_EXT_PATH ?? REPO);
-const testsPath = path.resolve(process.env.IOLENS_TESTS_PATH ?? path.join(REPO, 'out', 'test', 'suite', 'index.js'));
+const suiteDir = mode === 'test-untrusted' ? 'suite-untrusted' : 'suite';
+const testsPath = path.resolve(process.env.IOLENS_TESTS_PATH ?? path.join(REPO, 'out', 'test', suiteDir, 'index.js'));
 const workspace = path.resolve(process.env.IOLENS_WORKSPACE ?? path.join(HERE, 'workspace'));
 const overallTimeoutMs = Number(process.env.IOLENS_TIMEOUT_MS ?? 300_000);
 
@@ -76,10 +78,10 @@ async function runExtensionTests(chromium) {
   if (!fs.existsSync(testsPath)) {
     throw new HarnessError(`No test suite at ${path.relative(REPO, testsPath)}: run \`npm run compile-tests\` first.`);
   }
-  const logDir = freshLogDir('test');
+  const logDir = freshLogDir(mode);
   const output = fs.createWriteStream(path.join(logDir, 'output.log'));
   cleanups.push(() => new Promise((r) => output.end(r)));
-  const server = await startCodeServer({ workspace, logDir });
+  const server = await startCodeServer({ workspace, logDir, trusted: mode !== 'test-untrusted' });
   cleanups.push(server.stop);
   const { browser, page } = await openBrowser(chromium);
   cleanups.push(() => browser.close());
@@ -157,7 +159,7 @@ let rc;
 const t0 = Date.now();
 try {
   const chromium = await requireHarness();
-  rc = mode === 'test' ? await runExtensionTests(chromium) : await runUi(chromium);
+  rc = mode === 'ui' ? await runUi(chromium) : await runExtensionTests(chromium);
 } catch (e) {
   console.error(e instanceof HarnessError ? `FAILED: ${e.message}` : e);
   rc = e instanceof HarnessError ? 2 : 1;
