@@ -129,9 +129,9 @@ export async function runUiChecks(page, { theme, shotsDir, firstNumber = 1 }) {
     if (trace === TRACES[0]) {
       // The panel serializer: after a window reload the report comes back, analyzed again from its source.
       steps.push([`the report comes back after "${RELOAD}" (state restored by the serializer)`, async () => {
-        const loadedAt = await page.evaluate(() => performance.timeOrigin);
+        const loadedAt = await page.evaluate(() => globalThis.performance.timeOrigin);
         await runCommand(page, RELOAD);
-        await page.waitForFunction((t) => performance.timeOrigin !== t, loadedAt, { timeout: 30_000 });
+        await page.waitForFunction((t) => globalThis.performance.timeOrigin !== t, loadedAt, { timeout: 30_000 });
         await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
         await page.locator('iframe.webview').first().waitFor({ timeout: 60_000 });
         await waitForWebviewDrawn(page, 'restored webview', REPORT_TIMEOUT_MS);
