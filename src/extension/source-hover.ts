@@ -68,10 +68,18 @@ function figuresFromStats(trace: LoadedTrace, stats: Array<[string, SiteCallStat
   return { exact, calls, errors, bytes, durationUs, byName, modeSwitches: 2 * calls, meanChunk: dataCalls > 0 ? bytes / dataCalls : null, transfers, first, function: fn, frames };
 }
 
-/** Every call of these names in the loaded trace (the summary), for a name match. */
+/**
+ * Every call of these names in the loaded trace (the summary), for a name match. A pattern lists the
+ * calls an API may make in the order the runtime tries them (transferTo: sendfile, copy_file_range,
+ * ..., mmap, write): when one of them moved data in a transfer of this trace, only the first such
+ * call counts. Otherwise a JVM's hundreds of mmap and write calls would all be put on one
+ * transferTo( line.
+ */
 export function figuresByName(trace: LoadedTrace, names: readonly string[]): LineFigures | undefined {
   const stats: Array<[string, SiteCallStats]> = [];
-  for (const name of new Set(names)) {
+  const moved = new Set(trace.report.transfers.flatMap((t) => Object.keys(t.syscalls)));
+  const primary = names.find((n) => moved.has(n));
+  for (const name of new Set(primary !== undefined ? [primary] : names)) {
     const s = trace.report.summary.bySyscall[name];
     if (!s || s.calls === 0) continue;
     stats.push([name, { calls: s.calls, errors: s.errors, bytes: s.bytes, payloadCalls: s.bytes > 0 ? s.calls - s.errors : 0, durationUs: s.timeUs, transferIds: [], firstLine: Number.MAX_SAFE_INTEGER, fileIndex: Number.MAX_SAFE_INTEGER }]);
@@ -79,7 +87,7 @@ export function figuresByName(trace: LoadedTrace, names: readonly string[]): Lin
   if (stats.length === 0) return undefined;
   const figures = figuresFromStats(trace, stats, false);
   figures.first = undefined;
-  const wanted = new Set(names);
+  const wanted = new Set(primary !== undefined ? [primary] : names);
   figures.transfers = trace.report.transfers.filter((t) => Object.keys(t.syscalls).some((n) => wanted.has(n)));
   return figures;
 }

@@ -1,4 +1,4 @@
-// Issue #6 inside the real VS Code: real traces of small C, Python and Rust programs (built with
+// Issue #6 inside the real VS Code: real traces of small C, Python, Rust, Node.js and Java programs (built with
 // debug info in the test workspace's editor/ folder, recorded with strace here), analyzed through
 // the extension's command, then checked through the editor APIs: hovers and CodeLens on the exact
 // source lines (-k) or by name (Python), diagnostics and their code action, trace-file hovers,
@@ -203,7 +203,7 @@ describe('Editor features (issue #6): C with -k stacks', function () {
   });
 });
 
-describe('Editor features (issue #6): Python without stacks (name match) and Rust with stacks', function () {
+describe('Editor features (issue #6): Python, Node.js and Java without stacks (name match), Rust with stacks', function () {
   this.timeout(120_000);
   let dir: string;
 
@@ -250,6 +250,44 @@ describe('Editor features (issue #6): Python without stacks (name match) and Rus
     assert.match(text, /copy_file_range ×2/);
     assert.match(text, /bytes 1,000,000/);
     assert.match(text, /std specializes io::copy/);
+  });
+
+  it('Node.js: the hover over fs.copyFileSync( is a name match on copy_file_range (libuv), 1,000,000 bytes', async function () {
+    if (!has('node')) this.skip();
+    const trace = path.join(dir, 'copy_demo_js.strace');
+    run('strace', ['-f', '-ttt', '-T', '-yy', '-s', '32', '-o', trace, 'node', 'copy_demo.js', 'in.bin', 'js_kernel.bin', 'js_loop.bin'], dir);
+    const report = await analyze(trace);
+    assert.deepEqual(report.transfers.map((t) => [t.strategy, t.bytes]).sort(), [['copy_file_range', BYTES], ['read_write', BYTES]]);
+    const doc = await vscode.workspace.openTextDocument(path.join(dir, 'copy_demo.js'));
+    const text = await hoverText(doc.uri, positionOf(doc, 'copyFileSync(', 'fs.copyFileSync('));
+    assert.match(text, /name match/);
+    assert.match(text, /1 call \(copy_file_range ×1\)/);
+    assert.match(text, /bytes 1,000,000/);
+    assert.match(text, /Transfer t\d+/);
+    // The loop's writeSync( line: the writes, which moved the loop's bytes (Node's own writes count too: a name match).
+    const loop = await hoverText(doc.uri, positionOf(doc, 'writeSync(', 'fs.writeSync('));
+    assert.match(loop, /write ×\d+/);
+    assert.match(loop, /read_write/);
+  });
+
+  it('Java: the hover over transferTo( is a name match on sendfile only, not the JVM\'s own mmap and write calls', async function () {
+    if (!has('javac', ['-version']) || !has('java', ['-version'])) this.skip();
+    run('javac', ['CopyDemo.java'], dir);
+    const trace = path.join(dir, 'copy_demo_java.strace');
+    run('strace', ['-f', '-ttt', '-T', '-yy', '-s', '32', '-o', trace, 'java', 'CopyDemo', 'in.bin', 'java_kernel.bin', 'java_loop.bin'], dir);
+    const report = await analyze(trace);
+    const kernel = report.transfers.find((t) => t.sink.path?.endsWith('java_kernel.bin'));
+    assert.ok(kernel, `no transfer to java_kernel.bin: ${report.transfers.map((t) => `${t.strategy} ${t.sink.path}`).join(', ')}`);
+    assert.equal(kernel.bytes, BYTES);
+    const mover = Object.keys(kernel.syscalls)[0];
+    assert.ok(mover === 'sendfile' || mover === 'copy_file_range', `transferTo moved with ${mover}`);
+    assert.ok((report.summary.bySyscall.mmap?.calls ?? 0) > 10, 'the JVM maps memory on its own');
+    const doc = await vscode.workspace.openTextDocument(path.join(dir, 'CopyDemo.java'));
+    const text = await hoverText(doc.uri, positionOf(doc, 'transferTo(', 'in.transferTo('));
+    assert.match(text, /name match/);
+    assert.match(text, new RegExp(`${kernel.syscalls[mover]} calls? \\(${mover} ×${kernel.syscalls[mover]}\\)`));
+    assert.doesNotMatch(text, /mmap ×|write ×/);
+    assert.match(text, /bytes 1,000,000/);
   });
 
   it('unloading the trace clears hovers, CodeLens and diagnostics', async () => {
