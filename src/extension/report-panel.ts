@@ -135,6 +135,7 @@ export class ReportPanel {
 
   showLoading(title: string, source?: ReportSource): void {
     this.generation += 1;
+    this.pendingFocus = undefined; // a request for the report being replaced
     this.setContent({ kind: 'loading', title, source });
   }
 
@@ -148,6 +149,7 @@ export class ReportPanel {
 
   showError(message: string, source?: ReportSource): void {
     this.generation += 1;
+    this.pendingFocus = undefined;
     this.setContent({ kind: 'error', message, source });
   }
 
@@ -181,7 +183,9 @@ export class ReportPanel {
 
   private setContent(content: PanelContent): void {
     this.content = content;
-    if (this.ready) void this.post(this.message());
+    if (!this.ready) return;
+    void this.post(this.message());
+    if (content.kind === 'report') this.sendFocus();
   }
 
   private message(): ExtensionToWebviewMessage {

@@ -71,15 +71,15 @@ function figuresFromStats(trace: LoadedTrace, stats: Array<[string, SiteCallStat
 /**
  * Every call of these names in the loaded trace (the summary), for a name match. A pattern lists the
  * calls an API may make in the order the runtime tries them (transferTo: sendfile, copy_file_range,
- * ..., mmap, write): when one of them moved data in a transfer of this trace, only the first such
- * call counts. Otherwise a JVM's hundreds of mmap and write calls would all be put on one
- * transferTo( line.
+ * ..., mmap, write). When one of them moved data in a transfer of this trace, only the calls of the
+ * transfers made with the first such call count (transferTo -> the sendfile transfer's sendfile; a
+ * copyfileobj's read/write loop -> read and write): otherwise a JVM's hundreds of mmap and write
+ * calls would all be put on one transferTo( line.
  */
 export function figuresByName(trace: LoadedTrace, names: readonly string[]): LineFigures | undefined {
+  const chosen = namesThatMoved(trace, names);
   const stats: Array<[string, SiteCallStats]> = [];
-  const moved = new Set(trace.report.transfers.flatMap((t) => Object.keys(t.syscalls)));
-  const primary = names.find((n) => moved.has(n));
-  for (const name of new Set(primary !== undefined ? [primary] : names)) {
+  for (const name of chosen) {
     const s = trace.report.summary.bySyscall[name];
     if (!s || s.calls === 0) continue;
     stats.push([name, { calls: s.calls, errors: s.errors, bytes: s.bytes, payloadCalls: s.bytes > 0 ? s.calls - s.errors : 0, durationUs: s.timeUs, transferIds: [], firstLine: Number.MAX_SAFE_INTEGER, fileIndex: Number.MAX_SAFE_INTEGER }]);
@@ -87,9 +87,19 @@ export function figuresByName(trace: LoadedTrace, names: readonly string[]): Lin
   if (stats.length === 0) return undefined;
   const figures = figuresFromStats(trace, stats, false);
   figures.first = undefined;
-  const wanted = new Set(primary !== undefined ? [primary] : names);
+  const wanted = new Set(chosen);
   figures.transfers = trace.report.transfers.filter((t) => Object.keys(t.syscalls).some((n) => wanted.has(n)));
   return figures;
+}
+
+/** The pattern's names a name match counts (see figuresByName), in the pattern's order. */
+function namesThatMoved(trace: LoadedTrace, names: readonly string[]): string[] {
+  const unique = [...new Set(names)];
+  const made = (t: Transfer, n: string): boolean => Object.prototype.hasOwnProperty.call(t.syscalls, n);
+  const primary = unique.find((n) => trace.report.transfers.some((t) => made(t, n)));
+  if (primary === undefined) return unique;
+  const partners = new Set(trace.report.transfers.filter((t) => made(t, primary)).flatMap((t) => Object.keys(t.syscalls)));
+  return unique.filter((n) => partners.has(n));
 }
 
 export type LineLookup =

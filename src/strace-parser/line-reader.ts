@@ -155,7 +155,8 @@ export class FileLineReader {
         this.lineNo = emitLines(decodeBytes(chunk, p, cut), this.lineNo, this.consumer);
         p = cut + 1;
       }
-      this.lineNo = emitLines(decodeBytes(chunk, p, last), this.lineNo, this.consumer);
+      // p > last: the last piece was a long line ending at `last`; nothing is left.
+      if (p <= last) this.lineNo = emitLines(decodeBytes(chunk, p, last), this.lineNo, this.consumer);
       start = last + 1;
     }
     this.consumer.endOfChunk?.();

@@ -100,6 +100,28 @@ test('bad input (garbage, CRLF, a cut last line, a 9 MB line, non-UTF-8): same d
   });
 });
 
+test('a line longer than a decode piece that ends exactly at the last line end of a read chunk: same lines', async () => {
+  await withDir(async (dir) => {
+    // The worker decodes ~96 KB pieces; a 300 KB line whose newline is the last one of the first
+    // 1 MiB chunk once made it emit a phantom empty line, shifting every later line number.
+    const short = '20001 1700000000.000001 getpid() = 20001 <0.000001>\n';
+    const head = short.repeat(Math.floor(700_000 / short.length));
+    const tailStart = (1 << 20) - 5; // the long line's newline sits at byte 2^20 - 5
+    const prefix = `20001 1700000000.000002 write(1, "`;
+    const suffix = `"..., 300000) = 300000 <0.000010>\n`;
+    const fill = tailStart + 1 - head.length - prefix.length - suffix.length;
+    assert.ok(fill > 200_000, String(fill));
+    const text = head + prefix + 'x'.repeat(fill) + suffix + short.repeat(100);
+    assert.equal(text.indexOf('\n', head.length), tailStart);
+    const file = path.join(dir, 'long-line.trace');
+    fs.writeFileSync(file, text);
+    const calls = await assertSameParse([file], 'long line at a chunk end');
+    const { result } = await record(parseTraceFilesInWorker, [file]);
+    assert.equal(result.lines, text.split('\n').length - 1);
+    assert.ok(calls > 100);
+  });
+});
+
 test('errors: a missing file, a directory, no file, an abort, a sink that throws', async () => {
   await withDir(async (dir) => {
     const sink: TraceSink = { event() {}, diagnostic() {} };
