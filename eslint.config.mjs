@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test/vscode/node_modules/**', 'test/vscode/work/**', '**/*.vsix'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test/vscode/node_modules/**', 'test/vscode/work/**', 'test/vscode/workspace/**', '**/*.vsix'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
