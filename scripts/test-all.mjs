@@ -119,10 +119,11 @@ for (const layer of layers) {
 const passed = results.reduce((a, r) => a + r.pass, 0);
 const failed = results.reduce((a, r) => a + r.fail, 0);
 const pad = (s, n) => String(s).padEnd(n);
+const width = Math.max(10, ...results.map((r) => r.name.length));
 console.log('\n=== summary ===');
-console.log(`${pad('layer', 10)} ${pad('result', 7)} ${pad('passed', 7)} ${pad('failed', 7)} ${pad('time', 8)} exit`);
+console.log(`${pad('layer', width)} ${pad('result', 7)} ${pad('passed', 7)} ${pad('failed', 7)} ${pad('time', 8)} exit`);
 for (const r of results) {
-  console.log(`${pad(r.name, 10)} ${pad(r.ok ? 'ok' : 'FAILED', 7)} ${pad(r.pass, 7)} ${pad(r.fail, 7)} ${pad(`${r.seconds.toFixed(1)} s`, 8)} ${r.code}${r.counted ? '' : ' (no counts: 1 check)'}`);
+  console.log(`${pad(r.name, width)} ${pad(r.ok ? 'ok' : 'FAILED', 7)} ${pad(r.pass, 7)} ${pad(r.fail, 7)} ${pad(`${r.seconds.toFixed(1)} s`, 8)} ${r.code}${r.counted ? '' : ' (no counts: 1 check)'}`);
 }
 console.log(`total time ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 console.log(`${passed} passed, ${failed} failed`);
