@@ -11,7 +11,8 @@ import { ReportPanel, sourceTitle, type SourceAnalyzer } from './report-panel';
 import { readSettings } from './settings';
 
 function analyzeOptions(signal: AbortSignal, onProgress: AnalyzeOptions['onProgress']): AnalyzeOptions {
-  return { signal, onProgress, assumeGatherNic: readSettings().assumeGatherNic };
+  const settings = readSettings();
+  return { signal, onProgress, assumeGatherNic: settings.assumeGatherNic, parseInWorker: settings.parseThread };
 }
 
 /** Reads an editor's text, or a document's by URI (also untitled ones). */

@@ -9,6 +9,8 @@ export interface IoLensSettings {
   stringSize: number;
   traceFolder: string;
   assumeGatherNic: boolean;
+  /** Parse trace files on a second thread (AnalyzeOptions.parseInWorker). */
+  parseThread: boolean;
 }
 
 export const DEFAULT_STRACE_ARGS = ['-f', '-ttt', '-T', '-yy'];
@@ -28,5 +30,6 @@ export function readSettings(scope?: vscode.ConfigurationScope): IoLensSettings 
     stringSize: typeof size === 'number' && Number.isInteger(size) && size >= 0 ? Math.min(size, 65536) : 32,
     traceFolder: str('traceFolder', '.iolens/traces'),
     assumeGatherNic: c.get<boolean>('assumeGatherNic', true) !== false,
+    parseThread: c.get<boolean>('parseThread', false) === true,
   };
 }

@@ -428,6 +428,38 @@ describe(`${COMMAND} trace file entries on corpus traces`, function () {
     assertReportPanelOpen();
   });
 
+  it('openFiles with iolens.parseThread: the bundled parse worker runs in the extension host, same report', async () => {
+    const parts = ['traces/fork_server_c/f_ttt_T_yy.trace'];
+    const config = vscode.workspace.getConfiguration('iolens');
+    const ext = vscode.extensions.all.find((e) => e.id.toLowerCase() === 'iolens.iolens');
+    assert.ok(ext);
+    const worker = path.join(ext.extensionPath, 'dist', 'parse-worker.js');
+    assert.ok(fs.existsSync(worker), `${worker} is built beside dist/extension.js`);
+    const analyzeWith = async (parseThread: boolean): Promise<IoReport> => {
+      await config.update('parseThread', parseThread, vscode.ConfigurationTarget.Global);
+      return analyzeEntry({ entry: 'openFiles', uris: parts.map(corpusUri) });
+    };
+    try {
+      const oneThread = await analyzeWith(false);
+      const twoThreads = await analyzeWith(true);
+      assert.equal(JSON.stringify(twoThreads), JSON.stringify(oneThread));
+      assertManifestTransfers(twoThreads, manifestTransfers(...parts));
+      // The setting is what starts the worker: without its script the analysis fails (the panel says
+      // the worker is missing and the command resolves to nothing), and only with the setting on.
+      fs.renameSync(worker, `${worker}.hidden`);
+      try {
+        await config.update('parseThread', true, vscode.ConfigurationTarget.Global);
+        const failed = await vscode.commands.executeCommand<IoReport | undefined>(COMMAND, { entry: 'openFiles', uris: parts.map(corpusUri) });
+        assert.equal(failed, undefined, 'no report without the worker script');
+        assert.equal(JSON.stringify(await analyzeWith(false)), JSON.stringify(oneThread));
+      } finally {
+        fs.renameSync(`${worker}.hidden`, worker);
+      }
+    } finally {
+      await config.update('parseThread', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('activeEditor: a saved trace open in an editor (splice file -> tcp)', async () => {
     const file = 'traces/splice_send_c/f_ttt_T_yy.trace';
     await vscode.window.showTextDocument(corpusUri(file));
