@@ -1,4 +1,4 @@
-// Issue #6 inside the real VS Code: real traces of small C, Python, Rust, Node.js and Java programs (built with
+// Issue #6 inside the real VS Code: real traces of small C, Python, Rust, Go, Node.js and Java programs (built with
 // debug info in the test workspace's editor/ folder, recorded with strace here), analyzed through
 // the extension's command, then checked through the editor APIs: hovers and CodeLens on the exact
 // source lines (-k) or by name (Python), diagnostics and their code action, trace-file hovers,
@@ -288,6 +288,26 @@ describe('Editor features (issue #6): Python, Node.js and Java without stacks (n
     assert.match(text, new RegExp(`${kernel.syscalls[mover]} calls? \\(${mover} ×${kernel.syscalls[mover]}\\)`));
     assert.doesNotMatch(text, /mmap ×|write ×/);
     assert.match(text, /bytes 1,000,000/);
+  });
+
+  it('Go (go build -N -l, strace -k): the hover over io.Copy( is exact: copy_file_range, 1,000,000 bytes', async function () {
+    if (!has('go', ['version']) || !has('addr2line') || !straceK()) this.skip();
+    // Go wants a writable cache; keep it in the workspace copy.
+    const env = { ...process.env, GOCACHE: path.join(dir, '.gocache'), GOPATH: path.join(dir, '.gopath'), GOFLAGS: '-mod=mod', GO111MODULE: 'off' };
+    const build = spawnSync('go', ['build', '-gcflags=all=-N -l', '-o', 'copy_demo_go', 'copy_demo.go'], { cwd: dir, env, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(build.status, 0, `go build failed: ${build.stderr}`);
+    const trace = path.join(dir, 'copy_demo_go.strace');
+    run('strace', ['-f', '-k', '-ttt', '-T', '-yy', '-o', trace, './copy_demo_go', 'in.bin', 'go_kernel.bin', 'go_loop.bin'], dir);
+    const report = await analyze(trace);
+    assert.deepEqual(report.transfers.map((t) => [t.strategy, t.bytes]).sort(), [['copy_file_range', BYTES], ['read_write', BYTES]]);
+    const doc = await vscode.workspace.openTextDocument(path.join(dir, 'copy_demo.go'));
+    const text = await hoverText(doc.uri, positionOf(doc, 'Copy(', 'io.Copy('));
+    assert.match(text, /exact line/);
+    assert.match(text, /copy_file_range ×\d/);
+    assert.match(text, /bytes 1,000,000/);
+    const loop = await hoverText(doc.uri, positionOf(doc, 'Write(', 'out.Write('));
+    assert.match(loop, /exact line/);
+    assert.match(loop, /write ×16/);
   });
 
   it('unloading the trace clears hovers, CodeLens and diagnostics', async () => {
