@@ -7,54 +7,50 @@ import (
 	"os"
 )
 
-func copyInKernel(src, dst string) error {
+// openPair opens src for reading and creates dst.
+func openPair(src, dst string) (*os.File, *os.File) {
 	in, err := os.Open(src)
 	if err != nil {
-		return err
+		panic(err)
 	}
-	defer in.Close()
 	out, err := os.Create(dst)
 	if err != nil {
-		return err
+		panic(err)
 	}
-	defer out.Close()
-	_, err = io.Copy(out, in)
-	return err
+	return in, out
 }
 
-func copyLoop(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
+func copyInKernel(src, dst string) {
+	in, out := openPair(src, dst)
 	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
+	defer out.Close()
+	if _, err := io.Copy(out, in); err != nil {
+		panic(err)
 	}
+}
+
+func copyLoop(src, dst string) {
+	in, out := openPair(src, dst)
+	defer in.Close()
 	defer out.Close()
 	buf := make([]byte, 65536)
 	for {
 		n, err := in.Read(buf)
 		if n > 0 {
 			if _, werr := out.Write(buf[:n]); werr != nil {
-				return werr
+				panic(werr)
 			}
 		}
 		if err == io.EOF {
-			return nil
+			return
 		}
 		if err != nil {
-			return err
+			panic(err)
 		}
 	}
 }
 
 func main() {
-	if err := copyInKernel(os.Args[1], os.Args[2]); err != nil {
-		panic(err)
-	}
-	if err := copyLoop(os.Args[1], os.Args[3]); err != nil {
-		panic(err)
-	}
+	copyInKernel(os.Args[1], os.Args[2])
+	copyLoop(os.Args[1], os.Args[3])
 }
