@@ -171,10 +171,26 @@ function perfTrace(t: TestContext, name: string, args: string[], command: string
   return trace;
 }
 
+/** perf drops an event now and then; a `[continued]` call whose start it dropped is the parser's only possible complaint about it. */
+const LOST_START = /^\[continued\]: \w+\(\) of tid \d+ without its start$/;
+
+/**
+ * Records with perfTrace and parses, recording again (up to 5 times) while the only diagnostics are
+ * calls whose start perf dropped: the final recording is checked to have none at all.
+ */
+async function perfTraceParsed(t: TestContext, name: string, args: string[], command: string[]): Promise<Collected | null> {
+  for (let attempt = 1; ; attempt++) {
+    const trace = perfTrace(t, name, args, command);
+    if (trace === null) return null;
+    const c = await collectFiles([trace]);
+    const lost = c.diagnostics.length > 0 && c.diagnostics.every((d) => d.severity === 'warning' && LOST_START.test(d.message));
+    if (!lost || attempt === 5) return c;
+  }
+}
+
 test('perf trace -o: cat of a 100000-byte file', async (t) => {
-  const trace = perfTrace(t, 'cat.perf', [], ['cat', input]);
-  if (trace === null) return;
-  const c = await collectFiles([trace]);
+  const c = await perfTraceParsed(t, 'cat.perf', [], ['cat', input]);
+  if (c === null) return;
   assert.deepEqual(c.diagnostics, []);
   assert.equal(c.result.format, 'perf');
   assert.equal(c.result.processes, 1);
@@ -189,16 +205,14 @@ test('perf trace -o: cat of a 100000-byte file', async (t) => {
 });
 
 test('perf trace -s and --pf=all: summary rows and page faults', async (t) => {
-  const s = perfTrace(t, 'cat_s.perf', ['-s'], ['cat', input]);
-  if (s === null) return;
-  const c = await collectFiles([s]);
+  const c = await perfTraceParsed(t, 'cat_s.perf', ['-s'], ['cat', input]);
+  if (c === null) return;
   assert.deepEqual(c.diagnostics, []);
   const rows = c.events.filter((e) => e.type === 'summary');
   const read = rows.find((e) => e.type === 'summary' && e.syscall === 'read');
   assert.ok(read !== undefined && read.type === 'summary' && read.calls >= 3);
-  const pf = perfTrace(t, 'cat_pf.perf', ['--syscalls', '--pf=all'], ['cat', input]);
-  if (pf === null) return;
-  const d = await collectFiles([pf]);
+  const d = await perfTraceParsed(t, 'cat_pf.perf', ['--syscalls', '--pf=all'], ['cat', input]);
+  if (d === null) return;
   assert.deepEqual(d.diagnostics, []);
   assert.equal(d.result.flags.pageFaults, true);
   assert.ok(d.events.some((e) => e.type === 'fault'));
