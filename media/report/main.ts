@@ -82,11 +82,7 @@ function render(report: IoReport): void {
   redrawCharts = charts.draw;
   drawCharts(charts);
   const selected = state.current?.selectedTransfer;
-  if (selected) {
-    for (const el of root.querySelectorAll<HTMLElement>('.transfer')) {
-      if (el.dataset.id === selected) el.classList.add('selected');
-    }
-  }
+  if (selected) transferCard(selected)?.classList.add('selected');
   setBodyState('ready');
 }
 

@@ -183,9 +183,13 @@ export class ReportPanel {
 
   private setContent(content: PanelContent): void {
     this.content = content;
-    if (!this.ready) return;
+    if (this.ready) this.postContent();
+  }
+
+  /** The content to a page that is listening, then a transfer to bring into view if one is waiting. */
+  private postContent(): void {
     void this.post(this.message());
-    if (content.kind === 'report') this.sendFocus();
+    if (this.content.kind === 'report') this.sendFocus();
   }
 
   private message(): ExtensionToWebviewMessage {
@@ -213,8 +217,7 @@ export class ReportPanel {
     switch (m.type) {
       case 'ready':
         this.ready = true;
-        void this.post(this.message());
-        if (this.content.kind === 'report') this.sendFocus();
+        this.postContent();
         break;
       case 'reveal':
         void revealSourceLines(this.content.source, m.fileIndex, m.line, m.endLine, this.panel.viewColumn);

@@ -35,8 +35,6 @@ const F_IP = 8;
 const F_TIME_NULL = 32;
 const F_DURATION_NULL = 64;
 const F_RET_NULL = 128;
-const F_NEW_NAME = 256;
-const F_NEW_ERRNO = 512;
 const F_RESULT_NULL = 1024;
 const F_RESUMED = 2048;
 
@@ -135,21 +133,8 @@ export class BatchEncoder implements TraceSink {
     if (e.duration === null) flags |= F_DURATION_NULL;
     if (e.ret === null) flags |= F_RET_NULL;
     if (e.resumedLine !== undefined) flags |= F_RESUMED;
-    let nameId = this.nameIds.get(e.name);
-    if (nameId === undefined) {
-      nameId = this.nameIds.size;
-      this.nameIds.set(e.name, nameId);
-      flags |= F_NEW_NAME;
-    }
-    let errnoId = -1;
-    if (e.errno !== null) {
-      const known = this.errnoIds.get(e.errno);
-      if (known === undefined) {
-        errnoId = this.errnoIds.size;
-        this.errnoIds.set(e.errno, errnoId);
-        flags |= F_NEW_ERRNO;
-      } else errnoId = known;
-    }
+    const nameId = this.idOf(this.nameIds, e.name);
+    const errnoId = e.errno === null ? -1 : this.idOf(this.errnoIds, e.errno);
     // Texts: ranges of the batch's chunk text when both are still ranges of it, else copied to `extra`.
     let a0 = e.a0;
     let a1 = e.a1;
@@ -196,8 +181,6 @@ export class BatchEncoder implements TraceSink {
     n[i++] = t0;
     n[i++] = t1;
     this.length = i;
-    if ((flags & F_NEW_NAME) !== 0) this.objs.push(e.name);
-    if ((flags & F_NEW_ERRNO) !== 0) this.objs.push(e.errno);
     if ((flags & F_STACK) !== 0) this.objs.push(e.stack);
     if ((flags & F_IP) !== 0) this.objs.push(e.ip);
     this.recordDone();
@@ -215,16 +198,9 @@ export class BatchEncoder implements TraceSink {
     let i = this.length;
     const a0 = this.extraLength;
     const a1 = this.addExtra(start.argText);
-    let nameId = this.nameIds.get(start.name);
-    let newName = 0;
-    if (nameId === undefined) {
-      nameId = this.nameIds.size;
-      this.nameIds.set(start.name, nameId);
-      newName = 1;
-      this.objs.push(start.name);
-    }
+    const nameId = this.idOf(this.nameIds, start.name);
     n[i++] = Kind.CallStarted;
-    n[i++] = newName | (start.time === null ? 2 : 0);
+    n[i++] = start.time === null ? 1 : 0;
     n[i++] = start.fileIndex;
     n[i++] = start.line;
     n[i++] = start.pid;
@@ -244,6 +220,20 @@ export class BatchEncoder implements TraceSink {
     n[this.length++] = fileIndex;
     n[this.length++] = line;
     this.recordDone();
+  }
+
+  /**
+   * The id of a syscall name or errno in its table. A new one is also pushed to `objs`: the decoder
+   * knows it is new because the id is the size of its own table, and takes the text from there.
+   */
+  private idOf(ids: Map<string, number>, value: string): number {
+    let id = ids.get(value);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(value, id);
+      this.objs.push(value);
+    }
+    return id;
   }
 
   /** Sends what is buffered (a no-op when empty). */
@@ -338,8 +328,8 @@ export class BatchDecoder {
       switch (kind) {
         case Kind.Syscall: {
           const flags = n[i + 1];
-          if ((flags & F_NEW_NAME) !== 0) this.names.push(interned(objs[o++] as string));
-          if ((flags & F_NEW_ERRNO) !== 0) this.errnos.push(interned(objs[o++] as string));
+          if (n[i + 10] === this.names.length) this.names.push(interned(objs[o++] as string));
+          if (n[i + 13] === this.errnos.length) this.errnos.push(interned(objs[o++] as string));
           const slot = n[i + 2];
           const src = slot < 0 ? extra : texts[slot];
           const base = slot < 0 ? 0 : bases[slot];
@@ -381,12 +371,12 @@ export class BatchDecoder {
           break;
         case Kind.CallStarted: {
           const flags = n[i + 1];
-          if ((flags & 1) !== 0) this.names.push(interned(objs[o++] as string));
+          if (n[i + 6] === this.names.length) this.names.push(interned(objs[o++] as string));
           const start: CallStart = {
             fileIndex: n[i + 2],
             line: n[i + 3],
             pid: n[i + 4],
-            time: (flags & 2) !== 0 ? null : n[i + 5],
+            time: (flags & 1) !== 0 ? null : n[i + 5],
             name: this.names[n[i + 6]],
             startSeq: n[i + 7],
             argText: extra.slice(n[i + 8], n[i + 9]),

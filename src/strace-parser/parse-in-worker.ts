@@ -26,7 +26,6 @@ export function parseWorkerScript(): string | null {
 export function parseTraceFilesInWorker(paths: string[], sink: TraceSink, options: ParseOptions = {}): Promise<TraceParseResult> {
   const script = parseWorkerScript();
   if (script === null) return Promise.reject(new Error(`the trace parser worker (${path.join(__dirname, 'parse-worker.js')}) is missing`));
-  if (paths.length === 0) return Promise.reject(new Error('parseTraceFiles: no trace file given'));
   const { signal, onProgress } = options;
   if (signal?.aborted) return Promise.reject(abortError(signal));
   return new Promise<TraceParseResult>((resolve, reject) => {

@@ -5,7 +5,7 @@
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { BatchEncoder, type EventBatch } from './event-batch';
 import { parseTraceFiles } from './parse-files';
-import type { TraceSink } from './types';
+import type { ParseProgress, TraceParseResult, TraceSink } from './types';
 
 /** What parse-in-worker.ts passes as workerData. */
 export interface ParseWorkerInput {
@@ -42,8 +42,8 @@ function bufferPool(recycle: MessagePort): (bytes: number) => ArrayBuffer {
 /** Messages the worker posts, in order: batches and progress, then one done or error. */
 export type ParseWorkerMessage =
   | { type: 'batch'; batch: EventBatch }
-  | { type: 'progress'; progress: import('./types').ParseProgress }
-  | { type: 'done'; result: import('./types').TraceParseResult }
+  | { type: 'progress'; progress: ParseProgress }
+  | { type: 'done'; result: TraceParseResult }
   | { type: 'error'; name: string; message: string };
 
 function run(port: NonNullable<typeof parentPort>, input: ParseWorkerInput): void {

@@ -4,17 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseTraceFiles } from '../../src/strace-parser';
-import { collectFiles, collectText, unaccountedLines } from './parser-support/helpers';
+import { collectFiles, collectText, unaccountedLines, withDir } from './parser-support/helpers';
 
 const GOOD = '20879 read(3, "abc", 3) = 3\n20879 close(3) = 0\n';
-
-function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-bad-'));
-  return fn(dir).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
-}
 
 test('empty file and empty text: no events, no lines, no diagnostics', async () => {
   await withDir(async (dir) => {

@@ -7,12 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import { parseTraceFiles, TraceSyscall } from '../../src/strace-parser';
 import type { ParseOptions, TraceParseResult, TraceSink } from '../../src/strace-parser';
 import { parseTraceFilesInWorker, parseWorkerScript } from '../../src/strace-parser/parse-in-worker';
+import { withDir } from './parser-support/helpers';
 import { loadCorpusCases, repoRoot } from './support/corpus';
 
 type Parse = (paths: string[], sink: TraceSink, options?: ParseOptions) => Promise<TraceParseResult>;
@@ -40,9 +40,11 @@ async function assertSameParse(paths: string[], label: string, callStartedFor?: 
   return inThread.calls.length;
 }
 
-function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-worker-'));
-  return fn(dir).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
+/** A trace of about `bytes` replayed from the corpus's real traces by scripts/big/make_big.sh. */
+function makeBig(dir: string, bytes: number): string {
+  const trace = path.join(dir, 'big.trace');
+  execFileSync('bash', [path.join(repoRoot(), 'scripts', 'big', 'make_big.sh'), trace, String(bytes)], { stdio: 'ignore' });
+  return trace;
 }
 
 test('the worker script is built beside the module that starts it', () => {
@@ -68,8 +70,7 @@ test('every corpus trace: the report is the same whichever thread parsed', async
 
 test('a 12 MB trace replayed from real ones (many batches, thousands of pids): same sink calls, same report', async () => {
   await withDir(async (dir) => {
-    const trace = path.join(dir, 'big.trace');
-    execFileSync('bash', [path.join(repoRoot(), 'scripts', 'big', 'make_big.sh'), trace, String(12_000_000)], { stdio: 'ignore' });
+    const trace = makeBig(dir, 12_000_000);
     const calls = await assertSameParse([trace], 'make_big 12 MB');
     assert.ok(calls > 60_000, `sink calls: ${calls}`);
     await assertSameParse([trace], 'make_big 12 MB, close starts only', ['close']);
@@ -130,8 +131,7 @@ test('errors: a missing file, a directory, no file, an abort, a sink that throws
     await assert.rejects(parseTraceFilesInWorker([dir], sink), (e: Error) => e.message.includes(dir));
     await assert.rejects(parseTraceFilesInWorker([], sink));
 
-    const trace = path.join(dir, 'big.trace');
-    execFileSync('bash', [path.join(repoRoot(), 'scripts', 'big', 'make_big.sh'), trace, String(6_000_000)], { stdio: 'ignore' });
+    const trace = makeBig(dir, 6_000_000);
     const total = (await parseTraceFiles([trace], sink)).events;
     const pre = new AbortController();
     pre.abort();

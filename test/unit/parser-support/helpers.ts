@@ -1,6 +1,7 @@
 // Shared helpers for the parser tests: locate fixtures from the repo root, collect a parse's output.
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseTraceFiles, parseTraceText } from '../../../src/strace-parser';
 import type { ParseDiagnostic, ParseOptions, SyscallEvent, TraceEvent, TraceParseResult, TraceSink } from '../../../src/strace-parser';
@@ -92,4 +93,10 @@ export function unaccountedLines(c: Collected, lineCounts: number[]): string[] {
     for (let l = 1; l <= n; l++) if (!covered[fi].has(l)) missing.push(`${names[fi]}:${l}`);
   });
   return missing;
+}
+
+/** Runs `fn` in a new temporary folder, removed afterwards whatever happens. */
+export function withDir<T>(fn: (dir: string) => Promise<T>, prefix = 'iolens-test-'): Promise<T> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return fn(dir).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
 }
