@@ -4,6 +4,7 @@
 import { parseFdArg } from '../strace-parser/args';
 import type { CallStart, ParseDiagnostic, TraceEvent, TraceParseResult, TraceSink } from '../strace-parser/types';
 import type { CostSettings } from './cost-model';
+import { fdArg } from './event-args';
 import { FdTracker } from './fd-tracker';
 import { buildTransfers } from './report-builder';
 import { REPORT_SCHEMA_VERSION, type IoReport, type ReportDiagnostic } from './report-types';
@@ -15,6 +16,7 @@ import { TransferBuilder } from './transfer-builder';
 
 const ROLE_FD = 1;
 const ROLE_TRANSFER = 2;
+const CLOSE_FD = [0, 'fd'] as const;
 
 /** Diagnostics beyond this many are counted, not kept: a binary file would otherwise fill memory. */
 const MAX_DIAGNOSTICS = 500;
@@ -58,7 +60,7 @@ export class TraceAnalyzer implements TraceSink {
           this.timeline.add(event, info);
           if (event.name === 'close') {
             if (event.startSeq !== undefined && this.closesApplied.delete(event.startSeq)) return;
-            this.transfers.onClose(event.pid, event.args[0] ?? '');
+            if (this.transfers.hasCredits(event.pid)) this.transfers.onClose(event.pid, fdArg(event, CLOSE_FD));
           }
           if (!this.fds.decorationsAreTruth && event.argText.includes('<')) this.fds.noteLateDecorations(event);
           // Most calls (brk, mprotect, futex, ...) are neither fd-lifecycle nor data calls: skip both.
@@ -94,7 +96,7 @@ export class TraceAnalyzer implements TraceSink {
     if (start.name !== 'close') return;
     const ref = parseFdArg(start.argText.trim());
     if (ref === null) return;
-    this.transfers.onClose(start.pid, start.argText.trim());
+    this.transfers.onClose(start.pid, ref);
     this.fds.closeFd(start.pid, ref.fd);
     this.closesApplied.add(start.startSeq);
   }

@@ -9,7 +9,12 @@ const MAX_FRAMES = 8;
 const LIBRARY_FRAME = /^\s*>?\s*(\/usr\/lib|\/lib|\/usr\/libexec|\[vdso\]|\/usr\/local\/lib)|linux-vdso|ld-linux|libc\.so|libpthread|libpython/;
 
 export class CallGroup {
-  readonly syscalls: Record<string, number> = {};
+  /**
+   * Calls by syscall name, in the order the names first came: two short parallel lists (a group has
+   * one to three names) rather than an object, so adding a call and merging groups stay cheap.
+   */
+  private readonly names: string[] = [];
+  private readonly counts: number[] = [];
   calls = 0;
   durationSum = 0;
   hasDuration = false;
@@ -20,9 +25,27 @@ export class CallGroup {
   fileIndex = 0;
   frames: Set<string> | null = null;
 
+  /** Calls by syscall name (`{ read: 17, write: 16 }`). */
+  get syscalls(): Record<string, number> {
+    const byName: Record<string, number> = {};
+    for (let i = 0; i < this.names.length; i++) byName[this.names[i] as string] = this.counts[i] as number;
+    return byName;
+  }
+
+  private count(name: string, calls: number): void {
+    const names = this.names;
+    for (let i = 0; i < names.length; i++) {
+      if (names[i] === name) {
+        (this.counts[i] as number) += calls;
+        return;
+      }
+    }
+    names.push(internName(name));
+    this.counts.push(calls);
+  }
+
   add(event: SyscallEvent): void {
-    const name = internName(event.name);
-    this.syscalls[name] = (this.syscalls[name] ?? 0) + 1;
+    this.count(event.name, 1);
     this.calls++;
     if (event.duration !== null) {
       this.durationSum += event.duration;
@@ -43,7 +66,7 @@ export class CallGroup {
 
   /** Moves everything of `other` into this group (pending reads joining the transfer they fed). */
   absorb(other: CallGroup): void {
-    for (const name in other.syscalls) this.syscalls[name] = (this.syscalls[name] ?? 0) + (other.syscalls[name] ?? 0);
+    for (let i = 0; i < other.names.length; i++) this.count(other.names[i] as string, other.counts[i] as number);
     this.calls += other.calls;
     this.durationSum += other.durationSum;
     this.hasDuration ||= other.hasDuration;
@@ -55,6 +78,22 @@ export class CallGroup {
     }
     if (other.lastLine > this.lastLine) this.lastLine = other.lastLine;
     if (other.frames !== null) for (const frame of other.frames) this.addFrameText(frame);
+  }
+
+  /** absorb(other), then empties `other` for reuse (a credit's reads, once a write drew from them). */
+  takeAll(other: CallGroup): void {
+    this.absorb(other);
+    other.names.length = 0;
+    other.counts.length = 0;
+    other.calls = 0;
+    other.durationSum = 0;
+    other.hasDuration = false;
+    other.firstTime = null;
+    other.lastTime = null;
+    other.firstLine = 0;
+    other.lastLine = 0;
+    other.fileIndex = 0;
+    other.frames = null;
   }
 
   /** The first frame of the program's own code (not libc or the loader) is the one that issued the call. */

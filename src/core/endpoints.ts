@@ -47,7 +47,7 @@ function socketEndpoint(kind: EndpointKind, inner: string): Endpoint {
  */
 export function endpointFromDecoration(rawDecoration: string, detail: string | null = null): Endpoint {
   const decoration = keep(rawDecoration);
-  if (decoration.startsWith('/')) return endpointFromPath(decoration, detail);
+  if (decoration.startsWith('/')) return pathEndpoint(decoration, detail);
   const bracket = decoration.indexOf(':[');
   if (bracket > 0 && decoration.endsWith(']')) {
     const tag = decoration.slice(0, bracket);
@@ -64,7 +64,11 @@ export function endpointFromDecoration(rawDecoration: string, detail: string | n
 
 /** Endpoint of a path opened by the program; `detail` is -yy's device note (`char 1:3`). */
 export function endpointFromPath(rawPath: string, detail: string | null = null): Endpoint {
-  const path = keep(rawPath);
+  return pathEndpoint(keep(rawPath), detail);
+}
+
+/** endpointFromPath() for a path already copied out of the parser's chunk. */
+function pathEndpoint(path: string, detail: string | null): Endpoint {
   if (path.startsWith('/dev/')) {
     if (/^\/dev\/(pts\/|tty|console)/.test(path) || (detail !== null && /^char 136:|^char 4:|^char 5:/.test(detail))) return { kind: 'tty', path };
     return { kind: 'dev', path };

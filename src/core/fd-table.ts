@@ -17,6 +17,11 @@ export interface FdObject {
   openedAtLine: number;
   /** The -y decoration text it was last named from: the same text again needs no new endpoint (hot path). */
   decoration?: string;
+  /** `decoration` when it can be compared with an argument's raw text as it stands (FdTracker.knownFirstArg). */
+  plainDecoration?: string;
+  /** The endpoint whose path isAncillary() last judged, and its verdict (asked at every read). */
+  judgedEndpoint?: Endpoint;
+  ancillaryPath?: boolean;
   /** Named only by a perf trace decoration, which perf resolves late: a hint, not a fact. */
   hint?: boolean;
 }

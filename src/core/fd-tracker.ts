@@ -5,6 +5,7 @@
 // there is.
 
 import type { SyscallEvent } from '../strace-parser/types';
+import { TraceSyscall } from '../strace-parser/events';
 import { decodeCString, parseFdArg, parseIntLoose } from '../strace-parser/args';
 import { endpointFromDecoration, endpointFromPath, endpointKey } from './endpoints';
 import { argText, fdArg, hasFlag, resultFd, type FdRef } from './event-args';
@@ -109,6 +110,21 @@ export class FdTracker {
     return true;
   }
 
+  /**
+   * Hot path: a call whose first argument names the object its fd number holds by the same decoration
+   * text as before (`3</tmp/in>, ...`, most data calls of a -y trace) gets that object without its
+   * argument being cut or parsed. undefined: take the general way, resolve(fdArg(...)) (always for
+   * fd `unlessFd`).
+   */
+  knownFirstArg(event: SyscallEvent, unlessFd = -1): FdObject | undefined {
+    if (!this.decorationsAreTruth || !(event instanceof TraceSyscall) || event.perfStyle) return undefined;
+    const fd = event.leadingDecoratedFd();
+    if (fd < 0 || fd === unlessFd) return undefined;
+    const known = this.tables.of(event.pid).get(fd);
+    const decoration = known?.plainDecoration;
+    return decoration !== undefined && event.firstArgDecoratedAs(decoration) ? known : undefined;
+  }
+
   /** The object an fd argument refers to, named from its decoration when it has one. */
   resolve(pid: number, ref: FdRef | null, line: number): FdObject | null {
     if (ref === null || ref.fd < 0) return null;
@@ -129,7 +145,7 @@ export class FdTracker {
         if (known.named) {
           // The table disagreed with strace's own naming (a close or dup the trace did not show): trust strace.
           const replaced = this.tables.createObject(endpoint, true, known.access, line);
-          if (ref.detail === null && ref.path !== null) replaced.decoration = keep(ref.path);
+          if (ref.detail === null && ref.path !== null) nameByDecoration(replaced, ref.path);
           table.set(ref.fd, replaced);
           return replaced;
         }
@@ -138,11 +154,11 @@ export class FdTracker {
       } else if (this.refines(known.endpoint, endpoint)) {
         known.endpoint = endpoint;
       }
-      if (ref.detail === null && endpointKey(known.endpoint) === endpointKey(endpoint)) known.decoration = keep(ref.path ?? '');
+      if (ref.detail === null && endpointKey(known.endpoint) === endpointKey(endpoint)) nameByDecoration(known, ref.path ?? '');
       return known;
     }
     const object = this.tables.createObject(endpoint, true, 'unknown', 0);
-    if (ref.detail === null && ref.path !== null) object.decoration = keep(ref.path);
+    if (ref.detail === null && ref.path !== null) nameByDecoration(object, ref.path);
     table.set(ref.fd, object);
     return object;
   }
@@ -238,7 +254,7 @@ export class FdTracker {
    */
   private bindDecorated(event: SyscallEvent, fd: number, decorated: FdRef, access: AccessMode, cloexec: boolean): FdObject {
     const object = this.bind(event, fd, this.endpointOfDecoration(decorated), true, access, cloexec);
-    if (decorated.detail === null && decorated.path !== null && this.decorationsAreTruth) object.decoration = keep(decorated.path);
+    if (decorated.detail === null && decorated.path !== null && this.decorationsAreTruth) nameByDecoration(object, decorated.path);
     return object;
   }
 
@@ -399,7 +415,7 @@ export class FdTracker {
    */
   statted(event: SyscallEvent, statIndex: number): void {
     if (event.ret !== 0) return;
-    if (event.name !== 'fstat' && !/AT_EMPTY_PATH/.test(event.argText)) return;
+    if (event.name !== 'fstat' && !event.argText.includes('AT_EMPTY_PATH')) return;
     const fd = fdArg(event, [0, event.name === 'fstat' ? 'fd' : 'dfd']);
     if (fd === null || fd.path !== null) return;
     const object = this.tables.of(event.pid).get(fd.fd);
@@ -416,6 +432,29 @@ export class FdTracker {
   exited(pid: number): void {
     this.tables.exit(pid);
   }
+}
+
+/** Records the decoration an object was named by (copied: `path` may be a slice of a parser chunk). */
+function nameByDecoration(object: FdObject, path: string): void {
+  // The endpoint named from this decoration holds a copy of the same text already.
+  const decoration = object.endpoint.path === path ? object.endpoint.path : keep(path);
+  object.decoration = decoration;
+  object.plainDecoration = isPlainDecoration(decoration) ? decoration : undefined;
+}
+
+/** No backslash (its text would be decoded), and no `<` or `>` outside brackets (`TCP:[a->b]` is fine). */
+function isPlainDecoration(text: string): boolean {
+  if (text.length === 0) return false;
+  let inBracket = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92 /* \\ */) return false;
+    if (inBracket) {
+      if (c === 93 /* ] */) inBracket = false;
+    } else if (c === 91 /* [ */) inBracket = true;
+    else if (c === 60 /* < */ || c === 62 /* > */) return false;
+  }
+  return !inBracket;
 }
 
 function findTopLevelComma(text: string): number {

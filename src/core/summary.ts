@@ -27,6 +27,9 @@ export class SyscallSummaryBuilder {
   private readonly bySyscall: SyscallTotals[] = [];
   private readonly byProcess = new Map<number, ProcessTotals>();
   calls = 0;
+  /** The row of the previous call's process (calls of one process come in runs). */
+  private lastPid = -1;
+  private lastProcess: ProcessTotals | undefined = undefined;
 
   add(event: SyscallEvent, info: SyscallInfo = syscallInfo(event.name)): void {
     this.calls++;
@@ -45,11 +48,13 @@ export class SyscallSummaryBuilder {
       row.time += duration;
       row.hasTime = true;
     }
-    let process = this.byProcess.get(event.pid);
+    let process = event.pid === this.lastPid ? this.lastProcess : this.byProcess.get(event.pid);
     if (process === undefined) {
       process = { calls: 0, bytes: 0, time: 0, hasTime: false };
       this.byProcess.set(event.pid, process);
     }
+    this.lastPid = event.pid;
+    this.lastProcess = process;
     process.calls++;
     process.bytes += payload;
     if (duration !== null) {

@@ -7,7 +7,6 @@
 // call to its strategy's module (transfer-copies, -movers, -mmap, -io-uring, -preludes).
 
 import type { SyscallEvent } from '../strace-parser/types';
-import { parseFdArg } from '../strace-parser/args';
 import type { FdObject } from './fd-table';
 import type { FdTracker } from './fd-tracker';
 import { DATA_CALLS } from './syscall-classes';
@@ -82,11 +81,16 @@ export class TransferBuilder implements BuildContext {
     return this.processes.get(pid);
   }
 
+  /** Whether the process holds read credits (a close need not be looked at otherwise). */
+  hasCredits(pid: number): boolean {
+    const state = this.processes.get(pid);
+    return state !== undefined && state.credits.length > 0;
+  }
+
   /** Called before the fd tracker applies a close: credits of that object are marked closed. */
-  onClose(pid: number, fdText: string): void {
+  onClose(pid: number, ref: { fd: number } | null): void {
     const state = this.processes.get(pid);
     if (state === undefined || state.credits.length === 0) return;
-    const ref = parseFdArg(fdText);
     const object = ref !== null ? this.fds.tables.of(pid).get(ref.fd) : undefined;
     for (const credit of state.credits) if (credit.source === object) credit.closed = true;
   }

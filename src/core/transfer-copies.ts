@@ -4,8 +4,8 @@
 // or intermediate arrays.
 
 import type { SyscallEvent } from '../strace-parser/types';
-import { CallGroup } from './call-group';
 import { fdArg } from './event-args';
+import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
 import type { DataCallSpec } from './syscall-classes';
 import { findCredit, matchCredit, matchedBytes, pairStrategy, recordRead } from './transfer-credits';
@@ -38,10 +38,7 @@ export function onRead(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpe
 export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec): void {
   const state = ctx.state(event.pid);
   state.seq++;
-  const sinkRef = fdArg(event, spec.fd);
-  // Writes to stderr are the program's diagnostics (a request log, a progress line), never payload.
-  if (sinkRef === null || sinkRef.fd === 2) return;
-  const sink = ctx.fds.resolve(event.pid, sinkRef, event.line);
+  const sink = sinkOf(ctx, event, spec);
   if (sink === null) return;
   const bytes = event.ret ?? -1;
   if (bytes <= 0) {
@@ -56,8 +53,7 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
     const matched = matchedBytes();
     const strategy: Strategy = zerocopy ? 'msg_zerocopy' : pairStrategy(credit.kind, spec, credit.source, sink);
     const transfer = ctx.transfer(event.pid, credit.source, sink, strategy);
-    transfer.calls.absorb(credit.pending);
-    credit.pending = new CallGroup();
+    transfer.calls.takeAll(credit.pending);
     transfer.calls.add(event);
     transfer.addPayload(matched);
     credit.remaining -= matched;
@@ -77,4 +73,15 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
     return;
   }
   addPrelude(state, sink, event);
+}
+
+/** The object a write sends to; null for stderr: the program's diagnostics (a request log, a progress line), never payload. */
+function sinkOf(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec): FdObject | null {
+  if (spec.fd[0] === 0) {
+    const known = ctx.fds.knownFirstArg(event, 2);
+    if (known !== undefined) return known;
+  }
+  const sinkRef = fdArg(event, spec.fd);
+  if (sinkRef === null || sinkRef.fd === 2) return null;
+  return ctx.fds.resolve(event.pid, sinkRef, event.line);
 }

@@ -6,7 +6,7 @@ import type { SyscallEvent } from '../strace-parser/types';
 import { parseIntLoose } from '../strace-parser/args';
 import { CallGroup } from './call-group';
 import { isSocketKind } from './endpoints';
-import { argText, rawQuoted, rawStringArg } from './event-args';
+import { argText, rawStringArg } from './event-args';
 import type { FdObject } from './fd-table';
 import type { DataCallSpec } from './syscall-classes';
 import type { TransferAccumulator } from './transfer';
@@ -28,6 +28,9 @@ export interface Credit {
   lastRead: SyscallEvent | null;
   /** The spec of `lastRead`'s call. */
   lastReadSpec: DataCallSpec | null;
+  /** The read whose printed buffer `prefix` is (creditPrefix's memo). */
+  prefixOf: SyscallEvent | null;
+  prefix: string | null;
   /** perf: the latest read's buffer address range. */
   bufferStart: number | null;
   bufferEnd: number;
@@ -60,15 +63,48 @@ export function bufferAddress(text: string | undefined): number | null {
   return parseIntLoose(text);
 }
 
-/** Printed iovec prefixes of a vectored write: `[{iov_base="HTTP..."..., iov_len=254}, {iov_base="\220"..., iov_len=32768}]`. */
-function iovecPrefixes(text: string | undefined): Array<{ prefix: string; length: number }> {
-  if (text === undefined || !text.startsWith('[')) return [];
-  const result: Array<{ prefix: string; length: number }> = [];
-  const pattern = /iov_base=("(?:[^"\\]|\\.)*")(?:\.\.\.)?, iov_len=(\d+)/g;
-  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-    result.push({ prefix: rawQuoted(match[1] ?? '""'), length: Number(match[2]) });
+/**
+ * The next printed iovec of a vectored call's array, from `from` on: `[{iov_base="HTTP..."..., iov_len=254},
+ * {iov_base="\220"..., iov_len=32768}]`. Sets iovecPrefix/iovecLength and returns where to look for the
+ * one after it, or -1 when there is none. A scan, one iovec at a time: a gathering write prints up to
+ * -s bytes per iovec, this runs for every one, and the first that matches a source ends the search.
+ */
+function nextIovec(text: string, from: number): number {
+  for (let at = text.indexOf('iov_base="', from); at >= 0; at = text.indexOf('iov_base="', at + 1)) {
+    const open = at + 9;
+    const close = closingQuote(text, open);
+    if (close < 0) continue;
+    let next = close + 1;
+    if (text.startsWith('...', next)) next += 3;
+    if (!text.startsWith(', iov_len=', next)) continue;
+    let length = 0;
+    let digit = next + 10;
+    for (let c = text.charCodeAt(digit); c >= 48 && c <= 57; c = text.charCodeAt(++digit)) length = length * 10 + (c - 48);
+    if (digit === next + 10) continue;
+    iovecPrefix = text.slice(open + 1, close);
+    iovecLength = length;
+    return digit;
   }
-  return result;
+  return -1;
+}
+
+let iovecPrefix = '';
+let iovecLength = 0;
+
+/** The printed prefix of the first iovec of a vectored call's array argument, or null. */
+function firstIovecPrefix(text: string | undefined): string | null {
+  if (text === undefined || !text.startsWith('[')) return null;
+  return nextIovec(text, 0) >= 0 ? iovecPrefix : null;
+}
+
+/** The `"` that ends the string opened at `open` (backslash escapes skipped), or -1. */
+function closingQuote(text: string, open: number): number {
+  for (let i = open + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92 /* backslash */) i++;
+    else if (c === 34 /* " */) return i;
+  }
+  return -1;
 }
 
 /** The printed buffer of the credit's latest read, when no write has drawn from it yet. */
@@ -76,9 +112,14 @@ function creditPrefix(credit: Credit): string | null {
   const read = credit.lastRead;
   const spec = credit.lastReadSpec;
   if (read === null || spec === null) return null;
-  if (spec.buf !== undefined) return rawStringArg(read, spec.buf);
-  if (spec.iov !== undefined) return iovecPrefixes(argText(read, spec.iov))[0]?.prefix ?? null;
-  return null;
+  // A gathering write asks once per iovec and candidate: cut the read's buffer once.
+  if (credit.prefixOf === read) return credit.prefix;
+  let prefix: string | null = null;
+  if (spec.buf !== undefined) prefix = rawStringArg(read, spec.buf);
+  else if (spec.iov !== undefined) prefix = firstIovecPrefix(argText(read, spec.iov));
+  credit.prefixOf = read;
+  credit.prefix = prefix;
+  return prefix;
 }
 
 /** A credit a write to `sink` may draw from: unsent bytes, from another descriptor and another path. */
@@ -107,7 +148,7 @@ export function findCredit(credits: Credit[], source: FdObject): Credit | undefi
  */
 export function recordRead(credits: Credit[], credit: Credit | undefined, source: FdObject, event: SyscallEvent, spec: DataCallSpec, bytes: number): void {
   if (credit === undefined) {
-    credit = { source, remaining: 0, kind: readKindOf(spec, source), lastRead: null, lastReadSpec: null, bufferStart: null, bufferEnd: 0, confirmed: false, closed: false, pending: new CallGroup(), lastTransfer: null };
+    credit = { source, remaining: 0, kind: readKindOf(spec, source), lastRead: null, lastReadSpec: null, prefixOf: null, prefix: null, bufferStart: null, bufferEnd: 0, confirmed: false, closed: false, pending: new CallGroup(), lastTransfer: null };
     credits.unshift(credit);
     if (credits.length > MAX_CREDITS) credits.pop();
   } else if (credits[0] !== credit) {
@@ -171,12 +212,16 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
       }
     }
   } else if (spec.iov !== undefined) {
+    const iov = argText(event, spec.iov);
     let headerBytes = 0;
-    for (const iovec of iovecPrefixes(argText(event, spec.iov))) {
+    for (let at = iov !== undefined && iov.startsWith('[') ? nextIovec(iov, 0) : -1; at >= 0; at = nextIovec(iov as string, at)) {
+      // Read both now: creditPrefix() may scan a read's iovecs with the same cursor.
+      const prefix = iovecPrefix;
+      const length = iovecLength;
       for (const c of credits) {
-        if (usable(c, sink) && prefixesAgree(creditPrefix(c), iovec.prefix)) return match(c, Math.min(bytes - headerBytes, c.remaining));
+        if (usable(c, sink) && prefixesAgree(creditPrefix(c), prefix)) return match(c, Math.min(bytes - headerBytes, c.remaining));
       }
-      headerBytes += iovec.length;
+      headerBytes += length;
     }
   }
   // Without evidence, a source whose fd is already closed only counts once a write has drawn from it.

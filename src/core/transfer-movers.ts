@@ -57,8 +57,7 @@ export function onSplice(ctx: BuildContext, feeds: Map<string, PipeFeed>, event:
     if (feed !== undefined) {
       const transfer = ctx.transfer(event.pid, feed.source, output, 'splice', input.endpoint);
       if (feed.pending.calls > 0) {
-        transfer.calls.absorb(feed.pending);
-        feed.pending = new CallGroup();
+        transfer.calls.takeAll(feed.pending);
       }
       feed.transfer = transfer;
       transfer.calls.add(event);
@@ -75,8 +74,7 @@ export function onSplice(ctx: BuildContext, feeds: Map<string, PipeFeed>, event:
 function flushFeed(ctx: BuildContext, feed: PipeFeed): void {
   if (feed.transfer !== null || feed.pending.calls === 0) return;
   const transfer = ctx.transfer(feed.pid, feed.source, feed.pipe, 'splice');
-  transfer.calls.absorb(feed.pending);
-  feed.pending = new CallGroup();
+  transfer.calls.takeAll(feed.pending);
 }
 
 export function flushDanglingFeeds(ctx: BuildContext, feeds: Map<string, PipeFeed>): void {

@@ -44,10 +44,20 @@ export interface BuildContext {
 }
 
 export function resolveArg(fds: FdTracker, event: SyscallEvent, ref: readonly [number, string]): FdObject | null {
+  if (ref[0] === 0) {
+    const known = fds.knownFirstArg(event);
+    if (known !== undefined) return known;
+  }
   return fds.resolve(event.pid, fdArg(event, ref), event.line);
 }
 
 /** A name that is only perf's late-resolved hint cannot rule a file out (it may be another file's name). */
 export function isAncillary(object: FdObject): boolean {
-  return object.endpoint.kind === 'file' && object.hint !== true && isAncillaryPath(object.endpoint.path);
+  const endpoint = object.endpoint;
+  if (endpoint.kind !== 'file' || object.hint === true) return false;
+  if (object.judgedEndpoint !== endpoint) {
+    object.judgedEndpoint = endpoint;
+    object.ancillaryPath = isAncillaryPath(endpoint.path);
+  }
+  return object.ancillaryPath === true;
 }

@@ -16,7 +16,8 @@ export class ChunkAccumulator {
     if (size < this.min) this.min = size;
     if (size > this.max) this.max = size;
     this.sum += size;
-    const bucket = size <= 0 ? 0 : Math.floor(Math.log2(size));
+    // floor(log2(size)), exact for integers; clz32 only below 2^31 (it reads 32 bits).
+    const bucket = size <= 0 ? 0 : size < 0x80000000 ? 31 - Math.clz32(size) : Math.floor(Math.log2(size));
     this.log2Histogram[bucket] = (this.log2Histogram[bucket] ?? 0) + 1;
   }
 

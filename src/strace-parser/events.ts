@@ -2,7 +2,7 @@
 // raw argument text is, and cuts/splits it the first time somebody asks (most calls of a big trace
 // never are). `argText` and `resultText` are lazy too (a slice of the chunk, made on first access).
 
-import { splitArgs } from './args';
+import { detachString, splitArgs } from './args';
 import type {
   ExitEvent,
   PageFaultEvent,
@@ -140,12 +140,49 @@ export class TraceSyscall implements SyscallEvent {
   }
 
   /**
-   * For a call left pending across chunks: copy the argument text out of the chunk and forget the
-   * chunk, so a call in flight for long does not keep 1 MB of text alive.
+   * For the analysis's hot path: the fd number the argument text starts with when a decoration
+   * follows it (`3</path>, ...`), else -1. Read in place: no text is cut or joined.
    */
-  detachFromChunk(): void {
+  leadingDecoratedFd(): number {
+    const inPlace = this.argCache === null;
+    const s = inPlace ? this.src : (this.argCache as string);
+    const end = inPlace ? this.a1 : s.length;
+    let i = inPlace ? this.a0 : 0;
+    const first = i;
+    let fd = 0;
+    for (let c = s.charCodeAt(i); i < end && c >= 48 && c <= 57; c = s.charCodeAt(++i)) fd = fd * 10 + (c - 48);
+    return i > first && i < end && s.charCodeAt(i) === 60 /* < */ ? fd : -1;
+  }
+
+  /**
+   * Whether the first argument is exactly `<digits><decoration>` and nothing more (a `,` or the end
+   * follows), compared in place. Only for a decoration with no backslash and no `<` or `>` outside
+   * brackets: then this is what cutting the argument and parsing it would find.
+   */
+  firstArgDecoratedAs(decoration: string): boolean {
+    const inPlace = this.argCache === null;
+    const s = inPlace ? this.src : (this.argCache as string);
+    const end = inPlace ? this.a1 : s.length;
+    let i = inPlace ? this.a0 : 0;
+    while (i < end && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+    const close = i + 1 + decoration.length;
+    if (close >= end || s.charCodeAt(close) !== 62 /* > */ || !s.startsWith(decoration, i + 1)) return false;
+    if (close + 1 < end) return s.charCodeAt(close + 1) === 44 /* , */;
+    // The head of a merged call ends here: the `<... resumed>` part decides.
+    return !inPlace || this.t0 < 0 || this.t1 === this.t0 || s.charCodeAt(this.t0) === 44;
+  }
+
+  /**
+   * For a consumer that keeps this event after the parser has moved on: the event takes its own copies
+   * of its texts, so it no longer holds the whole chunk (up to megabytes) it was parsed from.
+   */
+  detach(): void {
     if (this.src.length === 0) return;
-    this.argCache = (' ' + this.argText).slice(1);
+    const result = this.resultText;
+    this.resultCache = result === null ? null : detachString(result);
+    this.argCache = detachString(this.argText);
+    this.split = null;
+    this.names = null;
     this.src = '';
   }
 

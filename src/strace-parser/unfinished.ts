@@ -28,7 +28,7 @@ export class PendingCalls {
   /** Makes every call in flight independent of the chunk string it was parsed from. */
   detachAll(): void {
     if (this.byPid.size === 0) return;
-    for (const call of this.byPid.values()) call.detachFromChunk();
+    for (const call of this.byPid.values()) call.detach();
   }
 
   /** Everything still in flight, oldest start first (incomplete=true stays set on them). */
