@@ -129,10 +129,14 @@ export function resultFd(event: SyscallEvent): FdRef | null {
   return parseFdArg(space === -1 ? trimmed : trimmed.slice(0, space), false);
 }
 
-/** True when an argument's flag set (`O_RDONLY|O_CLOEXEC`, perf's `RDONLY|CLOEXEC`) contains `flag`. */
-export function hasFlag(text: string | undefined, flag: string): boolean {
+/**
+ * True when an argument's flag set (`O_RDONLY|O_CLOEXEC`, perf's `RDONLY|CLOEXEC`) contains `flag`.
+ * `perfNames` false: the text is strace's, which prints full names only (one search instead of two).
+ */
+export function hasFlag(text: string | undefined, flag: string, perfNames = true): boolean {
   if (text === undefined) return false;
   if (containsWord(text, flag)) return true;
+  if (!perfNames) return false;
   const short = perfFlagName(flag);
   return short !== null && containsWord(text, short);
 }

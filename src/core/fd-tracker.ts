@@ -15,10 +15,10 @@ import { keep } from './strings';
 
 type Handler = (tracker: FdTracker, event: SyscallEvent) => void;
 
-function accessOf(flags: string | undefined): AccessMode {
+function accessOf(flags: string | undefined, perfNames: boolean): AccessMode {
   if (flags === undefined) return 'read';
-  if (hasFlag(flags, 'O_RDWR')) return 'readwrite';
-  if (hasFlag(flags, 'O_WRONLY')) return 'write';
+  if (hasFlag(flags, 'O_RDWR', perfNames)) return 'readwrite';
+  if (hasFlag(flags, 'O_WRONLY', perfNames)) return 'write';
   return 'read';
 }
 
@@ -270,8 +270,9 @@ export class FdTracker {
     const fd = event.ret;
     if (fd === null || fd < 0) return;
     const decorated = resultFd(event);
-    const access = accessOf(flags);
-    const cloexec = hasFlag(flags, 'O_CLOEXEC');
+    const perfNames = event.argNames !== null;
+    const access = accessOf(flags, perfNames);
+    const cloexec = hasFlag(flags, 'O_CLOEXEC', perfNames);
     if (decorated?.path != null) {
       // strace -y names the file in the result: the path argument is not needed.
       this.bindDecorated(event, fd, decorated, access, cloexec);

@@ -22,7 +22,8 @@ export interface Mapping {
 function isFileDataMapping(event: SyscallEvent): boolean {
   const prot = argText(event, [2, 'prot']);
   const flags = argText(event, [3, 'flags']);
-  return hasFlag(prot, 'PROT_READ') && !hasFlag(prot, 'PROT_EXEC') && !hasFlag(flags, 'MAP_DENYWRITE') && !hasFlag(flags, 'MAP_FIXED') && !hasFlag(flags, 'MAP_ANONYMOUS');
+  const perf = event.argNames !== null;
+  return hasFlag(prot, 'PROT_READ', perf) && !hasFlag(prot, 'PROT_EXEC', perf) && !hasFlag(flags, 'MAP_DENYWRITE', perf) && !hasFlag(flags, 'MAP_FIXED', perf) && !hasFlag(flags, 'MAP_ANONYMOUS', perf);
 }
 
 export function matchMapping(event: SyscallEvent, spec: DataCallSpec, state: ProcessState, sink: FdObject): Mapping | null {
