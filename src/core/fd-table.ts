@@ -109,13 +109,21 @@ export class FdTables {
 
   /** The table of `pid`, created empty when the trace has not shown where it came from. */
   of(pid: number): FdTable {
+    // Calls come in runs of one process: the last answer again, without a look-up.
+    if (pid === this.lastPid && this.lastTable !== null) return this.lastTable;
     let table = this.tables.get(pid);
     if (table === undefined) {
       table = new FdTable();
       this.tables.set(pid, table);
     }
+    this.lastPid = pid;
+    this.lastTable = table;
     return table;
   }
+
+  /** of()'s last answer; forgotten whenever a pid is given another table or none. */
+  private lastPid = -1;
+  private lastTable: FdTable | null = null;
 
   has(pid: number): boolean {
     return this.tables.has(pid);
@@ -143,10 +151,14 @@ export class FdTables {
         for (const fd of existing.closedHere) parent.entries.delete(fd);
       }
       this.tables.set(childPid, parent);
+      this.lastTable = null;
       return;
     }
     if (existing !== undefined) existing.inheritFrom(parent);
-    else this.tables.set(childPid, parent.copy());
+    else {
+      this.tables.set(childPid, parent.copy());
+      this.lastTable = null;
+    }
   }
 
   /** A process or thread ended: its table (if not shared with a live thread) can go, keeping memory bounded. */
@@ -154,6 +166,7 @@ export class FdTables {
     const table = this.tables.get(pid);
     if (table === undefined) return;
     this.tables.delete(pid);
+    this.lastTable = null;
     this.recentlyExited.set(pid, table);
     if (this.recentlyExited.size > RECENTLY_EXITED) {
       const oldest = this.recentlyExited.keys().next().value;

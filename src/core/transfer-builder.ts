@@ -62,19 +62,28 @@ export class TransferBuilder implements BuildContext {
     this.finished.length = 0;
     this.folded.clear();
     this.processes.clear();
+    this.lastState = null;
     this.feeds.clear();
     return all;
   }
 
   /** For the strategy handlers: the process's state, created on first use. */
   state(pid: number): ProcessState {
+    // Calls come in runs of one process: the last answer again, without a look-up.
+    if (pid === this.lastPid && this.lastState !== null) return this.lastState;
     let state = this.processes.get(pid);
     if (state === undefined) {
       state = new ProcessState();
       this.processes.set(pid, state);
     }
+    this.lastPid = pid;
+    this.lastState = state;
     return state;
   }
+
+  /** state()'s last answer; forgotten when a process's state goes. */
+  private lastPid = -1;
+  private lastState: ProcessState | null = null;
 
   /** For the strategy handlers: the process's state, if it has any yet. */
   existingState(pid: number): ProcessState | undefined {
@@ -100,6 +109,7 @@ export class TransferBuilder implements BuildContext {
     const state = this.processes.get(pid);
     if (state === undefined) return;
     this.processes.delete(pid);
+    this.lastState = null;
     for (const transfer of state.transfers) {
       this.transfers.delete(transfer.key);
       this.finish(transfer);
