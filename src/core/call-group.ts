@@ -15,6 +15,8 @@ export class CallGroup {
    */
   private readonly names: string[] = [];
   private readonly counts: number[] = [];
+  /** How many entries of the lists are in use (takeAll() empties a group without shrinking them). */
+  private size = 0;
   calls = 0;
   durationSum = 0;
   hasDuration = false;
@@ -28,20 +30,22 @@ export class CallGroup {
   /** Calls by syscall name (`{ read: 17, write: 16 }`). */
   get syscalls(): Record<string, number> {
     const byName: Record<string, number> = {};
-    for (let i = 0; i < this.names.length; i++) byName[this.names[i] as string] = this.counts[i] as number;
+    for (let i = 0; i < this.size; i++) byName[this.names[i] as string] = this.counts[i] as number;
     return byName;
   }
 
   private count(name: string, calls: number): void {
     const names = this.names;
-    for (let i = 0; i < names.length; i++) {
+    // Names are the engine's canonical strings (internName): equal names are the same string.
+    for (let i = 0; i < this.size; i++) {
       if (names[i] === name) {
         (this.counts[i] as number) += calls;
         return;
       }
     }
-    names.push(internName(name));
-    this.counts.push(calls);
+    names[this.size] = internName(name);
+    this.counts[this.size] = calls;
+    this.size++;
   }
 
   add(event: SyscallEvent): void {
@@ -66,7 +70,7 @@ export class CallGroup {
 
   /** Moves everything of `other` into this group (pending reads joining the transfer they fed). */
   absorb(other: CallGroup): void {
-    for (let i = 0; i < other.names.length; i++) this.count(other.names[i] as string, other.counts[i] as number);
+    for (let i = 0; i < other.size; i++) this.count(other.names[i] as string, other.counts[i] as number);
     this.calls += other.calls;
     this.durationSum += other.durationSum;
     this.hasDuration ||= other.hasDuration;
@@ -83,8 +87,7 @@ export class CallGroup {
   /** absorb(other), then empties `other` for reuse (a credit's reads, once a write drew from them). */
   takeAll(other: CallGroup): void {
     this.absorb(other);
-    other.names.length = 0;
-    other.counts.length = 0;
+    other.size = 0;
     other.calls = 0;
     other.durationSum = 0;
     other.hasDuration = false;

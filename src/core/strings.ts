@@ -6,21 +6,31 @@ import { detachString } from '../strace-parser/args';
 
 const interned = new Map<string, string>();
 
-/** One shared copy per distinct syscall name (a trace has only a few hundred). */
+/**
+ * One shared copy per distinct syscall name (a trace has only a few hundred): the engine's canonical
+ * (internalized) string, the one a property key becomes. It is never a slice of a parser chunk, and
+ * equal names are then one string, compared by identity.
+ */
 export function internName(name: string): string {
   // Calls come in runs of one name (a copy loop): the parser hands out the same string each time.
-  if (name === lastName) return lastCopy;
+  if (name === lastCopy) return lastCopy;
   let copy = interned.get(name);
   if (copy === undefined) {
-    copy = detachString(name);
+    copy = canonical(name);
     interned.set(copy, copy);
   }
-  lastName = name;
+  // Kept as the copy (a parser's name is this very string): a slice would keep its chunk alive.
   lastCopy = copy;
   return copy;
 }
 
-let lastName = '';
 let lastCopy = '';
 
 export const keep = detachString;
+
+function canonical(name: string): string {
+  const holder: Record<string, number> = Object.create(null) as Record<string, number>;
+  holder[name] = 0;
+  for (const key in holder) return key;
+  return detachString(name);
+}
