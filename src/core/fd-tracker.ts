@@ -96,6 +96,8 @@ export class FdTracker {
   private readonly lateDecorations = new Map<string, Endpoint>();
   /** perf prints pipe2's fd array as a pointer: the next unknown fds of that process are its two ends. */
   private readonly pendingPipeEnds = new Map<number, { endpoint: Endpoint; left: number; line: number }>();
+  /** Thread group leader by tid, for threads made with CLONE_THREAD (kept to the end: the report merges by group). */
+  private readonly threadGroups = new Map<number, number>();
 
   /** Whether apply() acts on calls of this name. */
   static handles(name: string): boolean {
@@ -406,6 +408,7 @@ export class FdTracker {
   cloned(event: SyscallEvent, flags: string | undefined): void {
     if (event.ret === null || event.ret <= 0) return;
     this.tables.fork(event.pid, event.ret, hasFlag(flags, 'CLONE_FILES'));
+    if (hasFlag(flags, 'CLONE_THREAD')) this.joinThreadGroup(event.ret, event.pid);
     const command = this.commands.get(event.pid);
     if (command !== undefined && !this.commands.has(event.ret)) this.commands.set(event.ret, command);
   }
@@ -428,6 +431,25 @@ export class FdTracker {
     const endpoint: Endpoint = { kind, path: `fd ${fd.fd} (inherited ${mode === 'REG' ? 'file' : mode === 'FIFO' ? 'pipe' : 'descriptor'})` };
     if (object !== undefined) object.endpoint = endpoint;
     else this.tables.of(event.pid).set(fd.fd, this.tables.createObject(endpoint, false, 'unknown', 0));
+  }
+
+  /**
+   * The thread group (process) a traced tid belongs to, by its leader's tid: the tid itself unless a
+   * clone with CLONE_THREAD made it. A Go program's goroutine, a thread pool's task, may go on with
+   * the same copy on another thread of its process (io-model.md: a transfer is inside one process
+   * or thread group).
+   */
+  threadGroupOf(pid: number): number {
+    return this.threadGroups.get(pid) ?? pid;
+  }
+
+  /** Whether the trace has shown any thread made with CLONE_THREAD (most traces: no, and nothing else to look up). */
+  get hasThreads(): boolean {
+    return this.threadGroups.size > 0;
+  }
+
+  private joinThreadGroup(tid: number, creator: number): void {
+    this.threadGroups.set(tid, this.threadGroupOf(creator));
   }
 
   exited(pid: number): void {

@@ -46,6 +46,8 @@ export class TransferBuilder implements BuildContext {
   private readonly folded = new Map<string, TransferAccumulator>();
   private readonly feeds = new Map<string, PipeFeed>();
   private readonly sourcesRead = new Set<string>();
+  /** The thread that last read payload, by thread group (only traces with CLONE_THREAD threads). */
+  private readonly lastReaders = new Map<number, number>();
   private nextOrder = 0;
 
   constructor(readonly fds: FdTracker) {}
@@ -57,7 +59,7 @@ export class TransferBuilder implements BuildContext {
   drain(): TransferAccumulator[] {
     flushDanglingFeeds(this, this.feeds);
     for (const transfer of this.transfers.values()) this.finish(transfer);
-    const all = [...this.finished, ...this.folded.values()].sort((a, b) => a.order - b.order);
+    const all = [...this.mergeThreads(this.finished), ...this.folded.values()].sort((a, b) => a.order - b.order);
     this.transfers.clear();
     this.finished.length = 0;
     this.folded.clear();
@@ -90,6 +92,22 @@ export class TransferBuilder implements BuildContext {
     return this.processes.get(pid);
   }
 
+  /** For the strategy handlers: a read of payload by `pid` (remembered per thread group, see readerBefore). */
+  noteRead(pid: number): void {
+    if (this.fds.hasThreads) this.lastReaders.set(this.fds.threadGroupOf(pid), pid);
+  }
+
+  /**
+   * For the strategy handlers: the state of the other thread of `pid`'s process that read payload
+   * last, if that was not `pid`: a goroutine (a pooled task) that read on one thread may write or
+   * hit EOF on another, and its credit is over there.
+   */
+  readerBefore(pid: number): ProcessState | undefined {
+    if (!this.fds.hasThreads) return undefined;
+    const reader = this.lastReaders.get(this.fds.threadGroupOf(pid));
+    return reader === undefined || reader === pid ? undefined : this.processes.get(reader);
+  }
+
   /** Whether the process holds read credits (a close need not be looked at otherwise). */
   hasCredits(pid: number): boolean {
     const state = this.processes.get(pid);
@@ -114,6 +132,29 @@ export class TransferBuilder implements BuildContext {
       this.transfers.delete(transfer.key);
       this.finish(transfer);
     }
+  }
+
+  /**
+   * One transfer per thread group: the parts of one copy that threads of one process made between
+   * the same two objects (a goroutine moved to another thread mid-copy) are one transfer, under the
+   * thread whose part came first. Objects are per open file description, so the copies of a thread
+   * pool's threads (each its own descriptors) stay apart.
+   */
+  private mergeThreads(transfers: TransferAccumulator[]): TransferAccumulator[] {
+    if (!this.fds.hasThreads) return transfers;
+    const byShape = new Map<string, TransferAccumulator>();
+    const merged: TransferAccumulator[] = [];
+    for (const transfer of [...transfers].sort((a, b) => a.order - b.order)) {
+      const shape = `${this.fds.threadGroupOf(transfer.pid)}|${transfer.source.id}|${transfer.sink.id}|${transfer.strategy}`;
+      const first = byShape.get(shape);
+      if (first === undefined) {
+        byShape.set(shape, transfer);
+        merged.push(transfer);
+      } else {
+        first.mergeThread(transfer);
+      }
+    }
+    return merged;
   }
 
   private finish(transfer: TransferAccumulator): void {

@@ -8,11 +8,13 @@ import { fdArg } from './event-args';
 import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
 import type { DataCallSpec } from './syscall-classes';
-import { findCredit, matchCredit, matchedBytes, pairStrategy, recordRead } from './transfer-credits';
+import { findCredit, matchCredit, matchedBytes, pairStrategy, recordRead, type Credit } from './transfer-credits';
 import { matchMapping } from './transfer-mmap';
 import { addPrelude } from './transfer-preludes';
-import { isAncillary, resolveArg, type BuildContext } from './transfer-state';
+import { isAncillary, resolveArg, type BuildContext, type ProcessState } from './transfer-state';
 import { isErrorQueueRead, isZerocopySend, onErrorQueue } from './transfer-zerocopy';
+
+const NO_CREDITS: Credit[] = [];
 
 export function onRead(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec): void {
   const state = ctx.state(event.pid);
@@ -26,13 +28,24 @@ export function onRead(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpe
   const credit = findCredit(state.credits, source);
   const bytes = event.ret ?? -1;
   if (bytes <= 0) {
-    // EOF or a failed attempt: it belongs to the transfer this source feeds.
-    const target = credit?.lastTransfer ?? state.lastBySource.get(source.id);
-    if (target !== undefined && target !== null) target.calls.add(event);
-    else if (credit !== undefined) credit.pending.add(event);
+    // EOF or a failed attempt: it belongs to the transfer this source feeds (maybe from another thread).
+    if (!addToFedTransfer(state, credit, source, event)) {
+      const before = ctx.readerBefore(event.pid);
+      if (before !== undefined) addToFedTransfer(before, findCredit(before.credits, source), source, event);
+    }
     return;
   }
   recordRead(state.credits, credit, source, event, spec, bytes);
+  ctx.noteRead(event.pid);
+}
+
+/** Adds an EOF or failed read to the transfer its source feeds in `state`; false when there is none. */
+function addToFedTransfer(state: ProcessState, credit: Credit | undefined, source: FdObject, event: SyscallEvent): boolean {
+  const target = credit?.lastTransfer ?? state.lastBySource.get(source.id);
+  if (target !== undefined && target !== null) target.calls.add(event);
+  else if (credit !== undefined) credit.pending.add(event);
+  else return false;
+  return true;
 }
 
 export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec): void {
@@ -48,7 +61,8 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
     return;
   }
   const zerocopy = isZerocopySend(event, spec);
-  const credit = matchCredit(event, spec, state.credits, sink, bytes);
+  // Bytes read on another thread of the process: the copy moved threads between its read and write.
+  const credit = matchCredit(event, spec, state.credits, sink, bytes) ?? matchCredit(event, spec, ctx.readerBefore(event.pid)?.credits ?? NO_CREDITS, sink, bytes);
   if (credit !== null) {
     const matched = matchedBytes();
     const strategy: Strategy = zerocopy ? 'msg_zerocopy' : pairStrategy(credit.kind, spec, credit.source, sink);

@@ -41,6 +41,10 @@ export interface BuildContext {
   transfer(pid: number, source: FdObject, sink: FdObject, strategy: Strategy, via?: Endpoint, bytesVisible?: boolean): TransferAccumulator;
   /** Whether that transfer exists already. */
   hasTransfer(pid: number, source: FdObject, sink: FdObject, strategy: Strategy): boolean;
+  /** A read of payload by `pid`. */
+  noteRead(pid: number): void;
+  /** The state of the other thread of `pid`'s process that read payload last, if not `pid` itself. */
+  readerBefore(pid: number): ProcessState | undefined;
 }
 
 export function resolveArg(fds: FdTracker, event: SyscallEvent, ref: readonly [number, string]): FdObject | null {

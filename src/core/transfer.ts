@@ -74,6 +74,13 @@ export class TransferAccumulator {
     for (const pid of other.pids) if (this.pids.length < 16 && !this.pids.includes(pid)) this.pids.push(pid);
   }
 
+  /** Takes in the part of the same transfer that another thread of the process made (one instance still). */
+  mergeThread(other: TransferAccumulator): void {
+    const instances = this.instances;
+    this.absorb(other);
+    this.instances = instances;
+  }
+
   addPayload(bytes: number): void {
     this.bytes += bytes;
     this.chunks.add(bytes);

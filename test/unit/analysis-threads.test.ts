@@ -1,0 +1,61 @@
+// A copy that moves between threads of one process (a Go goroutine, a pooled task) is one transfer
+// (io-model.md: "inside one process (or thread group)"). test/workloads/thread_handoff.c reads on
+// one thread and writes on another, turn by turn; built and traced here with real strace, with and
+// without -yy. (Go moves a goroutine to another thread now and then: the ext-host Go hover test
+// split its read/write loop in two and lost a chunk in about one run in fifteen before this.)
+
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzeTraceFiles } from '../../src/core/analyze';
+import { recordStrace } from '../support/record';
+import { repoRoot } from './support/corpus';
+
+const SIZE = 1_000_000; // 15 reads of 65536 + one of 16960, then EOF
+
+/** The tids that made each call of `name` in a `strace -f` trace (first column). */
+function tidsOf(traceText: string, name: string): Set<number> {
+  const tids = new Set<number>();
+  for (const m of traceText.matchAll(new RegExp(`^(\\d+) [\\d.]+ (?:${name}\\(|<\\.\\.\\. ${name} resumed>)`, 'gm'))) tids.add(Number(m[1]));
+  return tids;
+}
+
+for (const flags of [['-f', '-ttt', '-T', '-yy'], ['-f', '-ttt', '-T']]) {
+  test(`reads on one thread, writes on another: one transfer, strace ${flags.join(' ')}`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-threads-'));
+    const bin = path.join(dir, 'thread_handoff');
+    execFileSync('gcc', ['-O1', '-g', '-pthread', '-o', bin, path.join(repoRoot(), 'test', 'workloads', 'thread_handoff.c')]);
+    const src = path.join(dir, 'src.bin');
+    const dst = path.join(dir, 'dst.bin');
+    fs.writeFileSync(src, Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 131) & 0xff)));
+    const recording = await recordStrace([bin, src, dst], { flags, outDir: dir });
+    assert.equal(recording.exitCode, 0, recording.stderr);
+    assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src), 'the program copied the file');
+
+    const text = fs.readFileSync(recording.tracePath, 'utf8');
+    const readers = tidsOf(text, 'read');
+    const writers = tidsOf(text, 'write');
+    const [readerTid] = [...readers].filter((tid) => !writers.has(tid));
+    const [writerTid] = [...writers].filter((tid) => !readers.has(tid));
+    assert.ok(readerTid !== undefined && writerTid !== undefined, `one thread only reads, another only writes: ${[...readers]} / ${[...writers]}`);
+    assert.match(text, /clone3?\([^\n]*CLONE_THREAD/, 'the threads are made with CLONE_THREAD');
+    assert.match(text, new RegExp(`(?:clone3?\\(|<\\.\\.\\. clone3? resumed>)[^\\n]*= ${writerTid}\\b`), 'the writer is a thread the trace shows created');
+
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    assert.deepEqual(report.diagnostics, []);
+    assert.equal(report.transfers.length, 1, JSON.stringify(report.transfers.map((t) => `${t.pid} ${t.source.path} -> ${t.sink.path} ${t.bytes}`)));
+    const [transfer] = report.transfers;
+    assert.ok(transfer);
+    assert.equal(transfer.strategy, 'read_write');
+    assert.deepEqual([transfer.source.kind, transfer.source.path], ['file', src]);
+    assert.deepEqual([transfer.sink.kind, transfer.sink.path], ['file', dst]);
+    assert.equal(transfer.bytes, SIZE);
+    // Every read, the EOF one too, and every write: all of them made on two threads.
+    assert.deepEqual(transfer.syscalls, { read: 17, write: 16 });
+    assert.ok([readerTid, writerTid].includes(transfer.pid), `the transfer is under one of the two threads (pid ${transfer.pid})`);
+    assert.equal(transfer.instances ?? 1, 1, 'one transfer, not two folded together');
+  });
+}
