@@ -408,7 +408,9 @@ export class FdTracker {
   cloned(event: SyscallEvent, flags: string | undefined): void {
     if (event.ret === null || event.ret <= 0) return;
     this.tables.fork(event.pid, event.ret, hasFlag(flags, 'CLONE_FILES'));
+    // A new process may get the number of a thread that has gone: it starts a group of its own.
     if (hasFlag(flags, 'CLONE_THREAD')) this.joinThreadGroup(event.ret, event.pid);
+    else this.threadGroups.delete(event.ret);
     const command = this.commands.get(event.pid);
     if (command !== undefined && !this.commands.has(event.ret)) this.commands.set(event.ret, command);
   }

@@ -124,6 +124,8 @@ export class TransferBuilder implements BuildContext {
 
   /** A process ended: its half-finished state can go, and its transfers are final. */
   exited(pid: number): void {
+    const group = this.fds.threadGroupOf(pid);
+    if (this.lastReaders.get(group) === pid) this.lastReaders.delete(group);
     const state = this.processes.get(pid);
     if (state === undefined) return;
     this.processes.delete(pid);
@@ -145,7 +147,7 @@ export class TransferBuilder implements BuildContext {
     const byShape = new Map<string, TransferAccumulator>();
     const merged: TransferAccumulator[] = [];
     for (const transfer of [...transfers].sort((a, b) => a.order - b.order)) {
-      const shape = `${this.fds.threadGroupOf(transfer.pid)}|${transfer.source.id}|${transfer.sink.id}|${transfer.strategy}`;
+      const shape = `${transfer.group}|${transfer.source.id}|${transfer.sink.id}|${transfer.strategy}`;
       const first = byShape.get(shape);
       if (first === undefined) {
         byShape.set(shape, transfer);
@@ -183,6 +185,7 @@ export class TransferBuilder implements BuildContext {
       if (sourceKey !== null) this.sourcesRead.add(sourceKey);
       transfer = new TransferAccumulator(this.nextOrder++, pid, source, sink, strategy, via, warm, bytesVisible);
       transfer.key = key;
+      transfer.group = this.fds.threadGroupOf(pid);
       this.transfers.set(key, transfer);
       state.transfers.push(transfer);
       takePrelude(state, sink, transfer);

@@ -8,13 +8,11 @@ import { fdArg } from './event-args';
 import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
 import type { DataCallSpec } from './syscall-classes';
-import { findCredit, matchCredit, matchedBytes, pairStrategy, recordRead, type Credit } from './transfer-credits';
+import { findCredit, forgetLastRead, matchCredit, matchedBytes, pairStrategy, recordRead, type Credit } from './transfer-credits';
 import { matchMapping } from './transfer-mmap';
 import { addPrelude } from './transfer-preludes';
 import { isAncillary, resolveArg, type BuildContext, type ProcessState } from './transfer-state';
 import { isErrorQueueRead, isZerocopySend, onErrorQueue } from './transfer-zerocopy';
-
-const NO_CREDITS: Credit[] = [];
 
 export function onRead(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec): void {
   const state = ctx.state(event.pid);
@@ -60,21 +58,9 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
     else addPrelude(state, sink, event);
     return;
   }
-  const zerocopy = isZerocopySend(event, spec);
-  // Bytes read on another thread of the process: the copy moved threads between its read and write.
-  const credit = matchCredit(event, spec, state.credits, sink, bytes) ?? matchCredit(event, spec, ctx.readerBefore(event.pid)?.credits ?? NO_CREDITS, sink, bytes);
-  if (credit !== null) {
-    const matched = matchedBytes();
-    const strategy: Strategy = zerocopy ? 'msg_zerocopy' : pairStrategy(credit.kind, spec, credit.source, sink);
-    const transfer = ctx.transfer(event.pid, credit.source, sink, strategy);
-    transfer.calls.takeAll(credit.pending);
-    transfer.calls.add(event);
-    transfer.addPayload(matched);
-    credit.remaining -= matched;
-    credit.confirmed = true;
-    credit.lastRead = null;
-    credit.lastReadSpec = null;
-    credit.lastTransfer = transfer;
+  const own = matchCredit(event, spec, state.credits, sink, bytes, false);
+  if (own !== null) {
+    sendFromCredit(ctx, event, spec, own, sink);
     return;
   }
   const mapping = matchMapping(event, spec, state, sink);
@@ -86,7 +72,30 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
     transfer.addPayload(bytes);
     return;
   }
+  // Bytes another thread of the process read (the copy moved threads between its read and its write),
+  // on evidence only: the same printed bytes or buffer address. A thread pool's threads each read and
+  // write their own, and a reply that matches nothing here is not theirs.
+  const before = ctx.readerBefore(event.pid);
+  const moved = before !== undefined ? matchCredit(event, spec, before.credits, sink, bytes, true) : null;
+  if (moved !== null) {
+    sendFromCredit(ctx, event, spec, moved, sink);
+    return;
+  }
   addPrelude(state, sink, event);
+}
+
+/** The write sends on matchedBytes() of the credit's bytes: the transfer from its source takes both. */
+function sendFromCredit(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec, credit: Credit, sink: FdObject): void {
+  const matched = matchedBytes();
+  const strategy: Strategy = isZerocopySend(event, spec) ? 'msg_zerocopy' : pairStrategy(credit.kind, spec, credit.source, sink);
+  const transfer = ctx.transfer(event.pid, credit.source, sink, strategy);
+  transfer.calls.takeAll(credit.pending);
+  transfer.calls.add(event);
+  transfer.addPayload(matched);
+  credit.remaining -= matched;
+  credit.confirmed = true;
+  forgetLastRead(credit);
+  credit.lastTransfer = transfer;
 }
 
 /** The object a write sends to; null for stderr: the program's diagnostics (a request log, a progress line), never payload. */

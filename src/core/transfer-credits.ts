@@ -107,6 +107,14 @@ function closingQuote(text: string, open: number): number {
   return -1;
 }
 
+/** A write drew from the credit: its latest read (and that read's chunk of text) is not needed any more. */
+export function forgetLastRead(credit: Credit): void {
+  credit.lastRead = null;
+  credit.lastReadSpec = null;
+  credit.prefixOf = null;
+  credit.prefix = null;
+}
+
 /** The printed buffer of the credit's latest read, when no write has drawn from it yet. */
 function creditPrefix(credit: Credit): string | null {
   const read = credit.lastRead;
@@ -180,10 +188,11 @@ function match(credit: Credit, bytes: number): Credit {
 /**
  * Which read's bytes this write sends on, in order of evidence: the same buffer address (perf),
  * the same printed prefix (strace -s), then the most recent source with enough unsent bytes,
- * then the most recent with any. Data is never paired with the descriptor it came from (that is
- * a reply, like an HTTP response to its request), nor with the loader's or a runtime's reads.
+ * then the most recent with any (not with `evidenceOnly`: another thread's credits). Data is never
+ * paired with the descriptor it came from (that is a reply, like an HTTP response to its request),
+ * nor with the loader's or a runtime's reads.
  */
-export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Credit[], sink: FdObject, bytes: number): Credit | null {
+export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Credit[], sink: FdObject, bytes: number, evidenceOnly: boolean): Credit | null {
   // Runs for every write: plain loops, no intermediate arrays or closures; the byte count goes to matchedBytes().
   let count = 0;
   let only: Credit | null = null;
@@ -203,7 +212,7 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   // Printed contents decide between competing sources, confirm a source whose fd is already closed,
   // and find the payload iovec of a gathering write (a header iovec before it is not payload).
   // One open candidate needs no evidence (the common case: skip reading the buffers).
-  const needsEvidence = count > 1 || (only.closed && !only.confirmed);
+  const needsEvidence = evidenceOnly || count > 1 || (only.closed && !only.confirmed);
   if (spec.buf !== undefined && needsEvidence) {
     const printed = rawStringArg(event, spec.buf);
     if (printed !== null) {
@@ -224,6 +233,7 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
       headerBytes += length;
     }
   }
+  if (evidenceOnly) return null;
   // Without evidence, a source whose fd is already closed only counts once a write has drawn from it.
   let partial: Credit | null = null;
   for (const c of credits) {

@@ -48,6 +48,8 @@ export class TransferAccumulator {
   readonly pids: number[];
   /** Key in the builder's map while the transfer is live. */
   key = '';
+  /** The thread group (process) of `pid` when the transfer started: parts of one group merge (TransferBuilder.mergeThreads). */
+  group = 0;
 
   constructor(
     readonly order: number,
