@@ -2,7 +2,7 @@
 // its ~1 MB read chunk: keeping one slice keeps the whole chunk alive, so every string that outlives
 // its event goes through here first.
 
-import { detachString } from '../strace-parser/args';
+import { detachString, internalize } from '../strace-parser/args';
 
 const interned = new Map<string, string>();
 
@@ -16,7 +16,7 @@ export function internName(name: string): string {
   if (name === lastCopy) return lastCopy;
   let copy = interned.get(name);
   if (copy === undefined) {
-    copy = canonical(name);
+    copy = internalize(name);
     interned.set(copy, copy);
   }
   // Kept as the copy (a parser's name is this very string): a slice would keep its chunk alive.
@@ -27,10 +27,3 @@ export function internName(name: string): string {
 let lastCopy = '';
 
 export const keep = detachString;
-
-function canonical(name: string): string {
-  const holder: Record<string, number> = Object.create(null) as Record<string, number>;
-  holder[name] = 0;
-  for (const key in holder) return key;
-  return detachString(name);
-}

@@ -4,7 +4,7 @@
 import type { SyscallEvent } from './types';
 import { decodeEscapes } from './escapes';
 
-export { parseFdArg, detachString } from './fd-decoration';
+export { parseFdArg, detachString, internalize } from './fd-decoration';
 export type { FdArg } from './fd-decoration';
 export { decodeEscapes } from './escapes';
 

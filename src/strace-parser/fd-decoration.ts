@@ -27,6 +27,19 @@ export function detachString(s: string): string {
 }
 
 /**
+ * The engine's canonical (internalized) copy of `s`, the one a property key becomes: a fresh flat
+ * string (a slice would keep the whole chunk alive from a global table), and equal names are then
+ * one string: look-ups by syscall name (Maps, object keys, switch cases) compare by identity and
+ * never rehash it.
+ */
+export function internalize(s: string): string {
+  const holder: Record<string, number> = Object.create(null) as Record<string, number>;
+  holder[s] = 0;
+  for (const key in holder) return key;
+  return detachString(s);
+}
+
+/**
  * Parses an fd argument or result with its optional decoration. Returns null for text that is not an fd
  * (a pointer, a string, a flag set). With `detach` false the path may be a slice of the parser's
  * chunk: cheaper for a look-up, but copy it (detachString) before keeping it.

@@ -15,6 +15,15 @@ export function pidFromFileName(file: string): number | null {
   return Number.isSafeInteger(pid) ? pid : null;
 }
 
+/** What a file parser hands its events to: `event`, then the sink's own optional callbacks. */
+function parserOutput(sink: TraceSink, event: (ev: TraceEvent) => void): ParserOutput {
+  const output: ParserOutput = { event, diagnostic: (d) => sink.diagnostic(d) };
+  if (sink.callStarted !== undefined) output.callStarted = (s) => sink.callStarted?.(s);
+  if (sink.callStartedFor !== undefined) output.callStartedFor = new Set(sink.callStartedFor);
+  if (sink.ignoredLine !== undefined) output.ignoredLine = (f, l) => sink.ignoredLine?.(f, l);
+  return output;
+}
+
 export function abortError(signal: AbortSignal): Error {
   const err = new Error('Trace parsing was aborted', { cause: signal.reason });
   err.name = 'AbortError';
@@ -54,13 +63,7 @@ export async function parseTraceFiles(paths: string[], sink: TraceSink, options:
   for (let i = 0; i < paths.length; i++) {
     const file = paths[i];
     const queue: TraceEvent[] = [];
-    const output: ParserOutput = {
-      event: many ? (ev) => queue.push(ev) : (ev) => sink.event(ev),
-      diagnostic: (d) => sink.diagnostic(d),
-    };
-    if (sink.callStarted !== undefined) output.callStarted = (s) => sink.callStarted?.(s);
-    if (sink.callStartedFor !== undefined) output.callStartedFor = new Set(sink.callStartedFor);
-    if (sink.ignoredLine !== undefined) output.ignoredLine = (f, l) => sink.ignoredLine?.(f, l);
+    const output = parserOutput(sink, many ? (ev) => queue.push(ev) : (ev) => sink.event(ev));
     const parser = new FileParser(i, file, output, state, pidFromFileName(file));
     const reader = new FileLineReader(file, parser, chunk, maxLine, options.decodePieceBytes);
     const part: Part = { index: i, file, reader, parser, queue, head: 0, done: false, lastKey: -Infinity };
@@ -200,10 +203,7 @@ async function mergeParts(parts: Part[], sink: TraceSink, state: ParseState, ste
  */
 export function parseTraceText(text: string, fileName: string, sink: TraceSink): TraceParseResult {
   const state = new ParseState();
-  const output: ParserOutput = { event: (ev) => sink.event(ev), diagnostic: (d) => sink.diagnostic(d) };
-  if (sink.callStarted !== undefined) output.callStarted = (s) => sink.callStarted?.(s);
-  if (sink.callStartedFor !== undefined) output.callStartedFor = new Set(sink.callStartedFor);
-  if (sink.ignoredLine !== undefined) output.ignoredLine = (f, l) => sink.ignoredLine?.(f, l);
+  const output = parserOutput(sink, (ev) => sink.event(ev));
   const parser = new FileParser(0, fileName, output, state, pidFromFileName(fileName));
   const body = text.endsWith('\n') ? text.slice(0, -1) : text;
   if (text.length > 0) {

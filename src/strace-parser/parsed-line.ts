@@ -1,6 +1,8 @@
 // The scratch record one line is parsed into. One instance per file parser is reused for every line,
 // so the hot path allocates nothing but the substrings an event keeps.
 
+import { internalize } from './fd-decoration';
+
 export const enum LineKind {
   /** Not understood: becomes a diagnostic with `reason`. */
   Bad,
@@ -228,19 +230,6 @@ export function internName(s: string, start: number, end: number): string {
   const name = internalize(s.slice(start, end));
   NAME_TABLE[slot] = name;
   return name;
-}
-
-/**
- * The engine's canonical (internalized) copy of `s`, the one a property key becomes: it is a fresh
- * flat string (a slice would keep the whole chunk alive from a global table), and the analysis's
- * look-ups by syscall name (Maps, object keys, switch cases) then compare by identity and never
- * rehash it.
- */
-function internalize(s: string): string {
-  const holder: Record<string, number> = Object.create(null) as Record<string, number>;
-  holder[s] = 0;
-  for (const key in holder) return key;
-  return (' ' + s).slice(1);
 }
 
 /**
