@@ -20,6 +20,8 @@ export interface CostContext {
   sourceWarm: boolean;
   /** MSG_ZEROCOPY completion: true = the kernel copied after all, false = no copy, null = no completion seen. */
   zerocopyCopied?: boolean | null;
+  /** Fan-out: the bytes were read once and written to several sinks; the read (its copy and DMA) is counted in the first sink's transfer. */
+  sharedRead?: boolean;
 }
 
 const GATHER_ASSUMPTION = 'NIC gathers (SG-DMA + checksum offload): sendfile hands only descriptors to the socket (setting iolens.assumeGatherNic)';
@@ -69,6 +71,10 @@ export function copiesPerByte(strategy: Strategy, source: Endpoint, sink: Endpoi
   const cpu = cpuCopies(strategy, source, sink, settings, context, assumptions);
   if (strategy === 'io_uring') return { cpu: null, dma: null, assumptions };
   let sourceDma = dmaCopiesOf(source);
+  if (context.sharedRead === true) {
+    assumptions.push('the same bytes were read once and also written to another sink (fan-out, like tee(1)): the read, its copy to user space and its DMA are counted in that transfer, not here');
+    return { cpu: cpu !== null ? Math.max(0, cpu - 1) : null, dma: dmaCopiesOf(sink), assumptions };
+  }
   if (source.kind === 'file') {
     if (context.sourceWarm) {
       sourceDma = 0;

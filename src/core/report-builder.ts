@@ -10,7 +10,7 @@ import type { TransferAccumulator } from './transfer';
 function toTransfer(accumulator: TransferAccumulator, index: number, settings: CostSettings): Transfer {
   const source = accumulator.source.endpoint;
   const sink = accumulator.sink.endpoint;
-  const cost = copiesPerByte(accumulator.strategy, source, sink, settings, { sourceWarm: accumulator.sourceWarm, zerocopyCopied: accumulator.zerocopyCopied });
+  const cost = copiesPerByte(accumulator.strategy, source, sink, settings, { sourceWarm: accumulator.sourceWarm, zerocopyCopied: accumulator.zerocopyCopied, sharedRead: accumulator.sharedRead });
   const calls = accumulator.calls;
   const modeSwitches = 2 * calls.calls;
   const bytes = accumulator.bytesVisible ? accumulator.bytes : null;

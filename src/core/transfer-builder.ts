@@ -36,6 +36,9 @@ export interface BuilderSettings {
   onTransfer?: (transfer: TransferAccumulator) => void;
 }
 
+/** Threads of one process whose credits a write on another thread may draw from (the latest readers). */
+const MAX_RECENT_READERS = 8;
+
 export class TransferBuilder implements BuildContext {
   private readonly processes = new Map<number, ProcessState>();
   /** Transfers of processes still running, by pid|source|sink|strategy. */
@@ -46,8 +49,8 @@ export class TransferBuilder implements BuildContext {
   private readonly folded = new Map<string, TransferAccumulator>();
   private readonly feeds = new Map<string, PipeFeed>();
   private readonly sourcesRead = new Set<string>();
-  /** The thread that last read payload, by thread group (only traces with CLONE_THREAD threads). */
-  private readonly lastReaders = new Map<number, number>();
+  /** The threads that read payload last, most recent first, by thread group (only traces with CLONE_THREAD threads). */
+  private readonly lastReaders = new Map<number, number[]>();
   private nextOrder = 0;
 
   constructor(readonly fds: FdTracker) {}
@@ -94,7 +97,18 @@ export class TransferBuilder implements BuildContext {
 
   /** For the strategy handlers: a read of payload by `pid` (remembered per thread group, see readerBefore). */
   noteRead(pid: number): void {
-    if (this.fds.hasThreads) this.lastReaders.set(this.fds.threadGroupOf(pid), pid);
+    if (!this.fds.hasThreads) return;
+    const group = this.fds.threadGroupOf(pid);
+    let readers = this.lastReaders.get(group);
+    if (readers === undefined) {
+      readers = [];
+      this.lastReaders.set(group, readers);
+    }
+    if (readers[0] === pid) return;
+    const at = readers.indexOf(pid);
+    if (at >= 0) readers.splice(at, 1);
+    else if (readers.length >= MAX_RECENT_READERS) readers.pop();
+    readers.unshift(pid);
   }
 
   /**
@@ -104,8 +118,24 @@ export class TransferBuilder implements BuildContext {
    */
   readerBefore(pid: number): ProcessState | undefined {
     if (!this.fds.hasThreads) return undefined;
-    const reader = this.lastReaders.get(this.fds.threadGroupOf(pid));
+    const readers = this.lastReaders.get(this.fds.threadGroupOf(pid));
+    const reader = readers?.[0];
     return reader === undefined || reader === pid ? undefined : this.processes.get(reader);
+  }
+
+  /**
+   * For the strategy handlers: the states of the other threads of `pid`'s process that read payload
+   * lately, most recent first. In a thread pool (libuv's, a Java executor) any thread may write what
+   * any other read, and the reader is not always the latest one.
+   */
+  otherReaders(pid: number): ProcessState[] {
+    const states: ProcessState[] = [];
+    if (!this.fds.hasThreads) return states;
+    for (const reader of this.lastReaders.get(this.fds.threadGroupOf(pid)) ?? []) {
+      const state = reader === pid ? undefined : this.processes.get(reader);
+      if (state !== undefined) states.push(state);
+    }
+    return states;
   }
 
   /** Whether the process holds read credits (a close need not be looked at otherwise). */
@@ -125,7 +155,12 @@ export class TransferBuilder implements BuildContext {
   /** A process ended: its half-finished state can go, and its transfers are final. */
   exited(pid: number): void {
     const group = this.fds.threadGroupOf(pid);
-    if (this.lastReaders.get(group) === pid) this.lastReaders.delete(group);
+    const readers = this.lastReaders.get(group);
+    if (readers !== undefined) {
+      const at = readers.indexOf(pid);
+      if (at >= 0) readers.splice(at, 1);
+      if (readers.length === 0) this.lastReaders.delete(group);
+    }
     const state = this.processes.get(pid);
     if (state === undefined) return;
     this.processes.delete(pid);

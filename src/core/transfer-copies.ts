@@ -1,6 +1,6 @@
 // Read-like and write-like calls: a read adds to its source's credit; a write sends on a credit's
 // bytes (read_write, pread_pwrite, readv_writev, recv_write, msg_zerocopy), else a mapping's
-// (mmap_write), else waits as a prelude. Both run for every data call: plain code, no closures
+// (mmap_write), else the bytes a write just sent to another sink (fan-out), else waits as a prelude. Both run for every data call: plain code, no closures
 // or intermediate arrays.
 
 import type { SyscallEvent } from '../strace-parser/types';
@@ -8,10 +8,10 @@ import { fdArg } from './event-args';
 import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
 import type { DataCallSpec } from './syscall-classes';
-import { findCredit, forgetLastRead, matchCredit, matchedBytes, pairStrategy, recordRead, type Credit } from './transfer-credits';
+import { consume, findCredit, matchCredit, matchedBytes, matchFanOut, pairStrategy, recordRead, type Credit } from './transfer-credits';
 import { matchMapping } from './transfer-mmap';
 import { addPrelude } from './transfer-preludes';
-import { isAncillary, resolveArg, type BuildContext, type ProcessState } from './transfer-state';
+import { isAncillary, isNotification, resolveArg, type BuildContext, type ProcessState } from './transfer-state';
 import { isErrorQueueRead, isZerocopySend, onErrorQueue } from './transfer-zerocopy';
 
 export function onRead(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec): void {
@@ -22,7 +22,7 @@ export function onRead(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpe
     return;
   }
   const source = resolveArg(ctx.fds, event, spec.fd);
-  if (source === null || isAncillary(source)) return;
+  if (source === null || isAncillary(source) || isNotification(source)) return;
   const credit = findCredit(state.credits, source);
   const bytes = event.ret ?? -1;
   if (bytes <= 0) {
@@ -50,7 +50,7 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   const state = ctx.state(event.pid);
   state.seq++;
   const sink = sinkOf(ctx, event, spec);
-  if (sink === null) return;
+  if (sink === null || isNotification(sink)) return;
   const bytes = event.ret ?? -1;
   if (bytes <= 0) {
     const last = state.lastBySink.get(sink.id);
@@ -72,13 +72,22 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
     transfer.addPayload(bytes);
     return;
   }
-  // Bytes another thread of the process read (the copy moved threads between its read and its write),
-  // on evidence only: the same printed bytes or buffer address. A thread pool's threads each read and
-  // write their own, and a reply that matches nothing here is not theirs.
-  const before = ctx.readerBefore(event.pid);
-  const moved = before !== undefined ? matchCredit(event, spec, before.credits, sink, bytes, true) : null;
-  if (moved !== null) {
-    sendFromCredit(ctx, event, spec, moved, sink);
+  // Bytes another thread of the process read (the copy moved threads between its read and its write,
+  // or a pool's threads take turns), on evidence only: the same printed bytes or buffer address.
+  // Threads that each read and write their own, and a reply that matches nothing here, stay apart.
+  for (const other of ctx.otherReaders(event.pid)) {
+    const moved = matchCredit(event, spec, other.credits, sink, bytes, true);
+    if (moved !== null) {
+      sendFromCredit(ctx, event, spec, moved, sink);
+      return;
+    }
+  }
+  const fannedOut = matchFanOut(event, spec, state.credits, sink, bytes);
+  if (fannedOut !== null) {
+    const transfer = ctx.transfer(event.pid, fannedOut.source, sink, pairStrategy(fannedOut.kind, spec, fannedOut.source, sink));
+    transfer.sharedRead = true;
+    transfer.calls.add(event);
+    transfer.addPayload(bytes);
     return;
   }
   addPrelude(state, sink, event);
@@ -92,9 +101,7 @@ function sendFromCredit(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   transfer.calls.takeAll(credit.pending);
   transfer.calls.add(event);
   transfer.addPayload(matched);
-  credit.remaining -= matched;
-  credit.confirmed = true;
-  forgetLastRead(credit);
+  consume(credit, matched, sink);
   credit.lastTransfer = transfer;
 }
 

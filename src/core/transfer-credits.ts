@@ -1,10 +1,12 @@
 // Read "credits": bytes a process has read from a source and not yet written on, and which credit a
-// write draws from (same buffer address, same printed prefix, else the most recent source).
-// recordRead and matchCredit run for every data call: they stay allocation-free.
+// write draws from (same buffer address, same printed prefix, else the most recent source whose
+// printed bytes do not contradict the write's). recordRead and matchCredit run for every data call:
+// plain loops, no closures or intermediate arrays.
 
 import type { SyscallEvent } from '../strace-parser/types';
 import { parseIntLoose } from '../strace-parser/args';
 import { CallGroup } from './call-group';
+import { keep } from './strings';
 import { isSocketKind } from './endpoints';
 import { argText, rawStringArg } from './event-args';
 import type { FdObject } from './fd-table';
@@ -19,18 +21,43 @@ const MIN_PREFIX_EVIDENCE = 4;
 
 type ReadKind = 'plain' | 'positional' | 'vectored' | 'socket';
 
+/** A write of at most this many bytes (a wake-up byte, a counter) is checked against the read it would send. */
+const SHORT_WRITE = 64;
+/** How many unsent reads a credit keeps apart; a later one joins the newest (whose prefix still says how it starts). */
+const MAX_UNSENT_READS = 16;
+
+/**
+ * A read whose bytes are not all sent on yet. Its printed prefix (strace -s) is the evidence for the
+ * write that starts sending it. A program that reads a whole file before writing it out holds many:
+ * its first write then starts with the first read's bytes, not the last's.
+ */
+interface UnsentRead {
+  bytes: number;
+  /** Nothing of it is sent yet: a write that sends from it starts with its printed prefix. */
+  fresh: boolean;
+  /** The read itself, kept only while it is the credit's newest (then its prefix is cut and it is let go, with its chunk). */
+  event: SyscallEvent | null;
+  spec: DataCallSpec | null;
+  /** Its printed prefix once cut (a copy), null when it printed none; undefined: not cut yet. */
+  prefix: string | null | undefined;
+}
+
+/** The last read a single write sent whole, and where: the same bytes written to another sink next are fanned out (tee(1)). */
+interface SentRead {
+  read: UnsentRead;
+  bytes: number;
+  sinks: FdObject[];
+}
+
 /** Bytes read from `source` that no write has sent on yet. */
 export interface Credit {
   source: FdObject;
+  /** Unsent bytes: the sum of `reads`' bytes. */
   remaining: number;
   kind: ReadKind;
-  /** The latest read, whose printed buffer prefix (strace -s) is read only when two sources compete. */
-  lastRead: SyscallEvent | null;
-  /** The spec of `lastRead`'s call. */
-  lastReadSpec: DataCallSpec | null;
-  /** The read whose printed buffer `prefix` is (creditPrefix's memo). */
-  prefixOf: SyscallEvent | null;
-  prefix: string | null;
+  /** The unsent reads, oldest first. */
+  reads: UnsentRead[];
+  sent: SentRead | null;
   /** perf: the latest read's buffer address range. */
   bufferStart: number | null;
   bufferEnd: number;
@@ -75,7 +102,8 @@ function nextIovec(text: string, from: number): number {
     const close = closingQuote(text, open);
     if (close < 0) continue;
     let next = close + 1;
-    if (text.startsWith('...', next)) next += 3;
+    iovecWhole = !text.startsWith('...', next);
+    if (!iovecWhole) next += 3;
     if (!text.startsWith(', iov_len=', next)) continue;
     let length = 0;
     let digit = next + 10;
@@ -90,6 +118,8 @@ function nextIovec(text: string, from: number): number {
 
 let iovecPrefix = '';
 let iovecLength = 0;
+/** strace printed the iovec's whole buffer (no `...`: shorter than -s). */
+let iovecWhole = false;
 
 /** The printed prefix of the first iovec of a vectored call's array argument, or null. */
 function firstIovecPrefix(text: string | undefined): string | null {
@@ -107,27 +137,21 @@ function closingQuote(text: string, open: number): number {
   return -1;
 }
 
-/** A write drew from the credit: its latest read (and that read's chunk of text) is not needed any more. */
-export function forgetLastRead(credit: Credit): void {
-  credit.lastRead = null;
-  credit.lastReadSpec = null;
-  credit.prefixOf = null;
-  credit.prefix = null;
-}
-
-/** The printed buffer of the credit's latest read, when no write has drawn from it yet. */
-function creditPrefix(credit: Credit): string | null {
-  const read = credit.lastRead;
-  const spec = credit.lastReadSpec;
-  if (read === null || spec === null) return null;
-  // A gathering write asks once per iovec and candidate: cut the read's buffer once.
-  if (credit.prefixOf === read) return credit.prefix;
-  let prefix: string | null = null;
-  if (spec.buf !== undefined) prefix = rawStringArg(read, spec.buf);
-  else if (spec.iov !== undefined) prefix = firstIovecPrefix(argText(read, spec.iov));
-  credit.prefixOf = read;
-  credit.prefix = prefix;
-  return prefix;
+/** The printed buffer prefix a read starts with (cut once, as a copy, and the read let go). */
+function readPrefix(read: UnsentRead): string | null {
+  if (read.prefix === undefined) {
+    const event = read.event;
+    const spec = read.spec;
+    let prefix: string | null = null;
+    if (event !== null && spec !== null) {
+      if (spec.buf !== undefined) prefix = rawStringArg(event, spec.buf);
+      else if (spec.iov !== undefined) prefix = firstIovecPrefix(argText(event, spec.iov));
+    }
+    read.prefix = prefix === null ? null : keep(prefix);
+    read.event = null;
+    read.spec = null;
+  }
+  return read.prefix;
 }
 
 /** A credit a write to `sink` may draw from: unsent bytes, from another descriptor and another path. */
@@ -135,11 +159,43 @@ function usable(c: Credit, sink: FdObject): boolean {
   return c.remaining > 0 && c.source !== sink && c.source.endpoint.path !== sink.endpoint.path;
 }
 
+/** Printed texts that begin alike over the shorter one's length (equal bytes print as equal text). */
+function compatible(a: string, b: string): boolean {
+  return a.length <= b.length ? b.startsWith(a) : a.startsWith(b);
+}
+
+/** Evidence that printed text `b` is the bytes `a` was printed from: alike over at least MIN_PREFIX_EVIDENCE chars. */
 function prefixesAgree(a: string | null, b: string): boolean {
-  if (a === null) return false;
-  const n = Math.min(a.length, b.length);
-  if (n < MIN_PREFIX_EVIDENCE) return false;
-  return a.slice(0, n) === b.slice(0, n);
+  return a !== null && a.length >= MIN_PREFIX_EVIDENCE && b.length >= MIN_PREFIX_EVIDENCE && compatible(a, b);
+}
+
+/** The credit's unsent bytes from its unsent read `k` on. */
+function unsentFrom(credit: Credit, k: number): number {
+  let bytes = credit.remaining;
+  for (let j = 0; j < k; j++) bytes -= credit.reads[j].bytes;
+  return bytes;
+}
+
+/** The first of the credit's unsent reads (still whole) that the printed bytes start with, or -1. */
+function agreeingRead(credit: Credit, printed: string): number {
+  const reads = credit.reads;
+  for (let k = 0; k < reads.length; k++) {
+    if (reads[k].fresh && prefixesAgree(readPrefix(reads[k]), printed)) return k;
+  }
+  return -1;
+}
+
+/**
+ * The write's printed bytes cannot be the credit's next ones: its oldest unsent read is still whole
+ * and printed other bytes (io-model: "where strace printed buffer contents, the printed prefixes
+ * agree"). Asked only of a write whose whole buffer strace printed (a wake-up byte written to a pipe
+ * between a read and its write): a longer one may send the part after a header its read began with.
+ */
+function contradicts(credit: Credit, printed: string): boolean {
+  const head = credit.reads[0];
+  if (head === undefined || !head.fresh || printed.length === 0) return false;
+  const prefix = readPrefix(head);
+  return prefix !== null && prefix.length > 0 && !compatible(prefix, printed);
 }
 
 /** The credit of `source` among a process's credits (most recent first), if it has one. */
@@ -156,7 +212,7 @@ export function findCredit(credits: Credit[], source: FdObject): Credit | undefi
  */
 export function recordRead(credits: Credit[], credit: Credit | undefined, source: FdObject, event: SyscallEvent, spec: DataCallSpec, bytes: number): void {
   if (credit === undefined) {
-    credit = { source, remaining: 0, kind: readKindOf(spec, source), lastRead: null, lastReadSpec: null, prefixOf: null, prefix: null, bufferStart: null, bufferEnd: 0, confirmed: false, closed: false, pending: new CallGroup(), lastTransfer: null };
+    credit = { source, remaining: 0, kind: readKindOf(spec, source), reads: [], sent: null, bufferStart: null, bufferEnd: 0, confirmed: false, closed: false, pending: new CallGroup(), lastTransfer: null };
     credits.unshift(credit);
     if (credits.length > MAX_CREDITS) credits.pop();
   } else if (credits[0] !== credit) {
@@ -165,35 +221,48 @@ export function recordRead(credits: Credit[], credit: Credit | undefined, source
   }
   credit.remaining += bytes;
   credit.pending.add(event);
-  credit.lastRead = event;
-  credit.lastReadSpec = spec;
+  // A fan-out writes a read to every sink before the next read (and this lets go of its chunk).
+  credit.sent = null;
+  const reads = credit.reads;
+  const newest = reads.length > 0 ? reads[reads.length - 1] : undefined;
+  if (newest !== undefined && reads.length >= MAX_UNSENT_READS) newest.bytes += bytes;
+  else {
+    // Only the newest read is kept as an event (its text is cut only if a write asks): cut the one before now.
+    if (newest !== undefined) readPrefix(newest);
+    reads.push({ bytes, fresh: true, event, spec, prefix: undefined });
+  }
   const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
   credit.bufferStart = address;
   credit.bufferEnd = address !== null ? address + bytes : 0;
 }
 
-/** matchCredit's second result: how many of the write's bytes the credit it returned covers. */
+/** matchCredit's other results: how many of the write's bytes the credit covers, and from which of its unsent reads they start. */
 let matched = 0;
+let matchedRead = 0;
 
 /** How many of the write's bytes the credit the last matchCredit() returned covers. */
 export function matchedBytes(): number {
   return matched;
 }
 
-function match(credit: Credit, bytes: number): Credit {
+function match(credit: Credit, bytes: number, fromRead: number): Credit {
   matched = bytes;
+  matchedRead = fromRead;
   return credit;
 }
 
+/** The write's printed buffer, or each of its iovecs, when strace printed them whole (reused: no array per call); cleared when one was cut. */
+const wholePrints: string[] = [];
+
 /**
  * Which read's bytes this write sends on, in order of evidence: the same buffer address (perf),
- * the same printed prefix (strace -s), then the most recent source with enough unsent bytes,
- * then the most recent with any (not with `evidenceOnly`: another thread's credits). Data is never
- * paired with the descriptor it came from (that is a reply, like an HTTP response to its request),
- * nor with the loader's or a runtime's reads.
+ * the same printed prefix (strace -s), then the most recent source with enough unsent bytes whose
+ * printed bytes do not contradict the write's, then the most recent with any (not with
+ * `evidenceOnly`: another thread's credits). Data is never paired with the descriptor it came from
+ * (that is a reply, like an HTTP response to its request), nor with the loader's or a runtime's reads.
  */
 export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Credit[], sink: FdObject, bytes: number, evidenceOnly: boolean): Credit | null {
-  // Runs for every write: plain loops, no intermediate arrays or closures; the byte count goes to matchedBytes().
+  // Runs for every write: plain loops; the byte count and first read go to matchedBytes() / consume().
   let count = 0;
   let only: Credit | null = null;
   for (const c of credits) {
@@ -206,40 +275,126 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
   if (address !== null) {
     for (const c of credits) {
-      if (usable(c, sink) && c.bufferStart !== null && address >= c.bufferStart && address < c.bufferEnd) return match(c, Math.min(bytes, c.remaining));
+      if (usable(c, sink) && c.bufferStart !== null && address >= c.bufferStart && address < c.bufferEnd) return match(c, Math.min(bytes, c.remaining), 0);
     }
   }
-  // Printed contents decide between competing sources, confirm a source whose fd is already closed,
-  // and find the payload iovec of a gathering write (a header iovec before it is not payload).
-  // One open candidate needs no evidence (the common case: skip reading the buffers).
-  const needsEvidence = evidenceOnly || count > 1 || (only.closed && !only.confirmed);
+  // Printed contents pick the source (and its read) among competing ones, confirm a source whose fd is
+  // already closed, find the read a write starts with when several wait unsent, find the payload
+  // iovec of a gathering write (a header iovec before it is not payload), and rule out a source
+  // whose next bytes are not a short write's. A plain copy loop (one source, one unsent read, a
+  // write of a chunk) needs none of it: its buffers are not cut.
+  wholePrints.length = 0;
+  let allWhole = true;
+  const needsEvidence = evidenceOnly || count > 1 || (only.closed && !only.confirmed) || only.reads.length > 1 || bytes <= SHORT_WRITE;
   if (spec.buf !== undefined && needsEvidence) {
     const printed = rawStringArg(event, spec.buf);
     if (printed !== null) {
       for (const c of credits) {
-        if (usable(c, sink) && prefixesAgree(creditPrefix(c), printed)) return match(c, Math.min(bytes, c.remaining));
+        if (!usable(c, sink)) continue;
+        const k = agreeingRead(c, printed);
+        if (k >= 0) return match(c, Math.min(bytes, unsentFrom(c, k)), k);
       }
+      if (argText(event, spec.buf)?.endsWith('"...') === false) wholePrints.push(printed);
+      else allWhole = false;
     }
   } else if (spec.iov !== undefined) {
     const iov = argText(event, spec.iov);
     let headerBytes = 0;
     for (let at = iov !== undefined && iov.startsWith('[') ? nextIovec(iov, 0) : -1; at >= 0; at = nextIovec(iov as string, at)) {
-      // Read both now: creditPrefix() may scan a read's iovecs with the same cursor.
+      // Read them now: readPrefix() may scan a read's iovecs with the same cursor.
       const prefix = iovecPrefix;
       const length = iovecLength;
+      const whole = iovecWhole;
       for (const c of credits) {
-        if (usable(c, sink) && prefixesAgree(creditPrefix(c), prefix)) return match(c, Math.min(bytes - headerBytes, c.remaining));
+        if (!usable(c, sink)) continue;
+        const k = agreeingRead(c, prefix);
+        if (k >= 0) return match(c, Math.min(bytes - headerBytes, unsentFrom(c, k)), k);
       }
+      if (whole) wholePrints.push(prefix);
+      else allWhole = false;
       headerBytes += length;
     }
   }
+  if (!allWhole) wholePrints.length = 0;
   if (evidenceOnly) return null;
   // Without evidence, a source whose fd is already closed only counts once a write has drawn from it.
   let partial: Credit | null = null;
   for (const c of credits) {
-    if (!usable(c, sink) || (c.closed && !c.confirmed)) continue;
-    if (c.remaining >= bytes) return match(c, bytes);
+    if (!usable(c, sink) || (c.closed && !c.confirmed) || contradictsAll(c)) continue;
+    if (c.remaining >= bytes) return match(c, bytes, 0);
     partial ??= c;
   }
-  return partial !== null ? match(partial, Math.min(bytes, partial.remaining)) : null;
+  return partial !== null ? match(partial, Math.min(bytes, partial.remaining), 0) : null;
+}
+
+/** strace printed the write's bytes whole (its buffer, or every iovec), and none of them can be the credit's next ones. */
+function contradictsAll(credit: Credit): boolean {
+  if (wholePrints.length === 0) return false;
+  for (const printed of wholePrints) if (!contradicts(credit, printed)) return false;
+  return true;
+}
+
+/**
+ * A write sent `bytes` of the credit's bytes on to `sink`, starting with the read matchCredit found:
+ * those reads are sent, oldest first (in part or whole). A read one write sent whole is remembered
+ * for fan-out.
+ */
+export function consume(credit: Credit, bytes: number, sink: FdObject): void {
+  credit.confirmed = true;
+  const reads = credit.reads;
+  if (matchedRead > 0 && matchedRead < reads.length) {
+    // The write starts with a later read: the bytes before it are never sent on, in stream order
+    // (a header the program kept, like the status line of an HTTP response it saves the body of).
+    for (let k = 0; k < matchedRead; k++) credit.remaining -= reads[k].bytes;
+    reads.splice(0, matchedRead);
+  }
+  credit.remaining -= bytes;
+  let left = bytes;
+  while (left > 0 && reads.length > 0) {
+    const read = reads[0];
+    const take = Math.min(left, read.bytes);
+    if (read.fresh && take === read.bytes) remember(credit, read, sink);
+    read.bytes -= take;
+    left -= take;
+    if (read.bytes === 0) reads.shift();
+    else {
+      // Sent in part: what is left starts somewhere strace did not print.
+      read.fresh = false;
+      read.event = null;
+      read.spec = null;
+      read.prefix = null;
+    }
+  }
+}
+
+function remember(credit: Credit, read: UnsentRead, sink: FdObject): void {
+  const sent = credit.sent;
+  if (sent === null) credit.sent = { read, bytes: read.bytes, sinks: [sink] };
+  else {
+    sent.read = read;
+    sent.bytes = read.bytes;
+    sent.sinks.length = 0;
+    sent.sinks.push(sink);
+  }
+}
+
+/**
+ * A write that matched no credit but prints the bytes a single write of this process just sent whole
+ * from a read, to another sink: the same data fanned out (tee(1) writes each read to every file it
+ * was given). Evidence only: the same printed bytes, no more of them than that read had.
+ */
+export function matchFanOut(event: SyscallEvent, spec: DataCallSpec, credits: Credit[], sink: FdObject, bytes: number): Credit | null {
+  if (spec.buf === undefined) return null;
+  let printed: string | null | undefined;
+  for (const c of credits) {
+    const sent = c.sent;
+    if (sent === null || bytes > sent.bytes || c.source === sink || sent.sinks.includes(sink)) continue;
+    printed ??= rawStringArg(event, spec.buf);
+    if (printed === null) return null;
+    if (prefixesAgree(readPrefix(sent.read), printed)) {
+      sent.sinks.push(sink);
+      return c;
+    }
+  }
+  return null;
 }

@@ -45,6 +45,8 @@ export interface BuildContext {
   noteRead(pid: number): void;
   /** The state of the other thread of `pid`'s process that read payload last, if not `pid` itself. */
   readerBefore(pid: number): ProcessState | undefined;
+  /** The states of the other threads of `pid`'s process that read payload lately, most recent first. */
+  otherReaders(pid: number): ProcessState[];
 }
 
 export function resolveArg(fds: FdTracker, event: SyscallEvent, ref: readonly [number, string]): FdObject | null {
@@ -64,4 +66,14 @@ export function isAncillary(object: FdObject): boolean {
     object.ancillaryPath = isAncillaryPath(endpoint.path);
   }
   return object.ancillaryPath === true;
+}
+
+/**
+ * An eventfd, timerfd, signalfd, inotify or other anonymous inode (not a ring: io_uring is handled
+ * apart): reading or writing one passes an event, like the 8-byte counter a thread pool writes to
+ * wake its loop, never payload. It is neither a transfer's source nor its sink.
+ */
+export function isNotification(object: FdObject): boolean {
+  const endpoint = object.endpoint;
+  return endpoint.kind === 'other' && endpoint.path.startsWith('anon_inode:') && endpoint.path !== 'anon_inode:[io_uring]';
 }

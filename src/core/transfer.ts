@@ -50,6 +50,8 @@ export class TransferAccumulator {
   key = '';
   /** The thread group (process) of `pid` when the transfer started: parts of one group merge (TransferBuilder.mergeThreads). */
   group = 0;
+  /** Its bytes are ones the process read once and also wrote to another sink (fan-out): that transfer has the read. */
+  sharedRead = false;
 
   constructor(
     readonly order: number,

@@ -1,0 +1,150 @@
+// Which read a write sends on (io-model.md: "the write follows the read, byte counts agree, and,
+// where strace printed buffer contents, the printed prefixes agree"), on real programs traced here
+// with real strace:
+// - test/workloads/slurp_copy.c reads a whole file before writing it (in chunks, in one write, or
+//   three reads per writev behind a header iovec): every unsent read is kept, in order;
+// - coreutils tee(1) writes each read to three sinks: the same bytes fanned out;
+// - test/workloads/node_stream_copy.js copies on libuv's thread pool, whose threads wake the loop
+//   with 8-byte eventfd counters: events, not data;
+// - test/workloads/go_http_fetch.go fetches a file over HTTP in one process: Go's runtime writes a
+//   wake-up byte to a pipe between a read and its write, and moves goroutines between threads.
+
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzeTraceFiles } from '../../src/core/analyze';
+import type { Transfer } from '../../src/core/report-types';
+import { recordStrace } from '../support/record';
+import { repoRoot } from './support/corpus';
+
+const SIZE = 1_000_000; // 15 reads of 65,536 bytes and one of 16,960
+
+function workload(name: string): string {
+  return path.join(repoRoot(), 'test', 'workloads', name);
+}
+
+/** A folder with `src.bin` (SIZE bytes that differ from chunk to chunk) for one test. */
+function workdir(prefix: string): { dir: string; src: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `iolens-${prefix}-`));
+  const src = path.join(dir, 'src.bin');
+  fs.writeFileSync(src, Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 131 + (i >> 9)) & 0xff)));
+  return { dir, src };
+}
+
+async function traceAndAnalyze(argv: string[], dir: string): Promise<Transfer[]> {
+  const recording = await recordStrace(argv, { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir, cwd: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.diagnostics, []);
+  return report.transfers;
+}
+
+function describe(transfers: Transfer[]): string {
+  return JSON.stringify(transfers.map((t) => `${t.strategy} ${t.source.path} -> ${t.sink.path} ${t.bytes} ${JSON.stringify(t.syscalls)}`));
+}
+
+const SLURP_CASES: Array<{ mode: string; syscalls: Record<string, number> }> = [
+  { mode: 'chunks', syscalls: { read: 16, write: 16 } },
+  { mode: 'whole', syscalls: { read: 16, write: 1 } },
+  // 17 rounds of three reads (10,000 + 20,000 + 30,000 bytes, the last round 10,000 + 20,000 + 10,000),
+  // each sent by one writev, then the EOF read.
+  { mode: 'gather', syscalls: { read: 52, writev: 17 } },
+];
+
+for (const { mode, syscalls } of SLURP_CASES) {
+  test(`reads the whole file, then writes it (${mode}): one transfer of every byte`, async () => {
+    const { dir, src } = workdir(`slurp-${mode}`);
+    const bin = path.join(dir, 'slurp_copy');
+    execFileSync('gcc', ['-O1', '-o', bin, workload('slurp_copy.c')]);
+    const dst = path.join(dir, 'dst.bin');
+    const transfers = await traceAndAnalyze([bin, mode, src, dst], dir);
+    const expected = mode === 'gather' ? Buffer.concat(chunksWithHeaders(fs.readFileSync(src))) : fs.readFileSync(src);
+    assert.deepEqual(fs.readFileSync(dst), expected, 'the program copied the file');
+    assert.equal(transfers.length, 1, describe(transfers));
+    const [transfer] = transfers;
+    assert.ok(transfer);
+    assert.equal(transfer.strategy, 'read_write');
+    assert.deepEqual([transfer.source.path, transfer.sink.path], [src, dst]);
+    assert.equal(transfer.bytes, SIZE, 'every byte read is sent on (the header iovecs are not payload)');
+    // The chunks and whole modes also count their EOF read (a 17th read) in the transfer.
+    const counted = { ...transfer.syscalls };
+    if (mode !== 'gather') counted.read = (counted.read ?? 0) - 1;
+    assert.deepEqual(counted, syscalls);
+  });
+}
+
+/** What slurp_copy's gather mode writes: each round's 60,000 bytes (less at the end) behind `HDR:`. */
+function chunksWithHeaders(data: Buffer): Buffer[] {
+  const parts: Buffer[] = [];
+  for (let at = 0; at < data.length; at += 60_000) parts.push(Buffer.from('HDR:'), data.subarray(at, Math.min(at + 60_000, data.length)));
+  return parts;
+}
+
+test('tee(1) writes each read to three sinks: three transfers of every byte, the read counted once', async () => {
+  const { dir, src } = workdir('tee');
+  const [one, two] = [path.join(dir, 'one.bin'), path.join(dir, 'two.bin')];
+  const transfers = await traceAndAnalyze(['sh', '-c', 'tee one.bin two.bin < src.bin > /dev/null'], dir);
+  assert.deepEqual(fs.readFileSync(one), fs.readFileSync(src));
+  assert.deepEqual(fs.readFileSync(two), fs.readFileSync(src));
+  assert.equal(transfers.length, 3, describe(transfers));
+  const bySink = new Map(transfers.map((t) => [t.sink.path, t]));
+  const first = bySink.get('/dev/null');
+  assert.ok(first, describe(transfers));
+  const writes = first.syscalls.write ?? 0;
+  assert.ok(writes > 1, 'tee copies in several chunks');
+  assert.deepEqual([first.source.path, first.bytes, first.copies.cpu], [src, SIZE, 2]);
+  assert.equal(first.syscalls.read, writes + 1, 'the reads (and the EOF) are in the first sink transfer');
+  for (const sink of [one, two]) {
+    const fanned = bySink.get(sink);
+    assert.ok(fanned, `${sink}: ${describe(transfers)}`);
+    assert.equal(fanned.source.path, src);
+    assert.equal(fanned.bytes, SIZE);
+    assert.deepEqual(fanned.syscalls, { write: writes });
+    assert.equal(fanned.copies.cpu, 1, 'only the write copies: the read was counted once, in the first transfer');
+    assert.ok(fanned.assumptions.some((a) => a.includes('fan-out')), fanned.assumptions.join('; '));
+  }
+});
+
+test("Node's stream copy on libuv's thread pool: one transfer, the eventfd wake-ups are not data", async () => {
+  const { dir, src } = workdir('node-pool');
+  const dst = path.join(dir, 'dst.bin');
+  const transfers = await traceAndAnalyze([process.execPath, workload('node_stream_copy.js'), src, dst], dir);
+  assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+  const trace = fs.readFileSync(path.join(dir, 'trace.strace'), 'utf8');
+  assert.match(trace, /write\(\d+<anon_inode:\[eventfd\]>, "\\1\\0\\0\\0\\0\\0\\0\\0", 8/, 'the pool wakes the loop through an eventfd');
+  assert.equal(transfers.length, 1, describe(transfers));
+  const [transfer] = transfers;
+  assert.ok(transfer);
+  assert.deepEqual([transfer.strategy, transfer.source.path, transfer.sink.path, transfer.bytes], ['read_write', src, dst, SIZE]);
+  // Node reads 64 KiB at a time: 16 reads with data, the EOF, and a write for each chunk.
+  assert.deepEqual(transfer.syscalls, { read: 17, write: 16 });
+});
+
+test("Go's HTTP server and client in one process: the fetched body is one transfer, the runtime's wake-up byte is not data", async () => {
+  const { dir, src } = workdir('go-http');
+  const bin = path.join(dir, 'go_http_fetch');
+  // A shared build cache: net/http takes a while to build the first time only.
+  const env = { ...process.env, GOCACHE: path.join(os.tmpdir(), 'iolens-test-gocache'), GOPATH: path.join(dir, '.gopath'), GO111MODULE: 'off' };
+  execFileSync('go', ['build', '-o', bin, workload('go_http_fetch.go')], { env, timeout: 300_000 });
+  const dst = path.join(dir, 'dst.bin');
+  const transfers = await traceAndAnalyze([bin, src, dst], dir);
+  assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+  const intoFile = transfers.filter((t) => t.sink.path === dst);
+  assert.equal(intoFile.length, 1, describe(transfers));
+  const [body] = intoFile;
+  assert.ok(body);
+  assert.equal(body.strategy, 'recv_write');
+  assert.equal(body.source.kind, 'tcp');
+  assert.equal(body.bytes, SIZE, describe(transfers));
+  const trace = fs.readFileSync(path.join(dir, 'trace.strace'), 'utf8');
+  const bodyWrites = [...trace.matchAll(new RegExp(`write\\(\\d+<${dst.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}>`, 'g'))].length;
+  assert.equal(body.syscalls.write, bodyWrites, 'every write into the file is in the transfer');
+  assert.deepEqual(
+    transfers.filter((t) => t.sink.kind === 'pipe' || t.source.kind === 'pipe' || t.sink.path.startsWith('anon_inode:')),
+    [],
+    'no transfer into the runtime wake-up pipe or an eventfd',
+  );
+});
