@@ -138,18 +138,24 @@ export class TransferBuilder implements BuildContext {
     return states;
   }
 
-  /** Whether the process holds read credits (a close need not be looked at otherwise). */
+  /** Whether the process (or a thread of its group that read lately) holds read credits: a close need not be looked at otherwise. */
   hasCredits(pid: number): boolean {
     const state = this.processes.get(pid);
-    return state !== undefined && state.credits.length > 0;
+    if (state !== undefined && state.credits.length > 0) return true;
+    return this.fds.hasThreads && (this.lastReaders.get(this.fds.threadGroupOf(pid))?.length ?? 0) > 0;
   }
 
-  /** Called before the fd tracker applies a close: credits of that object are marked closed. */
+  /**
+   * Called before the fd tracker applies a close: credits of that object are marked closed, the
+   * ones of the other threads that read lately too (threads share the fd table; libuv's pool opens,
+   * reads and closes a file on three different threads).
+   */
   onClose(pid: number, ref: { fd: number } | null): void {
-    const state = this.processes.get(pid);
-    if (state === undefined || state.credits.length === 0) return;
     const object = ref !== null ? this.fds.tables.of(pid).get(ref.fd) : undefined;
-    for (const credit of state.credits) if (credit.source === object) credit.closed = true;
+    if (object === undefined) return;
+    const state = this.processes.get(pid);
+    if (state !== undefined) markClosed(state, object);
+    for (const other of this.otherReaders(pid)) markClosed(other, object);
   }
 
   /** A process ended: its half-finished state can go, and its transfers are final. */
@@ -290,4 +296,8 @@ export class TransferBuilder implements BuildContext {
         return;
     }
   }
+}
+
+function markClosed(state: ProcessState, object: FdObject): void {
+  for (const credit of state.credits) if (credit.source === object) credit.closed = true;
 }

@@ -8,7 +8,7 @@ import { fdArg } from './event-args';
 import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
 import type { DataCallSpec } from './syscall-classes';
-import { consume, findCredit, matchCredit, matchedBytes, matchFanOut, pairStrategy, recordRead, type Credit } from './transfer-credits';
+import { consume, findCredit, matchCredit, matchedBytes, matchedOnlyPart, matchFanOut, pairStrategy, recordRead, type Credit } from './transfer-credits';
 import { matchMapping } from './transfer-mmap';
 import { addPrelude } from './transfer-preludes';
 import { isAncillary, isNotification, resolveArg, type BuildContext, type ProcessState } from './transfer-state';
@@ -58,7 +58,13 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
     else addPrelude(state, sink, event);
     return;
   }
-  const own = matchCredit(event, spec, state.credits, sink, bytes, false);
+  let own = matchCredit(event, spec, state.credits, sink, bytes, false);
+  if (own !== null && matchedOnlyPart()) {
+    // A guess for part of the write (a small unsent read of this thread, like a script a runtime read):
+    // another thread's read whose printed bytes this write shows beats it.
+    if (sendFromOtherThread(ctx, event, spec, sink, bytes)) return;
+    own = matchCredit(event, spec, state.credits, sink, bytes, false);
+  }
   if (own !== null) {
     sendFromCredit(ctx, event, spec, own, sink);
     return;
@@ -72,16 +78,7 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
     transfer.addPayload(bytes);
     return;
   }
-  // Bytes another thread of the process read (the copy moved threads between its read and its write,
-  // or a pool's threads take turns), on evidence only: the same printed bytes or buffer address.
-  // Threads that each read and write their own, and a reply that matches nothing here, stay apart.
-  for (const other of ctx.otherReaders(event.pid)) {
-    const moved = matchCredit(event, spec, other.credits, sink, bytes, true);
-    if (moved !== null) {
-      sendFromCredit(ctx, event, spec, moved, sink);
-      return;
-    }
-  }
+  if (sendFromOtherThread(ctx, event, spec, sink, bytes)) return;
   const fannedOut = matchFanOut(event, spec, state.credits, sink, bytes);
   if (fannedOut !== null) {
     const transfer = ctx.transfer(event.pid, fannedOut.source, sink, pairStrategy(fannedOut.kind, spec, fannedOut.source, sink));
@@ -91,6 +88,22 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
     return;
   }
   addPrelude(state, sink, event);
+}
+
+/**
+ * Bytes another thread of the process read (the copy moved threads between its read and its write,
+ * or a pool's threads take turns), on evidence only: the same printed bytes or buffer address.
+ * Threads that each read and write their own, and a reply that matches nothing there, stay apart.
+ */
+function sendFromOtherThread(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec, sink: FdObject, bytes: number): boolean {
+  for (const other of ctx.otherReaders(event.pid)) {
+    const moved = matchCredit(event, spec, other.credits, sink, bytes, true);
+    if (moved !== null) {
+      sendFromCredit(ctx, event, spec, moved, sink);
+      return true;
+    }
+  }
+  return false;
 }
 
 /** The write sends on matchedBytes() of the credit's bytes: the transfer from its source takes both. */

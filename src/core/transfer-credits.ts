@@ -248,7 +248,16 @@ export function matchedBytes(): number {
 function match(credit: Credit, bytes: number, fromRead: number): Credit {
   matched = bytes;
   matchedRead = fromRead;
+  matchedPart = false;
   return credit;
+}
+
+/** The last matchCredit() found no evidence and no source with enough bytes: its credit covers only part of the write. */
+let matchedPart = false;
+
+/** Whether the credit the last matchCredit() returned is only a guess for part of the write (see matchedPart). */
+export function matchedOnlyPart(): boolean {
+  return matchedPart;
 }
 
 /** The write's printed buffer, or each of its iovecs, when strace printed them whole (reused: no array per call); cleared when one was cut. */
@@ -324,7 +333,10 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
     if (c.remaining >= bytes) return match(c, bytes, 0);
     partial ??= c;
   }
-  return partial !== null ? match(partial, Math.min(bytes, partial.remaining), 0) : null;
+  if (partial === null) return null;
+  match(partial, Math.min(bytes, partial.remaining), 0);
+  matchedPart = true;
+  return partial;
 }
 
 /** strace printed the write's bytes whole (its buffer, or every iovec), and none of them can be the credit's next ones. */

@@ -4,7 +4,7 @@
 // - test/workloads/slurp_copy.c reads a whole file before writing it (in chunks, in one write, or
 //   three reads per writev behind a header iovec): every unsent read is kept, in order;
 // - coreutils tee(1) writes each read to three sinks: the same bytes fanned out;
-// - test/workloads/node_stream_copy.js copies on libuv's thread pool, whose threads wake the loop
+// - test/workloads/node_stream_copy.mjs copies on libuv's thread pool, whose threads wake the loop
 //   with 8-byte eventfd counters: events, not data;
 // - test/workloads/go_http_fetch.go fetches a file over HTTP in one process: Go's runtime writes a
 //   wake-up byte to a pipe between a read and its write, and moves goroutines between threads.
@@ -26,11 +26,17 @@ function workload(name: string): string {
   return path.join(repoRoot(), 'test', 'workloads', name);
 }
 
-/** A folder with `src.bin` (SIZE bytes that differ from chunk to chunk) for one test. */
+/** A folder with `src.bin` for one test: SIZE pseudo-random bytes (no two chunks print alike). */
 function workdir(prefix: string): { dir: string; src: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `iolens-${prefix}-`));
   const src = path.join(dir, 'src.bin');
-  fs.writeFileSync(src, Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 131 + (i >> 9)) & 0xff)));
+  const bytes = Buffer.alloc(SIZE);
+  let state = 12345;
+  for (let i = 0; i < SIZE; i++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    bytes[i] = state >>> 24;
+  }
+  fs.writeFileSync(src, bytes);
   return { dir, src };
 }
 
@@ -111,7 +117,7 @@ test('tee(1) writes each read to three sinks: three transfers of every byte, the
 test("Node's stream copy on libuv's thread pool: one transfer, the eventfd wake-ups are not data", async () => {
   const { dir, src } = workdir('node-pool');
   const dst = path.join(dir, 'dst.bin');
-  const transfers = await traceAndAnalyze([process.execPath, workload('node_stream_copy.js'), src, dst], dir);
+  const transfers = await traceAndAnalyze([process.execPath, workload('node_stream_copy.mjs'), src, dst], dir);
   assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
   const trace = fs.readFileSync(path.join(dir, 'trace.strace'), 'utf8');
   assert.match(trace, /write\(\d+<anon_inode:\[eventfd\]>, "\\1\\0\\0\\0\\0\\0\\0\\0", 8/, 'the pool wakes the loop through an eventfd');
