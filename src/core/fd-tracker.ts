@@ -42,6 +42,9 @@ function sockaddrText(text: string | undefined): string | null {
   return port !== undefined ? `${host}:${port}` : host;
 }
 
+/** Distinct (socket, address) sinks of unconnected datagram sockets kept apart at most (a DNS server replies to many). */
+const MAX_DATAGRAM_PEERS = 10_000;
+
 const FD_HANDLERS: Record<string, Handler> = {
   open: (t, e) => t.opened(e, 0, 'filename', argText(e, [1, 'flags'])),
   creat: (t, e) => t.opened(e, 0, 'pathname', 'O_WRONLY|O_CREAT|O_TRUNC'),
@@ -98,6 +101,8 @@ export class FdTracker {
   private readonly pendingPipeEnds = new Map<number, { endpoint: Endpoint; left: number; line: number }>();
   /** Thread group leader by tid, for threads made with CLONE_THREAD (kept to the end: the report merges by group). */
   private readonly threadGroups = new Map<number, number>();
+  /** Where the datagrams of unconnected UDP sockets went, one object per socket and address (see datagramPeer). */
+  private readonly datagramPeers = new Map<string, FdObject>();
 
   /** Whether apply() acts on calls of this name. */
   static handles(name: string): boolean {
@@ -125,6 +130,32 @@ export class FdTracker {
     const known = this.tables.of(event.pid).get(fd);
     const decoration = known?.plainDecoration;
     return decoration !== undefined && event.firstArgDecoratedAs(decoration) ? known : undefined;
+  }
+
+  /**
+   * The sink of a datagram sent on an unconnected UDP socket to the address the call names
+   * (`sendto(4, ..., {sa_family=AF_INET, sin_port=htons(9911), sin_addr=inet_addr("127.0.0.1")}, 16)`):
+   * that address, as the receiving socket is named, not the sender's own. null when the call names
+   * none (perf prints a pointer), the socket is connected, or too many peers were seen already.
+   */
+  datagramPeer(socket: FdObject, addressText: string | undefined, line: number): FdObject | null {
+    if (socket.endpoint.kind !== 'udp' || socket.endpoint.path.includes('->') || addressText === undefined) return null;
+    // sendmsg: only the msghdr's msg_name (its iovecs' bytes are no address).
+    const name = addressText.indexOf('msg_name={');
+    const text = name < 0 ? addressText : addressText.slice(name, addressText.indexOf('}', name) + 1);
+    if (name < 0 && addressText.includes('msg_name=')) return null;
+    const peer = sockaddrText(text);
+    if (peer === null) return null;
+    const key = `${socket.id}|${peer}`;
+    let object = this.datagramPeers.get(key);
+    if (object === undefined) {
+      if (this.datagramPeers.size >= MAX_DATAGRAM_PEERS) return null;
+      const endpoint: Endpoint = { kind: 'udp', path: peer };
+      if (/^(127\.|\[::1\])/.test(peer)) endpoint.loopback = true;
+      object = this.tables.createObject(endpoint, true, 'write', line);
+      this.datagramPeers.set(key, object);
+    }
+    return object;
   }
 
   /** The object an fd argument refers to, named from its decoration when it has one. */

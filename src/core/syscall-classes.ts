@@ -23,6 +23,8 @@ export interface DataCallSpec {
   vectored?: boolean;
   /** recv-family calls: their source is a socket by construction. */
   socketCall?: boolean;
+  /** Send calls that may name where a datagram goes: sendto's address, sendmsg's msghdr (its msg_name). */
+  to?: ArgRef;
 }
 
 export const DATA_CALLS: Readonly<Record<string, DataCallSpec>> = {
@@ -41,8 +43,8 @@ export const DATA_CALLS: Readonly<Record<string, DataCallSpec>> = {
   pwritev: { class: 'write', fd: [0, 'fd'], iov: [1, 'vec'], vectored: true, positional: true },
   pwritev2: { class: 'write', fd: [0, 'fd'], iov: [1, 'vec'], vectored: true, positional: true },
   send: { class: 'write', fd: [0, 'fd'], buf: [1, 'buff'], flags: [3, 'flags'], socketCall: true },
-  sendto: { class: 'write', fd: [0, 'fd'], buf: [1, 'buff'], flags: [3, 'flags'], socketCall: true },
-  sendmsg: { class: 'write', fd: [0, 'fd'], msg: [1, 'msg'], flags: [2, 'flags'], socketCall: true },
+  sendto: { class: 'write', fd: [0, 'fd'], buf: [1, 'buff'], flags: [3, 'flags'], socketCall: true, to: [4, 'addr'] },
+  sendmsg: { class: 'write', fd: [0, 'fd'], msg: [1, 'msg'], flags: [2, 'flags'], socketCall: true, to: [1, 'msg'] },
   sendmmsg: { class: 'write', fd: [0, 'fd'], msg: [1, 'mmsg'], flags: [3, 'flags'], socketCall: true },
 };
 

@@ -4,7 +4,7 @@
 // or intermediate arrays.
 
 import type { SyscallEvent } from '../strace-parser/types';
-import { fdArg } from './event-args';
+import { argText, fdArg } from './event-args';
 import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
 import type { DataCallSpec } from './syscall-classes';
@@ -118,13 +118,17 @@ function sendFromCredit(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   credit.lastTransfer = transfer;
 }
 
-/** The object a write sends to; null for stderr: the program's diagnostics (a request log, a progress line), never payload. */
+/**
+ * The object a write sends to; null for stderr: the program's diagnostics (a request log, a progress
+ * line), never payload. A datagram sent on an unconnected UDP socket goes where the call says.
+ */
 function sinkOf(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec): FdObject | null {
-  if (spec.fd[0] === 0) {
-    const known = ctx.fds.knownFirstArg(event, 2);
-    if (known !== undefined) return known;
+  let sink: FdObject | null | undefined = spec.fd[0] === 0 ? ctx.fds.knownFirstArg(event, 2) : undefined;
+  if (sink === undefined) {
+    const sinkRef = fdArg(event, spec.fd);
+    if (sinkRef === null || sinkRef.fd === 2) return null;
+    sink = ctx.fds.resolve(event.pid, sinkRef, event.line);
   }
-  const sinkRef = fdArg(event, spec.fd);
-  if (sinkRef === null || sinkRef.fd === 2) return null;
-  return ctx.fds.resolve(event.pid, sinkRef, event.line);
+  if (sink !== null && spec.to !== undefined && sink.endpoint.kind === 'udp') return ctx.fds.datagramPeer(sink, argText(event, spec.to), event.line) ?? sink;
+  return sink;
 }

@@ -1,0 +1,44 @@
+// A datagram sent on an unconnected UDP socket goes where its sendto says, not to the sender's own
+// address: test/workloads/udp_copy.c, traced here with real strace, sends a file to a socket bound
+// on 127.0.0.1, which writes it out. Both transfers name the receiving address, both on loopback.
+
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzeTraceFiles } from '../../src/core/analyze';
+import { recordStrace } from '../support/record';
+import { repoRoot } from './support/corpus';
+
+const SIZE = 700_000; // 500 datagrams of 1,400 bytes
+
+for (const flags of [['-f', '-ttt', '-T', '-yy'], ['-f', '-ttt', '-T']]) {
+  test(`sendto on an unconnected UDP socket: the sink is the address sent to (strace ${flags.join(' ')})`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-udp-'));
+    const bin = path.join(dir, 'udp_copy');
+    execFileSync('gcc', ['-O1', '-o', bin, path.join(repoRoot(), 'test', 'workloads', 'udp_copy.c')]);
+    const src = path.join(dir, 'src.bin');
+    const dst = path.join(dir, 'dst.bin');
+    fs.writeFileSync(src, Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 7 + (i >> 11)) & 0xff)));
+    // A port of its own for each run (the kernel's ephemeral range is above 32768).
+    const port = String(20_000 + (process.pid % 5_000) + (flags.length === 4 ? 0 : 5_000));
+    const recording = await recordStrace([bin, src, dst, port], { flags, outDir: dir });
+    assert.equal(recording.exitCode, 0, recording.stderr);
+    assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src), 'every datagram arrived');
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    assert.deepEqual(report.diagnostics, []);
+    const sent = report.transfers.find((t) => t.source.path === src);
+    const received = report.transfers.find((t) => t.sink.path === dst);
+    assert.ok(sent && received, JSON.stringify(report.transfers.map((t) => `${t.source.path} -> ${t.sink.path}`)));
+    assert.equal(report.transfers.length, 2);
+    assert.deepEqual([sent.sink.kind, sent.sink.path, sent.sink.loopback], ['udp', `127.0.0.1:${port}`, true]);
+    assert.equal(sent.bytes, SIZE);
+    // 500 datagrams and the empty one that ends the stream; the reads and their EOF.
+    assert.deepEqual(sent.syscalls, { read: 501, sendto: 501 });
+    assert.equal(sent.copies.dma, 1, 'the source file: one disk DMA; the loopback sink: none');
+    assert.equal(received.bytes, SIZE);
+    assert.equal(received.strategy, 'recv_write');
+  });
+}
