@@ -147,6 +147,25 @@ export class TraceAnalyzer implements TraceSink {
       settings: { assumeGatherNic: this.settings.assumeGatherNic },
     };
     if (this.diagnosticsOmitted > 0) report.diagnosticsOmitted = this.diagnosticsOmitted;
+    const mainPid = parse.mainPid;
+    if (mainPid !== undefined && mainPid !== null) nameMainProcess(report, mainPid);
     return report;
   }
+}
+
+/**
+ * A capture of strace's stderr shows the traced command's pid only from its first `[pid N]` line on:
+ * the parser keeps that process as pid 0 throughout (one fd table) and learns its real pid. The
+ * report gives the real one.
+ */
+function nameMainProcess(report: IoReport, mainPid: number): void {
+  const real = (pid: number): number => (pid === 0 ? mainPid : pid);
+  for (const transfer of report.transfers) {
+    transfer.pid = real(transfer.pid);
+    if (transfer.pids !== undefined) transfer.pids = transfer.pids.map(real);
+  }
+  const byProcess = report.summary.byProcess ?? [];
+  for (const row of byProcess) row.pid = real(row.pid);
+  byProcess.sort((a, b) => a.pid - b.pid);
+  for (const point of report.timeline ?? []) point.pid = real(point.pid);
 }

@@ -61,6 +61,7 @@ const FD_HANDLERS: Record<string, Handler> = {
   accept4: (t, e) => t.accepted(e),
   connect: (t, e) => t.connected(e),
   bind: (t, e) => t.bound(e),
+  getsockname: (t, e) => t.socketNamed(e),
   pipe: (t, e) => t.pipeCreated(e),
   pipe2: (t, e) => t.pipeCreated(e),
   socketpair: (t, e) => t.pipeCreated(e),
@@ -334,6 +335,15 @@ export class FdTracker {
     const address = sockaddrText(argText(event, [1, 'umyaddr']));
     const object = this.resolve(event.pid, fd, event.line);
     if (object !== null && address !== null) this.boundAddresses.set(object.id, address);
+  }
+
+  /** getsockname after a bind to port 0 tells the port the kernel chose: the name the socket's peers are given. */
+  socketNamed(event: SyscallEvent): void {
+    if (event.ret !== 0) return;
+    const object = this.resolve(event.pid, fdArg(event, [0, 'fd']), event.line);
+    if (object === null || !this.boundAddresses.get(object.id)?.endsWith(':0')) return;
+    const address = sockaddrText(argText(event, [1, 'usockaddr']));
+    if (address !== null) this.boundAddresses.set(object.id, address);
   }
 
   connected(event: SyscallEvent): void {

@@ -1,0 +1,72 @@
+// Names the trace gives late, recorded here with real strace:
+// - strace's stderr (no -o) prints `[pid N]` only while several processes are traced: the traced
+//   command's first lines carry no pid. The report still names that process by its real pid, learnt
+//   from its later `[pid N]` lines (test/workloads/udp_copy.c: its main process forks a sender, then
+//   receives and writes the file itself);
+// - a server bound to port 0 learns its port from getsockname: without -yy that is the only place
+//   the trace says which port its peers reach (test/workloads/tcp_ephemeral.c).
+
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzeTraceFiles } from '../../src/core/analyze';
+import { recordStrace } from '../support/record';
+import { repoRoot } from './support/corpus';
+
+test("a capture of strace's stderr: the traced command's transfers carry its real pid, not 0", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-stderr-pid-'));
+  const bin = path.join(dir, 'udp_copy');
+  execFileSync('gcc', ['-O1', '-o', bin, path.join(repoRoot(), 'test', 'workloads', 'udp_copy.c')]);
+  const src = path.join(dir, 'src.bin');
+  const dst = path.join(dir, 'dst.bin');
+  fs.writeFileSync(src, Buffer.alloc(140_000, 'abcdefghij'));
+  const port = String(30_000 + (process.pid % 2_000));
+  const run = spawnSync('strace', ['-f', '-tt', '-T', '-yy', '--', bin, src, dst, port], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(run.status, 0, run.stderr);
+  const tracePath = path.join(dir, 'stderr.trace');
+  fs.writeFileSync(tracePath, run.stderr);
+  assert.match(run.stderr, /^\d\d:\d\d:\d\d\.\d+ execve\(/, 'the first line carries no pid');
+
+  const report = await analyzeTraceFiles([tracePath]);
+  assert.deepEqual(report.diagnostics, []);
+  const received = report.transfers.find((t) => t.sink.path === dst);
+  assert.ok(received, JSON.stringify(report.transfers.map((t) => `${t.pid} ${t.source.path} -> ${t.sink.path}`)));
+  // The main process receives after the fork: its calls then carry `[pid N]`.
+  const lines = run.stderr.split('\n');
+  const firstRecv = lines[received.lines[0] - 1] ?? '';
+  const prefixed = /^\[pid +(\d+)\] /.exec(firstRecv);
+  assert.ok(prefixed, `the transfer's first line is prefixed: ${firstRecv}`);
+  assert.equal(received.pid, Number(prefixed[1]));
+  assert.ok(report.transfers.every((t) => t.pid !== 0), 'no transfer under pid 0');
+  assert.ok(report.summary.byProcess?.every((p) => p.pid !== 0), 'no process row under pid 0');
+  assert.ok(report.summary.byProcess?.some((p) => p.pid === received.pid), 'the main process has its row');
+});
+
+test('a server bound to port 0, traced without -yy: its socket is named by the port getsockname gives', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-ephemeral-'));
+  const bin = path.join(dir, 'tcp_ephemeral');
+  execFileSync('gcc', ['-O1', '-o', bin, path.join(repoRoot(), 'test', 'workloads', 'tcp_ephemeral.c')]);
+  const src = path.join(dir, 'src.bin');
+  const dst = path.join(dir, 'dst.bin');
+  fs.writeFileSync(src, Buffer.alloc(300_000, 'klmnopqrst'));
+  const recording = await recordStrace([bin, src, dst], { flags: ['-f', '-ttt', '-T'], outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+  const text = fs.readFileSync(recording.tracePath, 'utf8');
+  assert.match(text, /bind\(\d+, \{sa_family=AF_INET, sin_port=htons\(0\)/, 'bound to port 0');
+  const port = /getsockname\(\d+, \{sa_family=AF_INET, sin_port=htons\((\d+)\)/.exec(text)?.[1];
+  assert.ok(port !== undefined && port !== '0', 'getsockname tells the port');
+
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.diagnostics, []);
+  const sent = report.transfers.find((t) => t.source.path === src);
+  const received = report.transfers.find((t) => t.sink.path === dst);
+  assert.ok(sent && received, JSON.stringify(report.transfers.map((t) => `${t.source.path} -> ${t.sink.path}`)));
+  assert.equal(sent.sink.kind, 'tcp');
+  assert.ok(sent.sink.path.startsWith(`127.0.0.1:${port}<-`), sent.sink.path);
+  assert.equal(received.source.path, `->127.0.0.1:${port}`);
+  assert.deepEqual([sent.bytes, received.bytes], [300_000, 300_000]);
+});
