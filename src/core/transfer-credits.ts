@@ -40,6 +40,8 @@ interface UnsentRead {
   spec: DataCallSpec | null;
   /** Its printed prefix once cut (a copy), null when it printed none; undefined: not cut yet. */
   prefix: string | null | undefined;
+  /** perf: where its unsent bytes start in the process's memory (perf prints buffers as addresses). */
+  address: number | null;
 }
 
 /** The last read a single write sent whole, and where: the same bytes written to another sink next are fanned out (tee(1)). */
@@ -58,9 +60,6 @@ export interface Credit {
   /** The unsent reads, oldest first. */
   reads: UnsentRead[];
   sent: SentRead | null;
-  /** perf: the latest read's buffer address range. */
-  bufferStart: number | null;
-  bufferEnd: number;
   /** A write has drawn from this credit: it is a transfer's source, not a stray read. */
   confirmed: boolean;
   /** The source's fd was closed after the read (the bytes may still sit in a user buffer). */
@@ -154,9 +153,13 @@ function readPrefix(read: UnsentRead): string | null {
   return read.prefix;
 }
 
-/** A credit a write to `sink` may draw from: unsent bytes, from another descriptor and another path. */
+/**
+ * A credit a write to `sink` may draw from: unsent bytes, from another descriptor and another path
+ * (a path perf only hints at may be another file's: perf names an fd when it prints, so a program's
+ * output opened on the number its input had can show the input's name).
+ */
 function usable(c: Credit, sink: FdObject): boolean {
-  return c.remaining > 0 && c.source !== sink && c.source.endpoint.path !== sink.endpoint.path;
+  return c.remaining > 0 && c.source !== sink && (c.source.endpoint.path !== sink.endpoint.path || c.source.hint === true || sink.hint === true);
 }
 
 /** Printed texts that begin alike over the shorter one's length (equal bytes print as equal text). */
@@ -167,6 +170,16 @@ function compatible(a: string, b: string): boolean {
 /** Evidence that printed text `b` is the bytes `a` was printed from: alike over at least MIN_PREFIX_EVIDENCE chars. */
 function prefixesAgree(a: string | null, b: string): boolean {
   return a !== null && a.length >= MIN_PREFIX_EVIDENCE && b.length >= MIN_PREFIX_EVIDENCE && compatible(a, b);
+}
+
+/** perf: the unsent read whose bytes are at `address` (the write sends from there), or -1. */
+function readAt(credit: Credit, address: number): number {
+  const reads = credit.reads;
+  for (let k = 0; k < reads.length; k++) {
+    const start = reads[k].address;
+    if (start !== null && address >= start && address < start + reads[k].bytes) return k;
+  }
+  return -1;
 }
 
 /** The credit's unsent bytes from its unsent read `k` on. */
@@ -212,7 +225,7 @@ export function findCredit(credits: Credit[], source: FdObject): Credit | undefi
  */
 export function recordRead(credits: Credit[], credit: Credit | undefined, source: FdObject, event: SyscallEvent, spec: DataCallSpec, bytes: number): void {
   if (credit === undefined) {
-    credit = { source, remaining: 0, kind: readKindOf(spec, source), reads: [], sent: null, bufferStart: null, bufferEnd: 0, confirmed: false, closed: false, pending: new CallGroup(), lastTransfer: null };
+    credit = { source, remaining: 0, kind: readKindOf(spec, source), reads: [], sent: null, confirmed: false, closed: false, pending: new CallGroup(), lastTransfer: null };
     credits.unshift(credit);
     if (credits.length > MAX_CREDITS) credits.pop();
   } else if (credits[0] !== credit) {
@@ -229,11 +242,9 @@ export function recordRead(credits: Credit[], credit: Credit | undefined, source
   else {
     // Only the newest read is kept as an event (its text is cut only if a write asks): cut the one before now.
     if (newest !== undefined) readPrefix(newest);
-    reads.push({ bytes, fresh: true, event, spec, prefix: undefined });
+    const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
+    reads.push({ bytes, fresh: true, event, spec, prefix: undefined, address });
   }
-  const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
-  credit.bufferStart = address;
-  credit.bufferEnd = address !== null ? address + bytes : 0;
 }
 
 /** matchCredit's other results: how many of the write's bytes the credit covers, and from which of its unsent reads they start. */
@@ -284,7 +295,9 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
   if (address !== null) {
     for (const c of credits) {
-      if (usable(c, sink) && c.bufferStart !== null && address >= c.bufferStart && address < c.bufferEnd) return match(c, Math.min(bytes, c.remaining), 0);
+      if (!usable(c, sink)) continue;
+      const k = readAt(c, address);
+      if (k >= 0) return match(c, Math.min(bytes, unsentFrom(c, k)), k);
     }
   }
   // Printed contents pick the source (and its read) among competing ones, confirm a source whose fd is
@@ -370,11 +383,12 @@ export function consume(credit: Credit, bytes: number, sink: FdObject): void {
     left -= take;
     if (read.bytes === 0) reads.shift();
     else {
-      // Sent in part: what is left starts somewhere strace did not print.
+      // Sent in part: what is left starts somewhere strace did not print (perf: `take` bytes further).
       read.fresh = false;
       read.event = null;
       read.spec = null;
       read.prefix = null;
+      if (read.address !== null) read.address += take;
     }
   }
 }
