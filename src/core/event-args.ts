@@ -165,3 +165,24 @@ function containsWord(text: string, word: string): boolean {
 function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
+
+/**
+ * The bytes a data call moved. Its result, except for sendmmsg/recvmmsg (`messages`), whose result
+ * counts messages: their bytes are the sum of the `msg_len=` strace prints for each message. perf
+ * prints the message array as a pointer: the count is all there is, and it stays the result.
+ */
+export function movedBytes(event: SyscallEvent, messages: boolean): number | null {
+  const ret = event.ret;
+  if (!messages || ret === null || ret <= 0 || event.argNames !== null) return ret;
+  const text = event.argText;
+  let sum = 0;
+  let found = 0;
+  for (let at = text.indexOf('msg_len='); at >= 0; at = text.indexOf('msg_len=', at + 8)) {
+    const value = parseIntLoose(text.slice(at + 8, at + 8 + 20).split(/[,}]/)[0] ?? '');
+    if (value !== null) {
+      sum += value;
+      found++;
+    }
+  }
+  return found > 0 ? sum : ret;
+}

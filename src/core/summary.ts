@@ -2,6 +2,7 @@
 
 import type { SyscallEvent } from '../strace-parser/types';
 import type { ProcessSummary, SyscallSummary } from './report-types';
+import { movedBytes } from './event-args';
 import { classifySyscall, syscallInfo, type SyscallInfo } from './syscall-classes';
 
 interface ProcessTotals {
@@ -41,7 +42,8 @@ export class SyscallSummaryBuilder {
     }
     row.calls++;
     if (event.errno !== null) row.errors++;
-    const payload = event.ret !== null && event.ret > 0 && event.errno === null && info.payload ? event.ret : 0;
+    const moved = info.messages ? movedBytes(event, true) : event.ret;
+    const payload = moved !== null && moved > 0 && event.errno === null && info.payload ? moved : 0;
     row.bytes += payload;
     const duration = event.duration;
     if (duration !== null) {

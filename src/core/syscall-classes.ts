@@ -25,6 +25,8 @@ export interface DataCallSpec {
   socketCall?: boolean;
   /** Send calls that may name where a datagram goes: sendto's address, sendmsg's msghdr (its msg_name). */
   to?: ArgRef;
+  /** sendmmsg/recvmmsg: the result counts messages; their bytes are the msg_len of each (see movedBytes). */
+  messages?: boolean;
 }
 
 export const DATA_CALLS: Readonly<Record<string, DataCallSpec>> = {
@@ -36,7 +38,7 @@ export const DATA_CALLS: Readonly<Record<string, DataCallSpec>> = {
   recv: { class: 'read', fd: [0, 'fd'], buf: [1, 'ubuf'], socketCall: true },
   recvfrom: { class: 'read', fd: [0, 'fd'], buf: [1, 'ubuf'], socketCall: true },
   recvmsg: { class: 'read', fd: [0, 'fd'], msg: [1, 'msg'], flags: [2, 'flags'], socketCall: true },
-  recvmmsg: { class: 'read', fd: [0, 'fd'], msg: [1, 'mmsg'], socketCall: true },
+  recvmmsg: { class: 'read', fd: [0, 'fd'], msg: [1, 'mmsg'], socketCall: true, messages: true },
   write: { class: 'write', fd: [0, 'fd'], buf: [1, 'buf'] },
   pwrite64: { class: 'write', fd: [0, 'fd'], buf: [1, 'buf'], positional: true },
   writev: { class: 'write', fd: [0, 'fd'], iov: [1, 'vec'], vectored: true },
@@ -45,7 +47,7 @@ export const DATA_CALLS: Readonly<Record<string, DataCallSpec>> = {
   send: { class: 'write', fd: [0, 'fd'], buf: [1, 'buff'], flags: [3, 'flags'], socketCall: true },
   sendto: { class: 'write', fd: [0, 'fd'], buf: [1, 'buff'], flags: [3, 'flags'], socketCall: true, to: [4, 'addr'] },
   sendmsg: { class: 'write', fd: [0, 'fd'], msg: [1, 'msg'], flags: [2, 'flags'], socketCall: true, to: [1, 'msg'] },
-  sendmmsg: { class: 'write', fd: [0, 'fd'], msg: [1, 'mmsg'], flags: [3, 'flags'], socketCall: true },
+  sendmmsg: { class: 'write', fd: [0, 'fd'], msg: [1, 'mmsg'], flags: [3, 'flags'], socketCall: true, messages: true },
 };
 
 /** In-kernel movers: sendfile(out, in), splice(in, off, out, off), tee(in, out), copy_file_range(in, off, out, off), vmsplice(pipe). */
@@ -77,6 +79,8 @@ export interface SyscallInfo {
   readonly cls: SyscallClass;
   /** A non-negative result is a payload byte count (the summary's byte column). */
   readonly payload: boolean;
+  /** sendmmsg/recvmmsg: the result counts messages, movedBytes() gives the bytes. */
+  readonly messages: boolean;
 }
 
 const infoCache = new Map<string, SyscallInfo>();
@@ -85,7 +89,7 @@ export function syscallInfo(name: string): SyscallInfo {
   let info = infoCache.get(name);
   if (info === undefined) {
     const kept = internName(name);
-    info = { id: infoCache.size, name: kept, cls: classifySyscall(kept), payload: returnsPayloadBytes(kept) };
+    info = { id: infoCache.size, name: kept, cls: classifySyscall(kept), payload: returnsPayloadBytes(kept), messages: DATA_CALLS[kept]?.messages === true };
     infoCache.set(kept, info);
   }
   return info;

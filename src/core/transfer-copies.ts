@@ -4,11 +4,11 @@
 // or intermediate arrays.
 
 import type { SyscallEvent } from '../strace-parser/types';
-import { argText, fdArg } from './event-args';
+import { argText, fdArg, movedBytes } from './event-args';
 import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
 import type { DataCallSpec } from './syscall-classes';
-import { consume, findCredit, matchCredit, matchedBytes, matchedOnlyPart, matchFanOut, pairStrategy, recordRead, type Credit } from './transfer-credits';
+import { consume, findCredit, matchCredit, matchedBytes, matchedOnlyPart, matchFanOut, pairStrategy, recordRead, wasReply, type Credit } from './transfer-credits';
 import { matchMapping } from './transfer-mmap';
 import { addPrelude } from './transfer-preludes';
 import { isAncillary, isNotification, resolveArg, type BuildContext, type ProcessState } from './transfer-state';
@@ -24,7 +24,7 @@ export function onRead(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpe
   const source = resolveArg(ctx.fds, event, spec.fd);
   if (source === null || isAncillary(source) || isNotification(source)) return;
   const credit = findCredit(state.credits, source);
-  const bytes = event.ret ?? -1;
+  const bytes = (spec.messages === true ? movedBytes(event, true) : event.ret) ?? -1;
   if (bytes <= 0) {
     // EOF or a failed attempt: it belongs to the transfer this source feeds (maybe from another thread).
     if (!addToFedTransfer(state, credit, source, event)) {
@@ -51,7 +51,7 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   state.seq++;
   const sink = sinkOf(ctx, event, spec);
   if (sink === null || isNotification(sink)) return;
-  const bytes = event.ret ?? -1;
+  const bytes = (spec.messages === true ? movedBytes(event, true) : event.ret) ?? -1;
   if (bytes <= 0) {
     const last = state.lastBySink.get(sink.id);
     if (last !== undefined) last.calls.add(event);
@@ -69,6 +69,7 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
     sendFromCredit(ctx, event, spec, own, sink);
     return;
   }
+  if (wasReply()) return;
   const mapping = matchMapping(event, spec, state, sink);
   if (mapping !== null) {
     const isNew = !ctx.hasTransfer(event.pid, mapping.source, sink, 'mmap_write');

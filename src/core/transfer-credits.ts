@@ -62,6 +62,8 @@ export interface Credit {
   sent: SentRead | null;
   /** A write has drawn from this credit: it is a transfer's source, not a stray read. */
   confirmed: boolean;
+  /** Its bytes are being sent back where they came from (an echo): the writes that go on doing so are replies too. */
+  echoing: boolean;
   /** The source's fd was closed after the read (the bytes may still sit in a user buffer). */
   closed: boolean;
   /** Reads not yet given to a transfer (they join the one their bytes go to). */
@@ -225,7 +227,7 @@ export function findCredit(credits: Credit[], source: FdObject): Credit | undefi
  */
 export function recordRead(credits: Credit[], credit: Credit | undefined, source: FdObject, event: SyscallEvent, spec: DataCallSpec, bytes: number): void {
   if (credit === undefined) {
-    credit = { source, remaining: 0, kind: readKindOf(spec, source), reads: [], sent: null, confirmed: false, closed: false, pending: new CallGroup(), lastTransfer: null };
+    credit = { source, remaining: 0, kind: readKindOf(spec, source), reads: [], sent: null, confirmed: false, echoing: false, closed: false, pending: new CallGroup(), lastTransfer: null };
     credits.unshift(credit);
     if (credits.length > MAX_CREDITS) credits.pop();
   } else if (credits[0] !== credit) {
@@ -285,13 +287,16 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   // Runs for every write: plain loops; the byte count and first read go to matchedBytes() / consume().
   let count = 0;
   let only: Credit | null = null;
+  let replies = false;
   for (const c of credits) {
     if (usable(c, sink)) {
       count++;
       only = c;
-    }
+    } else if (c.remaining > 0 && c.source === sink) replies = true;
   }
+  repliedBack = false;
   if (only === null) return null;
+  printedBytes = bytes;
   const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
   if (address !== null) {
     for (const c of credits) {
@@ -307,7 +312,7 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   // write of a chunk) needs none of it: its buffers are not cut.
   wholePrints.length = 0;
   let allWhole = true;
-  const needsEvidence = evidenceOnly || count > 1 || (only.closed && !only.confirmed) || only.reads.length > 1 || bytes <= SHORT_WRITE;
+  const needsEvidence = evidenceOnly || replies || count > 1 || (only.closed && !only.confirmed) || only.reads.length > 1 || bytes <= SHORT_WRITE;
   if (spec.buf !== undefined && needsEvidence) {
     const printed = rawStringArg(event, spec.buf);
     if (printed !== null) {
@@ -316,6 +321,7 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
         const k = agreeingRead(c, printed);
         if (k >= 0) return match(c, Math.min(bytes, unsentFrom(c, k)), k);
       }
+      if (replies && sendsBack(credits, sink, printed)) return reply();
       if (argText(event, spec.buf)?.endsWith('"...') === false) wholePrints.push(printed);
       else allWhole = false;
     }
@@ -332,6 +338,7 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
         const k = agreeingRead(c, prefix);
         if (k >= 0) return match(c, Math.min(bytes - headerBytes, unsentFrom(c, k)), k);
       }
+      if (replies && sendsBack(credits, sink, prefix)) return reply();
       if (whole) wholePrints.push(prefix);
       else allWhole = false;
       headerBytes += length;
@@ -339,6 +346,13 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   }
   if (!allWhole) wholePrints.length = 0;
   if (evidenceOnly) return null;
+  const echo = replies ? echoing(credits, sink) : null;
+  if (echo !== null) {
+    match(echo, Math.min(bytes, echo.remaining), 0);
+    consume(echo, matched, sink);
+    echo.echoing = echo.remaining > 0;
+    return reply();
+  }
   // Without evidence, a source whose fd is already closed only counts once a write has drawn from it.
   let partial: Credit | null = null;
   for (const c of credits) {
@@ -350,6 +364,47 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   match(partial, Math.min(bytes, partial.remaining), 0);
   matchedPart = true;
   return partial;
+}
+
+/**
+ * The write sends back bytes its own sink sent (an echo server, a reply that quotes its request):
+ * a reply, not another source's data, even when another source has bytes waiting. They are sent
+ * (no transfer), and the writes that go on sending that credit's bytes back are replies too.
+ */
+function sendsBack(credits: Credit[], sink: FdObject, printed: string): boolean {
+  for (const c of credits) {
+    if (c.source !== sink || c.remaining <= 0) continue;
+    const k = agreeingRead(c, printed);
+    if (k >= 0) {
+      match(c, unsentFrom(c, k), k);
+      consume(c, Math.min(printedBytes, matched), sink);
+      c.echoing = c.remaining > 0;
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The credit of the write's own sink that is being echoed back, if any (see sendsBack). */
+function echoing(credits: Credit[], sink: FdObject): Credit | null {
+  for (const c of credits) if (c.source === sink && c.echoing && c.remaining > 0) return c;
+  return null;
+}
+
+/** The bytes of the write matchCredit is looking at (sendsBack sends that many back). */
+let printedBytes = 0;
+
+/** The last matchCredit() found the write sending bytes back where they came from (null, and nothing else to look for). */
+let repliedBack = false;
+
+function reply(): null {
+  repliedBack = true;
+  return null;
+}
+
+/** Whether the last matchCredit() found a reply: the write sends its own sink's bytes back, it is no transfer's. */
+export function wasReply(): boolean {
+  return repliedBack;
 }
 
 /** strace printed the write's bytes whole (its buffer, or every iovec), and none of them can be the credit's next ones. */

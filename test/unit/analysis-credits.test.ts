@@ -8,7 +8,9 @@
 // - test/workloads/node_stream_copy.mjs copies on libuv's thread pool, whose threads wake the loop
 //   with 8-byte eventfd counters: events, not data;
 // - test/workloads/go_http_fetch.go fetches a file over HTTP in one process: Go's runtime writes a
-//   wake-up byte to a pipe between a read and its write, and moves goroutines between threads.
+//   wake-up byte to a pipe between a read and its write, and moves goroutines between threads;
+// - test/workloads/tcp_echo.c echoes an upload back on its own connection while the other end
+//   still holds unsent bytes: the echo is a reply, not a transfer from the other end.
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -180,4 +182,21 @@ test("Go's HTTP server and client in one process: the fetched body is one transf
     [],
     'no transfer into the runtime wake-up pipe or an eventfd',
   );
+});
+
+test('an echo back on the connection the bytes came from is a reply, even while another socket has unsent bytes', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-echo-'));
+  const bin = path.join(dir, 'tcp_echo');
+  execFileSync('gcc', ['-O1', '-o', bin, workload('tcp_echo.c')]);
+  const [src, dst, up] = ['src.bin', 'dst.bin', 'up.bin'].map((name) => path.join(dir, name));
+  fs.writeFileSync(src, Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 29 + (i >> 8)) & 0xff)));
+  fs.writeFileSync(up, Buffer.from(Array.from({ length: 40_000 }, (_, i) => (i * 53 + (i >> 7) + 1) & 0xff)));
+  const transfers = await traceAndAnalyze([bin, src, dst, up], dir);
+  assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src).subarray(0, 99_900));
+  const shapes = transfers.map((t) => `${t.source.kind}:${path.basename(t.source.path)} -> ${t.sink.kind}:${path.basename(t.sink.path)} ${t.bytes}`);
+  assert.equal(transfers.length, 3, JSON.stringify(shapes));
+  assert.ok(shapes.some((shape) => shape.startsWith('file:src.bin -> tcp:') && shape.endsWith(' 100000')), JSON.stringify(shapes));
+  assert.ok(shapes.some((shape) => shape.startsWith('tcp:') && shape.endsWith('-> file:dst.bin 99900')), JSON.stringify(shapes));
+  assert.ok(shapes.some((shape) => shape.startsWith('file:up.bin -> tcp:') && shape.endsWith(' 40000')), JSON.stringify(shapes));
+  assert.ok(transfers.every((t) => t.source.kind !== 'tcp' || t.sink.kind !== 'tcp'), 'no socket-to-socket transfer');
 });

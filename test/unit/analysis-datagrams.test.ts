@@ -1,6 +1,9 @@
-// A datagram sent on an unconnected UDP socket goes where its sendto says, not to the sender's own
-// address: test/workloads/udp_copy.c, traced here with real strace, sends a file to a socket bound
-// on 127.0.0.1, which writes it out. Both transfers name the receiving address, both on loopback.
+// Datagrams, traced here with real strace:
+// - one sent on an unconnected UDP socket goes where its sendto says, not to the sender's own
+//   address: test/workloads/udp_copy.c sends a file to a socket bound on 127.0.0.1, which writes it
+//   out. Both transfers name the receiving address, both on loopback;
+// - sendmmsg/recvmmsg return a count of messages: their bytes are the messages' msg_len
+//   (test/workloads/udp_mmsg_copy.c).
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -42,3 +45,28 @@ for (const flags of [['-f', '-ttt', '-T', '-yy'], ['-f', '-ttt', '-T']]) {
     assert.equal(received.strategy, 'recv_write');
   });
 }
+
+test('sendmmsg and recvmmsg: the bytes are the messages\' msg_len, not the count of messages', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-mmsg-'));
+  const bin = path.join(dir, 'udp_mmsg_copy');
+  execFileSync('gcc', ['-O1', '-o', bin, path.join(repoRoot(), 'test', 'workloads', 'udp_mmsg_copy.c')]);
+  const src = path.join(dir, 'src.bin');
+  const dst = path.join(dir, 'dst.bin');
+  const size = 400_000; // 400 datagrams of 1,000 bytes, 50 sendmmsg calls of 8
+  fs.writeFileSync(src, Buffer.from(Array.from({ length: size }, (_, i) => (i * 13 + (i >> 10)) & 0xff)));
+  const port = String(40_000 + (process.pid % 5_000));
+  const recording = await recordStrace([bin, src, dst, port], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src), 'every datagram arrived');
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.diagnostics, []);
+  const sent = report.transfers.find((t) => t.source.path === src);
+  const received = report.transfers.find((t) => t.sink.path === dst);
+  assert.ok(sent && received, JSON.stringify(report.transfers.map((t) => `${t.source.path} -> ${t.sink.path}`)));
+  assert.equal(sent.bytes, size);
+  assert.equal(sent.syscalls.sendmmsg, 50);
+  assert.equal(received.bytes, size);
+  assert.equal(received.syscalls.write, 400, 'every write of a received datagram is in the transfer');
+  assert.equal(report.summary.bySyscall.sendmmsg?.bytes, size);
+  assert.equal(report.summary.bySyscall.recvmmsg?.bytes, size);
+});
