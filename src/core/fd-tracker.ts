@@ -7,7 +7,7 @@
 import type { SyscallEvent } from '../strace-parser/types';
 import { TraceSyscall } from '../strace-parser/events';
 import { decodeCString, parseFdArg, parseIntLoose } from '../strace-parser/args';
-import { endpointFromDecoration, endpointFromPath, endpointKey } from './endpoints';
+import { endpointFromDecoration, endpointFromPath, endpointKey, isSocketKind } from './endpoints';
 import { argText, fdArg, hasFlag, resultFd, type FdRef } from './event-args';
 import { FdTables, type AccessMode, type FdObject } from './fd-table';
 import type { Endpoint } from './report-types';
@@ -173,6 +173,11 @@ export class FdTracker {
       table.placeholders.set(ref.fd, placeholder);
       return placeholder;
     }
+    if (known !== undefined && isBareSocket(ref.path) && isSocketKind(known.endpoint.kind)) {
+      // strace -y names a socket by its inode only: what the table knows (TCP or UDP, its addresses) says more.
+      if (ref.detail === null) nameByDecoration(known, ref.path);
+      return known;
+    }
     const endpoint = this.endpointOfDecoration(ref);
     if (known !== undefined) {
       if (!known.named || (this.decorationsAreTruth && endpointKey(known.endpoint) !== endpointKey(endpoint) && !this.refines(known.endpoint, endpoint))) {
@@ -277,8 +282,11 @@ export class FdTracker {
   private newFd(event: SyscallEvent, endpoint: Endpoint, access: AccessMode, cloexec: boolean): FdObject | null {
     if (event.ret === null || event.ret < 0) return null;
     const decorated = resultFd(event);
-    if (decorated?.path != null) return this.bindDecorated(event, event.ret, decorated, access, cloexec);
-    return this.bind(event, event.ret, endpoint, true, access, cloexec);
+    if (decorated?.path != null && !(isBareSocket(decorated.path) && isSocketKind(endpoint.kind))) return this.bindDecorated(event, event.ret, decorated, access, cloexec);
+    const object = this.bind(event, event.ret, endpoint, true, access, cloexec);
+    // strace -y (not -yy) names a socket by its inode only: the call said more (its family and type).
+    if (decorated?.path != null && decorated.detail === null && this.decorationsAreTruth) nameByDecoration(object, decorated.path);
+    return object;
   }
 
   /**
@@ -334,7 +342,13 @@ export class FdTracker {
     const fd = fdArg(event, [0, 'fd']);
     const address = sockaddrText(argText(event, [1, 'umyaddr']));
     const object = this.resolve(event.pid, fd, event.line);
-    if (object !== null && address !== null) this.boundAddresses.set(object.id, address);
+    if (object === null || address === null) return;
+    this.boundAddresses.set(object.id, address);
+    // A UDP socket receives at the address it is bound to (what -yy would print): without -yy, that names it.
+    if (object.endpoint.kind === 'udp' && object.endpoint.path === 'udp socket') {
+      object.endpoint = { kind: 'udp', path: address };
+      if (/^(127\.|\[::1\])/.test(address)) object.endpoint.loopback = true;
+    }
   }
 
   /** getsockname after a bind to port 0 tells the port the kernel chose: the name the socket's peers are given. */
@@ -388,7 +402,9 @@ export class FdTracker {
       const fd = parseIntLoose(text);
       if (fd === null) return;
       const decoration = text.indexOf('<');
-      const endpoint = decoration > 0 ? endpointFromDecoration(text.slice(decoration + 1, text.lastIndexOf('>'))) : fallback;
+      const decorated = decoration > 0 ? text.slice(decoration + 1, text.lastIndexOf('>')) : null;
+      // -y names a socketpair's ends by inode only: socketpair itself says they are unix sockets.
+      const endpoint = decorated !== null && !(isPair && isBareSocket(decorated)) ? endpointFromDecoration(decorated) : fallback;
       const access: AccessMode = isPair ? 'readwrite' : index === 0 ? 'read' : 'write';
       table.set(fd, this.tables.createObject(endpoint, true, access, event.line), cloexec);
     });
@@ -532,4 +548,9 @@ function findTopLevelComma(text: string): number {
     else if (c === 44 /* , */ && depth === 0) return i;
   }
   return -1;
+}
+
+/** strace -y's name of a socket: its inode only (`socket:[60437]`), no family nor address (-yy has them). */
+function isBareSocket(path: string | null): boolean {
+  return path !== null && path.startsWith('socket:[') && path.endsWith(']');
 }

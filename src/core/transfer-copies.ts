@@ -58,7 +58,15 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
     else addPrelude(state, sink, event);
     return;
   }
-  let own = matchCredit(event, spec, state.credits, sink, bytes, false);
+  // When other threads of the process hold unsent bytes too (a thread pool), this thread's own
+  // credit needs evidence first: a pooled task often writes what another thread read.
+  const others = ctx.otherReaders(event.pid);
+  const pooled = holdBytes(others);
+  let own = matchCredit(event, spec, state.credits, sink, bytes, pooled);
+  if (own === null && pooled && !wasReply()) {
+    if (sendFromOtherThread(ctx, event, spec, sink, bytes)) return;
+    own = matchCredit(event, spec, state.credits, sink, bytes, false);
+  }
   if (own !== null && matchedOnlyPart()) {
     // A guess for part of the write (a small unsent read of this thread, like a script a runtime read):
     // another thread's read whose printed bytes this write shows beats it.
@@ -103,6 +111,14 @@ function sendFromOtherThread(ctx: BuildContext, event: SyscallEvent, spec: DataC
       sendFromCredit(ctx, event, spec, moved, sink);
       return true;
     }
+  }
+  return false;
+}
+
+/** Whether any of these threads holds unsent read bytes. */
+function holdBytes(states: ProcessState[]): boolean {
+  for (const state of states) {
+    for (const credit of state.credits) if (credit.remaining > 0) return true;
   }
   return false;
 }
