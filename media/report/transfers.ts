@@ -79,7 +79,7 @@ export function renderTransfer(t: Transfer, reveal: RevealFn | null): HTMLElemen
     metric('bytes', formatBytes(t.bytes), formatExactBytes(t.bytes)),
     metric('copies per byte', copiesText(t.copies)),
     metric('CPU bytes copied', formatBytes(t.cpuBytesCopied), formatExactBytes(t.cpuBytesCopied)),
-    metric('mode switches', formatCount(t.modeSwitches), '2 per system call: enter and return'),
+    metric('mode switches', formatCount(t.modeSwitches), t.pageFaults ? '2 per system call (enter and return) and 2 per page fault on the mapping' : '2 per system call: enter and return'),
     metric('time', formatDurationUs(t.durationUs)),
   );
   if (t.pageFaults !== undefined && t.pageFaults !== null) metrics.append(metric('page faults', formatCount(t.pageFaults)));

@@ -69,6 +69,9 @@ export class TraceAnalyzer implements TraceSink {
           if ((role & ROLE_TRANSFER) !== 0) this.transfers.onSyscall(event);
         }
         return;
+      case 'fault':
+        this.transfers.onFault(event);
+        return;
       case 'exit':
         this.transfers.exited(event.pid);
         this.fds.exited(event.pid);

@@ -12,7 +12,8 @@ function toTransfer(accumulator: TransferAccumulator, index: number, settings: C
   const sink = accumulator.sink.endpoint;
   const cost = copiesPerByte(accumulator.strategy, source, sink, settings, { sourceWarm: accumulator.sourceWarm, zerocopyCopied: accumulator.zerocopyCopied, sharedRead: accumulator.sharedRead });
   const calls = accumulator.calls;
-  const modeSwitches = 2 * calls.calls;
+  // perf --pf: page faults on a mapping are kernel entries too (io-model.md: added, and shown apart).
+  const modeSwitches = 2 * calls.calls + 2 * accumulator.pageFaults;
   const bytes = accumulator.bytesVisible ? accumulator.bytes : null;
   const cpuBytesCopied = bytes !== null && cost.cpu !== null ? bytes * cost.cpu : null;
   const chunks = accumulator.chunks.stats();
@@ -21,6 +22,7 @@ function toTransfer(accumulator: TransferAccumulator, index: number, settings: C
     assumptions.push('a file name comes from perf trace, which prints fd names as it resolves them later: it can be the name of another file that used the same fd number');
   }
   if (!accumulator.source.named || !accumulator.sink.named) assumptions.push('an endpoint was not named by the trace (no -y decoration and no open/socket call seen for its fd)');
+  if (accumulator.pageFaults > 0) assumptions.push(`mode switches include ${accumulator.pageFaults} page faults on the mapping that perf --pf showed, 2 each (strace cannot see them)`);
   if (accumulator.strategy === 'io_uring') assumptions.push('endpoints taken from the files the process had open for reading and for writing at its first io_uring_enter');
   const transfer: Transfer = {
     id: `t${index + 1}`,
@@ -59,6 +61,7 @@ function toTransfer(accumulator: TransferAccumulator, index: number, settings: C
     assumptions.push(`stands for ${accumulator.instances} transfers of the same shape, merged to keep memory bounded on a large trace (figures are their sums)`);
   }
   if (chunks !== undefined) transfer.chunks = chunks;
+  if (accumulator.pageFaults > 0) transfer.pageFaults = accumulator.pageFaults;
   if (calls.frames !== null && calls.frames.size > 0) transfer.frames = [...calls.frames];
   return transfer;
 }

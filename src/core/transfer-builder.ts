@@ -6,7 +6,7 @@
 // This file is the coordinator: it owns the per-process state and the transfers, and hands each
 // call to its strategy's module (transfer-copies, -movers, -mmap, -io-uring, -preludes).
 
-import type { SyscallEvent } from '../strace-parser/types';
+import type { PageFaultEvent, SyscallEvent } from '../strace-parser/types';
 import type { FdObject } from './fd-table';
 import type { FdTracker } from './fd-tracker';
 import { DATA_CALLS } from './syscall-classes';
@@ -14,7 +14,7 @@ import { TransferAccumulator } from './transfer';
 import type { Endpoint, Strategy } from './report-types';
 import { onRead, onWrite } from './transfer-copies';
 import { onRingEnter, onRingSetup } from './transfer-io-uring';
-import { onMmap, onMunmap } from './transfer-mmap';
+import { onFault, onMmap, onMunmap } from './transfer-mmap';
 import { flushDanglingFeeds, onMover, onSplice, onVmsplice, type PipeFeed } from './transfer-movers';
 import { onIoctl, onSetsockopt, takePrelude } from './transfer-preludes';
 import { ProcessState, type BuildContext } from './transfer-state';
@@ -136,6 +136,11 @@ export class TransferBuilder implements BuildContext {
       if (state !== undefined) states.push(state);
     }
     return states;
+  }
+
+  /** perf --pf: a page fault, counted on the file mapping it hit (the transfer that writes from it takes it). */
+  onFault(event: PageFaultEvent): void {
+    onFault(this, event);
   }
 
   /** Whether the process (or a thread of its group that read lately) holds read credits: a close need not be looked at otherwise. */

@@ -85,6 +85,9 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
     if (isNew) transfer.calls.absorb(mapping.mmap);
     transfer.calls.add(event);
     transfer.addPayload(bytes);
+    // The faults the kernel took reading the mapping for this write (perf prints them before it).
+    transfer.pageFaults += mapping.faults;
+    mapping.faults = 0;
     return;
   }
   if (sendFromOtherThread(ctx, event, spec, sink, bytes)) return;

@@ -1,7 +1,7 @@
 // mmap_write: read-only mappings of data files, and which mapping a write sends from (the buffer
 // address inside it when perf prints one, else the newest mapping of another file).
 
-import type { SyscallEvent } from '../strace-parser/types';
+import type { PageFaultEvent, SyscallEvent } from '../strace-parser/types';
 import { parseIntLoose } from '../strace-parser/args';
 import { CallGroup } from './call-group';
 import { argText, fdArg, hasFlag, intArg } from './event-args';
@@ -16,6 +16,8 @@ export interface Mapping {
   source: FdObject;
   /** The mmap call itself, counted once in each transfer that writes from the mapping. */
   mmap: CallGroup;
+  /** Page faults on it (perf --pf) not yet given to the transfer that writes from it. */
+  faults: number;
 }
 
 /** mmap flags of a read-only mapping of a file's data (not the loader's: no PROT_EXEC, no MAP_DENYWRITE/MAP_FIXED). */
@@ -59,7 +61,21 @@ export function onMmap(ctx: BuildContext, event: SyscallEvent): void {
   const address = event.resultText !== null ? parseIntLoose(event.resultText.split(' ')[0] ?? '') : null;
   const mmap = new CallGroup();
   mmap.add(event);
-  state.mappings.push({ address: address ?? 0, length, source, mmap });
+  state.mappings.push({ address: address ?? 0, length, source, mmap, faults: 0 });
+}
+
+/** perf --pf: a page fault at an address inside one of the process's file mappings counts on that mapping. */
+export function onFault(ctx: BuildContext, event: PageFaultEvent): void {
+  const state = ctx.existingState(event.pid);
+  if (state === undefined || state.mappings.length === 0 || !event.target.startsWith('0x')) return;
+  const address = parseIntLoose(event.target.split(' ')[0] ?? '');
+  if (address === null) return;
+  for (const mapping of state.mappings) {
+    if (address >= mapping.address && address < mapping.address + mapping.length) {
+      mapping.faults++;
+      return;
+    }
+  }
 }
 
 export function onMunmap(ctx: BuildContext, event: SyscallEvent): void {

@@ -52,6 +52,8 @@ export class TransferAccumulator {
   group = 0;
   /** Its bytes are ones the process read once and also wrote to another sink (fan-out): that transfer has the read. */
   sharedRead = false;
+  /** mmap_write: page faults on the mapping that perf --pf showed (kernel entries strace cannot see). */
+  pageFaults = 0;
 
   constructor(
     readonly order: number,
@@ -73,6 +75,7 @@ export class TransferAccumulator {
     this.calls.absorb(other.calls);
     this.chunks.absorb(other.chunks);
     this.bytes += other.bytes;
+    this.pageFaults += other.pageFaults;
     this.instances += other.instances;
     if (other.zerocopyCopied === true || (this.zerocopyCopied === null && other.zerocopyCopied !== null)) this.zerocopyCopied = other.zerocopyCopied;
     for (const pid of other.pids) if (this.pids.length < 16 && !this.pids.includes(pid)) this.pids.push(pid);

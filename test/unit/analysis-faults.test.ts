@@ -1,0 +1,48 @@
+// Page faults on mmapped memory are kernel entries strace cannot see; a `perf trace --pf=all` trace
+// shows them, and they are added to the mode switches of the transfer that writes from the mapping,
+// and shown apart (io-model.md). test/workloads/mmap_to_file.c, recorded here with real perf trace.
+
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzeTraceFiles } from '../../src/core/analyze';
+import { recordPerfTrace } from '../support/record';
+import { repoRoot } from './support/corpus';
+
+const SIZE = 1_000_000;
+
+test('perf trace --pf=all: the page faults on the mapping are counted in the mmap_write transfer, and shown apart', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-faults-'));
+  const bin = path.join(dir, 'mmap_to_file');
+  execFileSync('gcc', ['-O1', '-o', bin, path.join(repoRoot(), 'test', 'workloads', 'mmap_to_file.c')]);
+  const src = path.join(dir, 'src.bin');
+  const dst = path.join(dir, 'dst.bin');
+  fs.writeFileSync(src, Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 11 + (i >> 12)) & 0xff)));
+  const recording = await recordPerfTrace([bin, src, dst], { outDir: dir, perfArgs: ['--pf=all', '--syscalls'] });
+  assert.ok(recording.ok, recording.ok ? '' : recording.reason);
+  assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+  const text = fs.readFileSync(recording.tracePath, 'utf8');
+  // An independent count: the faults whose address lies in the range the mmap call returned.
+  const mapped = /mmap\(len: 1000000, prot: READ, flags: PRIVATE, fd: \d+[^)]*\) += (0x[0-9a-f]+)/.exec(text);
+  assert.ok(mapped, 'the trace shows the mapping');
+  const start = Number(mapped[1]);
+  const faults = [...text.matchAll(/(?:min|maj)fault \[[^\]]*\] => (0x[0-9a-f]+)/g)].filter((m) => {
+    const address = Number(m[1]);
+    return address >= start && address < start + SIZE;
+  }).length;
+  assert.ok(faults > 0, 'perf showed page faults on the mapping');
+
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  const transfers = report.transfers.filter((t) => t.strategy === 'mmap_write');
+  assert.equal(transfers.length, 1, JSON.stringify(report.transfers.map((t) => `${t.strategy} ${t.source.path} -> ${t.sink.path}`)));
+  const [transfer] = transfers;
+  assert.ok(transfer);
+  assert.equal(transfer.bytes, SIZE);
+  assert.equal(transfer.pageFaults, faults);
+  const calls = Object.values(transfer.syscalls).reduce((a, b) => a + b, 0);
+  assert.equal(transfer.modeSwitches, 2 * calls + 2 * faults);
+  assert.ok(transfer.assumptions.some((a) => a.includes(`${faults} page faults`)), transfer.assumptions.join('; '));
+});
