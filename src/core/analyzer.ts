@@ -17,6 +17,8 @@ import { TransferBuilder } from './transfer-builder';
 const ROLE_FD = 1;
 const ROLE_TRANSFER = 2;
 const CLOSE_FD = [0, 'fd'] as const;
+/** Calls that return in the new process or thread too. */
+const CHILD_RETURNS = new Set(['clone', 'clone3', 'fork', 'vfork']);
 
 /** Diagnostics beyond this many are counted, not kept: a binary file would otherwise fill memory. */
 const MAX_DIAGNOSTICS = 500;
@@ -54,6 +56,9 @@ export class TraceAnalyzer implements TraceSink {
           this.fds.decorationsAreTruth = event.argNames === null;
           this.fds.tables.shareOnCloneFiles = !(this.partCount > 1 && event.time === null);
         }
+        // perf prints a new thread's or process's own return from clone as `... [continued]: clone())` without
+        // a start: the parent's call, already counted, not a call of its own.
+        if (event.incomplete && event.argNames !== null && event.resumedLine === event.line && CHILD_RETURNS.has(event.name)) return;
         {
           const info = syscallInfo(event.name);
           this.summary.add(event, info);
@@ -71,6 +76,9 @@ export class TraceAnalyzer implements TraceSink {
         return;
       case 'fault':
         this.transfers.onFault(event);
+        return;
+      case 'summary':
+        this.summary.addTableRow(event);
         return;
       case 'exit':
         this.transfers.exited(event.pid);
@@ -140,9 +148,9 @@ export class TraceAnalyzer implements TraceSink {
         totals: {
           bytes,
           // Every call crosses into the kernel and back, transfer or not.
-          modeSwitches: 2 * this.summary.calls,
+          modeSwitches: 2 * this.summary.countedCalls,
           cpuBytesCopied,
-          calls: this.summary.calls,
+          calls: this.summary.countedCalls,
           timeUs: this.summary.totalTimeUs(),
         },
       },

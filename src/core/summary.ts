@@ -1,6 +1,6 @@
 // strace -c style figures: per syscall (calls, errors, bytes, time) and per process.
 
-import type { SyscallEvent } from '../strace-parser/types';
+import type { SummaryRowEvent, SyscallEvent } from '../strace-parser/types';
 import type { ProcessSummary, SyscallSummary } from './report-types';
 import { movedBytes } from './event-args';
 import { classifySyscall, syscallInfo, type SyscallInfo } from './syscall-classes';
@@ -28,6 +28,9 @@ export class SyscallSummaryBuilder {
   private readonly bySyscall: SyscallTotals[] = [];
   private readonly byProcess = new Map<number, ProcessTotals>();
   calls = 0;
+  /** Rows of `perf trace -s` / `strace -c` tables, by name: the figures of a trace that holds only its summary. */
+  private readonly tableRows = new Map<string, SyscallTotals>();
+  private tableCalls = 0;
   /** The row of the previous call's process (calls of one process come in runs). */
   private lastPid = -1;
   private lastProcess: ProcessTotals | undefined = undefined;
@@ -65,9 +68,35 @@ export class SyscallSummaryBuilder {
     }
   }
 
+  /** A row of a summary table the tracer printed (perf trace -s prints one per thread: they add up). */
+  addTableRow(row: SummaryRowEvent): void {
+    let totals = this.tableRows.get(row.syscall);
+    if (totals === undefined) {
+      totals = { name: row.syscall, calls: 0, errors: 0, bytes: 0, time: 0, hasTime: false };
+      this.tableRows.set(row.syscall, totals);
+    }
+    totals.calls += row.calls;
+    totals.errors += row.errors;
+    if (row.totalTime !== null) {
+      totals.time += row.totalTime;
+      totals.hasTime = true;
+    }
+    this.tableCalls += row.calls;
+  }
+
+  /** The calls the trace shows, or, for a trace that holds only the tracer's summary table, the calls that table counts. */
+  get countedCalls(): number {
+    return this.calls > 0 ? this.calls : this.tableCalls;
+  }
+
+  /** The rows the figures come from: the calls seen, else the summary table's (bytes unknown there: 0). */
+  private rows(): SyscallTotals[] {
+    return this.calls === 0 && this.tableRows.size > 0 ? [...this.tableRows.values()] : this.bySyscall;
+  }
+
   /** Rows sorted by total time (then calls), like strace -c. */
   syscalls(): Record<string, SyscallSummary> {
-    const rows = [...this.bySyscall].sort((a, b) => b.time - a.time || b.calls - a.calls || a.name.localeCompare(b.name));
+    const rows = [...this.rows()].sort((a, b) => b.time - a.time || b.calls - a.calls || a.name.localeCompare(b.name));
     const result: Record<string, SyscallSummary> = {};
     for (const row of rows) {
       const name = row.name;
@@ -79,7 +108,7 @@ export class SyscallSummaryBuilder {
   totalTimeUs(): number | null {
     let time = 0;
     let any = false;
-    for (const row of this.bySyscall) {
+    for (const row of this.rows()) {
       time += row.time;
       any ||= row.hasTime;
     }

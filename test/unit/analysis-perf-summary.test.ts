@@ -1,0 +1,56 @@
+// perf trace's own ways of saying what a program called, recorded here with real perf trace:
+// - a new process's (or thread's) return from clone is printed as `... [continued]: clone())`
+//   without a start: the parent's call, counted once (test/workloads/tcp_ephemeral.c forks);
+// - `perf trace -s` prints only a summary table per thread: the per-syscall figures come from it.
+
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzeTraceFiles } from '../../src/core/analyze';
+import { recordPerfTrace } from '../support/record';
+import { repoRoot } from './support/corpus';
+
+function build(dir: string, name: string): string {
+  const bin = path.join(dir, name);
+  execFileSync('gcc', ['-O1', '-o', bin, path.join(repoRoot(), 'test', 'workloads', `${name}.c`)]);
+  return bin;
+}
+
+test("perf trace: a fork's return in the child is not a second clone call", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-perf-clone-'));
+  const bin = build(dir, 'tcp_ephemeral');
+  const src = path.join(dir, 'src.bin');
+  fs.writeFileSync(src, Buffer.alloc(100_000, 'uvwxyz'));
+  const recording = await recordPerfTrace([bin, src, path.join(dir, 'dst.bin')], { outDir: dir });
+  assert.ok(recording.ok, recording.ok ? '' : recording.reason);
+  const text = fs.readFileSync(recording.tracePath, 'utf8');
+  const started = (text.match(/\): \S+\/\d+ clone\(/g) ?? []).length;
+  assert.equal(started, 1, 'the program forks once');
+  assert.match(text, /\[continued\]: clone\(\)/, "perf prints the child's return apart");
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.equal(report.summary.bySyscall.clone?.calls, 1);
+});
+
+test('perf trace -s (a summary table only): the per-syscall figures are the table\'s', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-perf-s-'));
+  const bin = build(dir, 'slurp_copy');
+  const src = path.join(dir, 'src.bin');
+  fs.writeFileSync(src, Buffer.alloc(300_000, 'abcdef'));
+  const recording = await recordPerfTrace([bin, 'chunks', src, path.join(dir, 'dst.bin')], { outDir: dir, perfArgs: ['-s'] });
+  assert.ok(recording.ok, recording.ok ? '' : recording.reason);
+  const text = fs.readFileSync(recording.tracePath, 'utf8');
+  // The table's own rows: `   read   6   0   0.123 ...`.
+  const table = new Map<string, number>();
+  for (const m of text.matchAll(/^ {3}([a-z_0-9]+) +(\d+) +(\d+) +[\d.]+ /gm)) table.set(m[1] ?? '', (table.get(m[1] ?? '') ?? 0) + Number(m[2]));
+  assert.ok((table.get('read') ?? 0) >= 6, `the table counts the reads: ${JSON.stringify([...table])}`);
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.diagnostics, []);
+  const counted = Object.fromEntries(Object.entries(report.summary.bySyscall).map(([name, row]) => [name, row.calls]));
+  assert.deepEqual(counted, Object.fromEntries(table));
+  const total = [...table.values()].reduce((a, b) => a + b, 0);
+  assert.equal(report.summary.totals.calls, total);
+  assert.equal(report.summary.totals.modeSwitches, 2 * total);
+});
