@@ -462,14 +462,22 @@ function remember(credit: Credit, read: UnsentRead, sink: FdObject): void {
 /**
  * A write that matched no credit but prints the bytes a single write of this process just sent whole
  * from a read, to another sink: the same data fanned out (tee(1) writes each read to every file it
- * was given). Evidence only: the same printed bytes, no more of them than that read had.
+ * was given). Evidence only: the same printed bytes (perf: the same buffer address), no more of
+ * them than that read had.
  */
 export function matchFanOut(event: SyscallEvent, spec: DataCallSpec, credits: Credit[], sink: FdObject, bytes: number): Credit | null {
   if (spec.buf === undefined) return null;
   let printed: string | null | undefined;
+  // perf prints buffers as addresses: the same bytes are written from where the read put them.
+  const address = event.argNames !== null ? bufferAddress(argText(event, spec.buf)) : null;
   for (const c of credits) {
     const sent = c.sent;
     if (sent === null || bytes > sent.bytes || c.source === sink || sent.sinks.includes(sink)) continue;
+    if (address !== null) {
+      if (address !== sent.read.address) continue;
+      sent.sinks.push(sink);
+      return c;
+    }
     printed ??= rawStringArg(event, spec.buf);
     if (printed === null) return null;
     if (prefixesAgree(readPrefix(sent.read), printed)) {

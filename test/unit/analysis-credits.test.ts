@@ -143,6 +143,25 @@ test('tee(1) writes each read to three sinks: three transfers of every byte, the
   }
 });
 
+test('tee(1) under perf trace: the fan-out is seen by buffer address', async () => {
+  const { dir, src } = workdir('tee-perf');
+  for (let attempt = 1; ; attempt++) {
+    const recording = await recordPerfTrace(['sh', '-c', 'tee one.bin two.bin < src.bin > /dev/null'], { outDir: dir, cwd: dir, name: `perf${attempt}` });
+    assert.ok(recording.ok, recording.ok ? '' : recording.reason);
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'two.bin')), fs.readFileSync(src));
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    const sinks = new Map(report.transfers.map((t) => [path.basename(t.sink.path), t]));
+    const writes = sinks.get('null')?.syscalls.write;
+    // perf trace drops an event now and then: a recording whose three sinks disagree is redone.
+    const complete = writes !== undefined && ['one.bin', 'two.bin'].every((name) => sinks.get(name)?.syscalls.write === writes);
+    if (!complete && attempt < 5) continue;
+    assert.deepEqual([...sinks.keys()].sort(), ['null', 'one.bin', 'two.bin'], describe(report.transfers));
+    for (const name of ['null', 'one.bin', 'two.bin']) assert.equal(sinks.get(name)?.bytes, SIZE, name);
+    assert.equal(sinks.get('one.bin')?.copies.cpu, 1);
+    return;
+  }
+});
+
 test("Node's stream copy on libuv's thread pool: one transfer, the eventfd wake-ups are not data", async () => {
   const { dir, src } = workdir('node-pool');
   const dst = path.join(dir, 'dst.bin');
