@@ -31,15 +31,35 @@ function pathArg(event: SyscallEvent, index: number, perfName: string): string |
 /** `{sa_family=AF_INET, sin_port=htons(15505), sin_addr=inet_addr("127.0.0.1")}` -> `127.0.0.1:15505`. */
 function sockaddrText(text: string | undefined): string | null {
   if (text === undefined) return null;
-  const port = /sin6?_port=htons\((\d+)\)/.exec(text)?.[1];
-  const addr4 = /inet_addr\("([^"]+)"\)/.exec(text)?.[1];
-  const addr6 = /inet_pton\(AF_INET6, "([^"]+)"/.exec(text)?.[1];
-  const host = addr4 ?? (addr6 !== undefined ? `[${addr6}]` : undefined);
-  if (host === undefined) {
+  const port = portOf(text);
+  const host = ipv4Of(text) ?? ipv6Of(text);
+  if (host === null) {
     const unixPath = /sun_path=("(?:[^"\\]|\\.)*")/.exec(text)?.[1];
     return unixPath !== undefined ? (decodeCString(unixPath)?.value ?? null) : null;
   }
-  return port !== undefined ? `${host}:${port}` : host;
+  return port !== null ? `${host}:${port}` : host;
+}
+
+/** `sin_port=htons(9951)`; -X raw / verbose print the two bytes instead: `sin_port="\x26\xdf"`. */
+function portOf(text: string): string | null {
+  const decoded = /sin6?_port=htons\((\d+)\)/.exec(text)?.[1];
+  if (decoded !== undefined) return decoded;
+  const raw = /sin6?_port="\\x([0-9a-fA-F]{2})\\x([0-9a-fA-F]{2})"/.exec(text);
+  return raw !== null ? String(parseInt(raw[1] ?? '0', 16) * 256 + parseInt(raw[2] ?? '0', 16)) : null;
+}
+
+/** `inet_addr("127.0.0.1")` (-xx escapes its text: `inet_addr("\x31\x32...")`); -X raw: `sin_addr="\x7f\x00\x00\x01"`. */
+function ipv4Of(text: string): string | null {
+  const quoted = /inet_addr\(("(?:[^"\\]|\\.)*")\)/.exec(text)?.[1];
+  if (quoted !== undefined) return decodeCString(quoted)?.value ?? null;
+  const raw = /sin_addr="\\x([0-9a-fA-F]{2})\\x([0-9a-fA-F]{2})\\x([0-9a-fA-F]{2})\\x([0-9a-fA-F]{2})"/.exec(text);
+  return raw !== null ? raw.slice(1, 5).map((b) => parseInt(b, 16)).join('.') : null;
+}
+
+function ipv6Of(text: string): string | null {
+  const quoted = /inet_pton\(AF_INET6, ("(?:[^"\\]|\\.)*")/.exec(text)?.[1];
+  const value = quoted !== undefined ? decodeCString(quoted)?.value : undefined;
+  return value !== undefined ? `[${value}]` : null;
 }
 
 /** Distinct (socket, address) sinks of unconnected datagram sockets kept apart at most (a DNS server replies to many). */
@@ -332,9 +352,14 @@ export class FdTracker {
   socketCreated(event: SyscallEvent): void {
     const domain = argText(event, [0, 'family']) ?? '';
     const type = argText(event, [1, 'type']) ?? '';
+    // -X raw prints the numbers: AF_UNIX 1, AF_INET 2, AF_INET6 10; SOCK_STREAM 1, SOCK_DGRAM 2 (low bits).
+    const family = /^(?:0x)?[0-9a-f]+$/i.test(domain) ? Number(domain) : null;
+    const socketType = /^(?:0x)?[0-9a-f]+$/i.test(type) ? Number(type) & 0xf : null;
     let kind: Endpoint['kind'] = 'other';
-    if (/UNIX|LOCAL/.test(domain)) kind = 'unix';
-    else if (/INET/.test(domain)) kind = /DGRAM/.test(type) ? 'udp' : /STREAM/.test(type) ? 'tcp' : 'other';
+    if (/UNIX|LOCAL/.test(domain) || family === 1) kind = 'unix';
+    else if (/INET/.test(domain) || family === 2 || family === 10) {
+      kind = /DGRAM/.test(type) || socketType === 2 ? 'udp' : /STREAM/.test(type) || socketType === 1 ? 'tcp' : 'other';
+    }
     this.newFd(event, { kind, path: `${kind} socket` }, 'readwrite', hasFlag(type, 'SOCK_CLOEXEC'));
   }
 

@@ -17,8 +17,11 @@ import { repoRoot } from './support/corpus';
 
 const SIZE = 700_000; // 500 datagrams of 1,400 bytes
 
-// -y names sockets by inode only (`socket:[60437]`): the socket() and bind() calls say more.
-for (const flags of [['-f', '-ttt', '-T', '-yy'], ['-f', '-ttt', '-T', '-y'], ['-f', '-ttt', '-T']]) {
+// -y names sockets by inode only (`socket:[60437]`): the socket() and bind() calls say more. -X raw
+// prints numbers (`socket(0x2, 0x2, 0)`, `sin_port="\x26\xdf"`), -X verbose adds comments, -xx
+// escapes the address text: the same sockets and addresses in every form.
+const FLAG_SETS = [['-yy'], ['-y'], [], ['-X', 'raw'], ['-X', 'verbose'], ['-xx']].map((extra) => ['-f', '-ttt', '-T', ...extra]);
+for (const [index, flags] of FLAG_SETS.entries()) {
   test(`sendto on an unconnected UDP socket: the sink is the address sent to (strace ${flags.join(' ')})`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-udp-'));
     const bin = path.join(dir, 'udp_copy');
@@ -27,7 +30,7 @@ for (const flags of [['-f', '-ttt', '-T', '-yy'], ['-f', '-ttt', '-T', '-y'], ['
     const dst = path.join(dir, 'dst.bin');
     fs.writeFileSync(src, Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 7 + (i >> 11)) & 0xff)));
     // A port of its own for each run (the kernel's ephemeral range is above 32768).
-    const port = String(20_000 + (process.pid % 3_000) + 3_000 * flags.length);
+    const port = String(20_000 + (process.pid % 1_500) + 1_500 * index);
     const recording = await recordStrace([bin, src, dst, port], { flags, outDir: dir });
     assert.equal(recording.exitCode, 0, recording.stderr);
     assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src), 'every datagram arrived');
