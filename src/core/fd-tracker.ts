@@ -489,9 +489,9 @@ export class FdTracker {
 
   cloned(event: SyscallEvent, flags: string | undefined): void {
     if (event.ret === null || event.ret <= 0) return;
-    this.tables.fork(event.pid, event.ret, hasFlag(flags, 'CLONE_FILES'));
+    this.tables.fork(event.pid, event.ret, hasCloneFlag(flags, 'CLONE_FILES', CLONE_FILES));
     // A new process may get the number of a thread that has gone: it starts a group of its own.
-    if (hasFlag(flags, 'CLONE_THREAD')) this.joinThreadGroup(event.ret, event.pid);
+    if (hasCloneFlag(flags, 'CLONE_THREAD', CLONE_THREAD)) this.joinThreadGroup(event.ret, event.pid);
     else this.threadGroups.delete(event.ret);
     const command = this.commands.get(event.pid);
     if (command !== undefined && !this.commands.has(event.ret)) this.commands.set(event.ret, command);
@@ -578,4 +578,14 @@ function findTopLevelComma(text: string): number {
 /** strace -y's name of a socket: its inode only (`socket:[60437]`), no family nor address (-yy has them). */
 function isBareSocket(path: string | null): boolean {
   return path !== null && path.startsWith('socket:[') && path.endsWith(']');
+}
+
+const CLONE_FILES = 0x400;
+const CLONE_THREAD = 0x10000;
+
+/** A clone flag by name, or by its bit where -X raw prints the flags as a number (`flags=0x3d0f00`, `0x1200000|17`). */
+function hasCloneFlag(flags: string | undefined, name: string, bit: number): boolean {
+  if (hasFlag(flags, name)) return true;
+  const number = flags === undefined ? undefined : /(?:^|flags=)(0x[0-9a-fA-F]+)/.exec(flags.trim())?.[1];
+  return number !== undefined && (Number(number) & bit) !== 0;
 }

@@ -26,7 +26,8 @@ function tidsOf(traceText: string, name: string): Set<number> {
   return tids;
 }
 
-for (const flags of [['-f', '-ttt', '-T', '-yy'], ['-f', '-ttt', '-T']]) {
+// -X raw prints clone3's flags as a number (`flags=0x3d0f00`): CLONE_THREAD is its bit 0x10000.
+for (const flags of [['-f', '-ttt', '-T', '-yy'], ['-f', '-ttt', '-T'], ['-f', '-ttt', '-T', '-X', 'raw']]) {
   test(`reads on one thread, writes on another: one transfer, strace ${flags.join(' ')}`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-threads-'));
     const bin = path.join(dir, 'thread_handoff');
@@ -48,7 +49,10 @@ for (const flags of [['-f', '-ttt', '-T', '-yy'], ['-f', '-ttt', '-T']]) {
     const [readerTid] = readers;
     const [writerTid] = writers;
     assert.ok(readerTid !== undefined && writerTid !== undefined && readerTid !== writerTid, 'reads and writes on two threads');
-    assert.match(text, /clone3?\([^\n]*CLONE_THREAD/, 'the threads are made with CLONE_THREAD');
+    if (flags.includes('raw')) {
+      const raw = /clone3\(\{flags=(0x[0-9a-f]+)/.exec(text)?.[1];
+      assert.ok(raw !== undefined && (Number(raw) & 0x10000) !== 0, `the threads are made with CLONE_THREAD (${raw})`);
+    } else assert.match(text, /clone3?\([^\n]*CLONE_THREAD/, 'the threads are made with CLONE_THREAD');
     assert.match(text, new RegExp(`(?:clone3?\\(|<\\.\\.\\. clone3? resumed>)[^\\n]*= ${writerTid}\\b`), 'the writer is a thread the trace shows created');
 
     const report = await analyzeTraceFiles([recording.tracePath]);
