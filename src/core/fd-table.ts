@@ -24,6 +24,8 @@ export interface FdObject {
   ancillaryPath?: boolean;
   /** Named only by a perf trace decoration, which perf resolves late: a hint, not a fact. */
   hint?: boolean;
+  /** Made by open()/openat(): a file, a device or a FIFO, never a socket. */
+  opened?: boolean;
 }
 
 interface FdEntry {

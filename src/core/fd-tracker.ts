@@ -253,7 +253,8 @@ export class FdTracker {
       const endpoint = this.endpointOfDecoration(ref);
       this.lateDecorations.set(key, endpoint);
       for (const unnamed of this.unnamedByFd.get(key) ?? []) {
-        if (!unnamed.named) {
+        // What open() opened (a file, a device, a FIFO) cannot be the socket a later occupant of its number was.
+        if (!unnamed.named && !(unnamed.opened && isSocketName(endpoint))) {
           unnamed.endpoint = endpoint;
           unnamed.hint = true;
         }
@@ -342,7 +343,8 @@ export class FdTracker {
     }
     // perf trace prints file names as pointers: such a file stays unnamed until a decoration names it.
     const path = pathArg(event, pathIndex, pathName);
-    this.bind(event, fd, endpointFromPath(path ?? `fd ${fd}`), path !== null, access, cloexec);
+    const object = this.bind(event, fd, endpointFromPath(path ?? `fd ${fd}`), path !== null, access, cloexec);
+    object.opened = true;
   }
 
   created(event: SyscallEvent, endpoint: Endpoint, access: AccessMode): void {
@@ -588,4 +590,9 @@ function hasCloneFlag(flags: string | undefined, name: string, bit: number): boo
   if (hasFlag(flags, name)) return true;
   const number = flags === undefined ? undefined : /(?:^|flags=)(0x[0-9a-fA-F]+)/.exec(flags.trim())?.[1];
   return number !== undefined && (Number(number) & bit) !== 0;
+}
+
+/** A socket's name: tcp/udp/unix, or -y's `socket:[inode]`. */
+function isSocketName(endpoint: Endpoint): boolean {
+  return isSocketKind(endpoint.kind) || endpoint.path.startsWith('socket:[');
 }

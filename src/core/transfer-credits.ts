@@ -158,10 +158,11 @@ function readPrefix(read: UnsentRead): string | null {
 /**
  * A credit a write to `sink` may draw from: unsent bytes, from another descriptor and another path
  * (a path perf only hints at may be another file's: perf names an fd when it prints, so a program's
- * output opened on the number its input had can show the input's name).
+ * output opened on the number its input had can show the input's name; and two placeholders' `fd N`
+ * names say nothing).
  */
 function usable(c: Credit, sink: FdObject): boolean {
-  return c.remaining > 0 && c.source !== sink && (c.source.endpoint.path !== sink.endpoint.path || c.source.hint === true || sink.hint === true);
+  return c.remaining > 0 && c.source !== sink && (c.source.endpoint.path !== sink.endpoint.path || c.source.hint === true || sink.hint === true || !c.source.named || !sink.named);
 }
 
 /** Printed texts that begin alike over the shorter one's length (equal bytes print as equal text). */

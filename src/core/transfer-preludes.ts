@@ -46,7 +46,8 @@ export function onIoctl(ctx: BuildContext, event: SyscallEvent): void {
 }
 
 export function onSetsockopt(ctx: BuildContext, event: SyscallEvent): void {
-  if (!/SO_ZEROCOPY/.test(event.argText)) return;
+  // perf (and strace -X raw) print the option as its number: SOL_SOCKET (1), SO_ZEROCOPY (60).
+  if (!/SO_ZEROCOPY|level: 1, optname: 60\b|^\s*\d+[^,]*, (?:0x)?1, (?:0x3c|60),/.test(event.argText)) return;
   const socket = resolveArg(ctx.fds, event, [0, 'fd']);
   if (socket !== null) addPrelude(ctx.state(event.pid), socket, event);
 }

@@ -30,7 +30,14 @@ export function onErrorQueue(ctx: BuildContext, event: SyscallEvent, state: Proc
   }
 }
 
+const MSG_ZEROCOPY = 0x4000000;
+
 /** Whether a write-like call sends with MSG_ZEROCOPY (cheap text test first). */
 export function isZerocopySend(event: SyscallEvent, spec: DataCallSpec): boolean {
-  return spec.flags !== undefined && event.argText.includes('ZEROCOPY') && hasFlag(argText(event, spec.flags), 'MSG_ZEROCOPY');
+  if (spec.flags === undefined) return false;
+  if (event.argText.includes('ZEROCOPY')) return hasFlag(argText(event, spec.flags), 'MSG_ZEROCOPY');
+  // perf (and strace -X raw) print the flags as a number: MSG_ZEROCOPY is 0x4000000.
+  if (event.argNames === null && !event.argText.includes('0x')) return false;
+  const flags = argText(event, spec.flags)?.trim();
+  return flags !== undefined && /^0x[0-9a-fA-F]+$/.test(flags) && (Number(flags) & MSG_ZEROCOPY) !== 0;
 }

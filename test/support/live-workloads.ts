@@ -421,7 +421,7 @@ export const LIVE_WORKLOADS: LiveWorkload[] = [
     },
   },
   {
-    name: 'zerocopy_send', corpusWorkload: 'zerocopy_c', perfVerified: false,
+    name: 'zerocopy_send', corpusWorkload: 'zerocopy_c', perfVerified: true,
     description: 'zerocopy_send.c: one read() of in.bin, SO_ZEROCOPY, 16 x send(MSG_ZEROCOPY) 64 KiB, recvmsg(MSG_ERRQUEUE)',
     plan(ctx): LivePlan {
       return {
