@@ -168,8 +168,10 @@ function isWordChar(c: number): boolean {
 
 /**
  * The bytes a data call moved. Its result, except for sendmmsg/recvmmsg (`messages`), whose result
- * counts messages: their bytes are the sum of the `msg_len=` strace prints for each message. perf
- * prints the message array as a pointer: the count is all there is, and it stays the result.
+ * counts messages: their bytes are the sum of the `msg_len=` strace prints for each message (outside
+ * the printed buffers, whose text may say anything). When strace cut the list short (it prints 32
+ * elements), the messages it left out are counted at the printed ones' mean size. perf prints the
+ * message array as a pointer: the count is all there is, and it stays the result.
  */
 export function movedBytes(event: SyscallEvent, messages: boolean): number | null {
   const ret = event.ret;
@@ -177,12 +179,22 @@ export function movedBytes(event: SyscallEvent, messages: boolean): number | nul
   const text = event.argText;
   let sum = 0;
   let found = 0;
-  for (let at = text.indexOf('msg_len='); at >= 0; at = text.indexOf('msg_len=', at + 8)) {
-    const value = parseIntLoose(text.slice(at + 8, at + 8 + 20).split(/[,}]/)[0] ?? '');
-    if (value !== null) {
-      sum += value;
-      found++;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      // Skip a printed buffer: its bytes are data, not fields.
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92 /* \ */) i++;
+    } else if (c === 109 /* m */ && text.startsWith('msg_len=', i)) {
+      let value = 0;
+      let j = i + 8;
+      for (let d = text.charCodeAt(j); d >= 48 && d <= 57; d = text.charCodeAt(++j)) value = value * 10 + (d - 48);
+      if (j > i + 8) {
+        sum += value;
+        found++;
+      }
+      i = j - 1;
     }
   }
-  return found > 0 ? sum : ret;
+  if (found === 0) return ret;
+  return found < ret ? Math.round((sum / found) * ret) : sum;
 }

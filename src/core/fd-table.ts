@@ -26,6 +26,8 @@ export interface FdObject {
   hint?: boolean;
   /** Made by open()/openat(): a file, a device or a FIFO, never a socket. */
   opened?: boolean;
+  /** A datagram peer (FdTracker.datagramPeer): the socket its datagrams are sent from. */
+  datagramOf?: FdObject;
 }
 
 interface FdEntry {

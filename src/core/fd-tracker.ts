@@ -174,6 +174,7 @@ export class FdTracker {
       const endpoint: Endpoint = { kind: 'udp', path: peer };
       if (/^(127\.|\[::1\])/.test(peer)) endpoint.loopback = true;
       object = this.tables.createObject(endpoint, true, 'write', line);
+      object.datagramOf = socket;
       this.datagramPeers.set(key, object);
     }
     return object;
@@ -354,15 +355,17 @@ export class FdTracker {
   socketCreated(event: SyscallEvent): void {
     const domain = argText(event, [0, 'family']) ?? '';
     const type = argText(event, [1, 'type']) ?? '';
-    // -X raw prints the numbers: AF_UNIX 1, AF_INET 2, AF_INET6 10; SOCK_STREAM 1, SOCK_DGRAM 2 (low bits).
-    const family = /^(?:0x)?[0-9a-f]+$/i.test(domain) ? Number(domain) : null;
-    const socketType = /^(?:0x)?[0-9a-f]+$/i.test(type) ? Number(type) & 0xf : null;
+    // -X raw prints the numbers: AF_UNIX 1, AF_INET 2, AF_INET6 10; SOCK_STREAM 1, SOCK_DGRAM 2 (low
+    // bits), with flags or'ed in (`0x2|0x80000`: SOCK_CLOEXEC).
+    const family = numericFlags(domain);
+    const typeBits = numericFlags(type);
+    const socketType = typeBits === null ? null : typeBits & 0xf;
     let kind: Endpoint['kind'] = 'other';
     if (/UNIX|LOCAL/.test(domain) || family === 1) kind = 'unix';
     else if (/INET/.test(domain) || family === 2 || family === 10) {
       kind = /DGRAM/.test(type) || socketType === 2 ? 'udp' : /STREAM/.test(type) || socketType === 1 ? 'tcp' : 'other';
     }
-    this.newFd(event, { kind, path: `${kind} socket` }, 'readwrite', hasFlag(type, 'SOCK_CLOEXEC'));
+    this.newFd(event, { kind, path: `${kind} socket` }, 'readwrite', hasFlag(type, 'SOCK_CLOEXEC') || (typeBits !== null && (typeBits & SOCK_CLOEXEC) !== 0));
   }
 
   bound(event: SyscallEvent): void {
@@ -382,9 +385,13 @@ export class FdTracker {
   socketNamed(event: SyscallEvent): void {
     if (event.ret !== 0) return;
     const object = this.resolve(event.pid, fdArg(event, [0, 'fd']), event.line);
-    if (object === null || !this.boundAddresses.get(object.id)?.endsWith(':0')) return;
+    const bound = object === null ? undefined : this.boundAddresses.get(object.id);
+    if (object === null || bound === undefined || !bound.endsWith(':0')) return;
     const address = sockaddrText(argText(event, [1, 'usockaddr']));
-    if (address !== null) this.boundAddresses.set(object.id, address);
+    if (address === null) return;
+    this.boundAddresses.set(object.id, address);
+    // A UDP socket named by its bind (see bound()) takes the port too.
+    if (object.endpoint.kind === 'udp' && object.endpoint.path === bound) object.endpoint = { ...object.endpoint, path: address };
   }
 
   connected(event: SyscallEvent): void {
@@ -583,6 +590,18 @@ function isBareSocket(path: string | null): boolean {
 }
 
 const CLONE_FILES = 0x400;
+const SOCK_CLOEXEC = 0x80000;
+
+/** A number strace -X raw printed, with flags or'ed in (`0x2|0x80000`), or null for named constants. */
+function numericFlags(text: string): number | null {
+  let value = 0;
+  for (const part of text.split('|')) {
+    const trimmed = part.trim();
+    if (!/^(?:0x[0-9a-fA-F]+|\d+)$/.test(trimmed)) return null;
+    value |= Number(trimmed);
+  }
+  return value;
+}
 const CLONE_THREAD = 0x10000;
 
 /** A clone flag by name, or by its bit where -X raw prints the flags as a number (`flags=0x3d0f00`, `0x1200000|17`). */

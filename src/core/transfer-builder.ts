@@ -38,6 +38,8 @@ export interface BuilderSettings {
 
 /** Threads of one process whose credits a write on another thread may draw from (the latest readers). */
 const MAX_RECENT_READERS = 8;
+/** Credits a thread group's leader holds at most after its threads ended (as many as a process may hold). */
+const MAX_INHERITED_CREDITS = 8;
 
 export class TransferBuilder implements BuildContext {
   private readonly processes = new Map<number, ProcessState>();
@@ -143,6 +145,23 @@ export class TransferBuilder implements BuildContext {
     onFault(this, event);
   }
 
+  /**
+   * A thread that ends with bytes it read and nobody sent yet (a worker that reads a file and is
+   * joined): they are in the process's memory still, so its leader holds them now, where the
+   * group's other threads look (as one of the group's recent readers).
+   */
+  private bequeath(state: ProcessState, leader: number): void {
+    const waiting = state.credits.filter((credit) => credit.remaining > 0);
+    if (waiting.length === 0) return;
+    const heir = this.state(leader);
+    for (const credit of waiting) {
+      if (heir.credits.some((c) => c.source === credit.source)) continue;
+      heir.credits.push(credit);
+    }
+    if (heir.credits.length > MAX_INHERITED_CREDITS) heir.credits.length = MAX_INHERITED_CREDITS;
+    this.noteRead(leader);
+  }
+
   /** Whether the process (or a thread of its group that read lately) holds read credits: a close need not be looked at otherwise. */
   hasCredits(pid: number): boolean {
     const state = this.processes.get(pid);
@@ -176,6 +195,7 @@ export class TransferBuilder implements BuildContext {
     if (state === undefined) return;
     this.processes.delete(pid);
     this.lastState = null;
+    if (group !== pid) this.bequeath(state, group);
     for (const transfer of state.transfers) {
       this.transfers.delete(transfer.key);
       this.finish(transfer);

@@ -63,7 +63,8 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   const others = ctx.otherReaders(event.pid);
   const pooled = holdBytes(others);
   let own = matchCredit(event, spec, state.credits, sink, bytes, pooled);
-  if (own === null && pooled && !wasReply()) {
+  if (own === null && wasReply()) return;
+  if (own === null && pooled) {
     if (sendFromOtherThread(ctx, event, spec, sink, bytes)) return;
     own = matchCredit(event, spec, state.credits, sink, bytes, false);
   }
@@ -91,7 +92,7 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
     return;
   }
   if (sendFromOtherThread(ctx, event, spec, sink, bytes)) return;
-  const fannedOut = matchFanOut(event, spec, state.credits, sink, bytes);
+  const fannedOut = matchFanOut(event, spec, state.credits, sink, bytes, state.seq);
   if (fannedOut !== null) {
     const transfer = ctx.transfer(event.pid, fannedOut.source, sink, pairStrategy(fannedOut.kind, spec, fannedOut.source, sink));
     transfer.sharedRead = true;
@@ -114,6 +115,8 @@ function sendFromOtherThread(ctx: BuildContext, event: SyscallEvent, spec: DataC
       sendFromCredit(ctx, event, spec, moved, sink);
       return true;
     }
+    // The write sends that thread's bytes back where they came from: a reply, handled.
+    if (wasReply()) return true;
   }
   return false;
 }
@@ -134,7 +137,7 @@ function sendFromCredit(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   transfer.calls.takeAll(credit.pending);
   transfer.calls.add(event);
   transfer.addPayload(matched);
-  consume(credit, matched, sink);
+  consume(credit, matched, sink, ctx.state(event.pid).seq);
   credit.lastTransfer = transfer;
 }
 

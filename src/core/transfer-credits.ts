@@ -49,6 +49,8 @@ interface SentRead {
   read: UnsentRead;
   bytes: number;
   sinks: FdObject[];
+  /** The writing process's data-call count at the last write of it: fan-out writes follow one another. */
+  seq: number;
 }
 
 /** Bytes read from `source` that no write has sent on yet. */
@@ -162,7 +164,7 @@ function readPrefix(read: UnsentRead): string | null {
  * names say nothing).
  */
 function usable(c: Credit, sink: FdObject): boolean {
-  return c.remaining > 0 && c.source !== sink && (c.source.endpoint.path !== sink.endpoint.path || c.source.hint === true || sink.hint === true || !c.source.named || !sink.named);
+  return c.remaining > 0 && !isOwnSource(c, sink) && (c.source.endpoint.path !== sink.endpoint.path || c.source.hint === true || sink.hint === true || !c.source.named || !sink.named);
 }
 
 /** Printed texts that begin alike over the shorter one's length (equal bytes print as equal text). */
@@ -185,6 +187,11 @@ function readAt(credit: Credit, address: number): number {
   return -1;
 }
 
+/** The credit's bytes came from the write's own sink: the same descriptor, or the socket a datagram is sent from. */
+function isOwnSource(c: Credit, sink: FdObject): boolean {
+  return c.source === sink || c.source === sink.datagramOf;
+}
+
 /** The credit's unsent bytes from its unsent read `k` on. */
 function unsentFrom(credit: Credit, k: number): number {
   let bytes = credit.remaining;
@@ -192,11 +199,22 @@ function unsentFrom(credit: Credit, k: number): number {
   return bytes;
 }
 
-/** The first of the credit's unsent reads (still whole) that the printed bytes start with, or -1. */
-function agreeingRead(credit: Credit, printed: string): number {
+/**
+ * The first of the credit's unsent reads (still whole) that the write's printed bytes start with, or
+ * -1. A write goes on from the oldest unsent byte: it starts with a later read only when the oldest
+ * read is whole and printed other bytes, or when it sends exactly that later read (`bytes`) — not on
+ * a printed prefix alone, which repeating data (zeros) gives every read.
+ */
+function agreeingRead(credit: Credit, printed: string, bytes: number): number {
   const reads = credit.reads;
-  for (let k = 0; k < reads.length; k++) {
-    if (reads[k].fresh && prefixesAgree(readPrefix(reads[k]), printed)) return k;
+  const head = reads[0];
+  if (head === undefined) return -1;
+  if (head.fresh && prefixesAgree(readPrefix(head), printed)) return 0;
+  const headPrefix = head.fresh ? readPrefix(head) : null;
+  const headRuledOut = headPrefix !== null && headPrefix.length > 0 && !compatible(headPrefix, printed);
+  for (let k = 1; k < reads.length; k++) {
+    const read = reads[k];
+    if (read.fresh && (headRuledOut || read.bytes === bytes) && prefixesAgree(readPrefix(read), printed)) return k;
   }
   return -1;
 }
@@ -293,7 +311,7 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
     if (usable(c, sink)) {
       count++;
       only = c;
-    } else if (c.remaining > 0 && c.source === sink) replies = true;
+    } else if (c.remaining > 0 && isOwnSource(c, sink)) replies = true;
   }
   repliedBack = false;
   if (only === null) return null;
@@ -317,12 +335,13 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   if (spec.buf !== undefined && needsEvidence) {
     const printed = rawStringArg(event, spec.buf);
     if (printed !== null) {
+      // Its own bytes sent back first: two clients that sent the same bytes each get their own echo.
+      if (replies && sendsBack(credits, sink, printed)) return reply();
       for (const c of credits) {
         if (!usable(c, sink)) continue;
-        const k = agreeingRead(c, printed);
+        const k = agreeingRead(c, printed, bytes);
         if (k >= 0) return match(c, Math.min(bytes, unsentFrom(c, k)), k);
       }
-      if (replies && sendsBack(credits, sink, printed)) return reply();
       if (argText(event, spec.buf)?.endsWith('"...') === false) wholePrints.push(printed);
       else allWhole = false;
     }
@@ -334,12 +353,12 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
       const prefix = iovecPrefix;
       const length = iovecLength;
       const whole = iovecWhole;
+      if (replies && sendsBack(credits, sink, prefix)) return reply();
       for (const c of credits) {
         if (!usable(c, sink)) continue;
-        const k = agreeingRead(c, prefix);
+        const k = agreeingRead(c, prefix, length);
         if (k >= 0) return match(c, Math.min(bytes - headerBytes, unsentFrom(c, k)), k);
       }
-      if (replies && sendsBack(credits, sink, prefix)) return reply();
       if (whole) wholePrints.push(prefix);
       else allWhole = false;
       headerBytes += length;
@@ -374,8 +393,8 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
  */
 function sendsBack(credits: Credit[], sink: FdObject, printed: string): boolean {
   for (const c of credits) {
-    if (c.source !== sink || c.remaining <= 0) continue;
-    const k = agreeingRead(c, printed);
+    if (!isOwnSource(c, sink) || c.remaining <= 0) continue;
+    const k = agreeingRead(c, printed, printedBytes);
     if (k >= 0) {
       match(c, unsentFrom(c, k), k);
       consume(c, Math.min(printedBytes, matched), sink);
@@ -388,7 +407,7 @@ function sendsBack(credits: Credit[], sink: FdObject, printed: string): boolean 
 
 /** The credit of the write's own sink that is being echoed back, if any (see sendsBack). */
 function echoing(credits: Credit[], sink: FdObject): Credit | null {
-  for (const c of credits) if (c.source === sink && c.echoing && c.remaining > 0) return c;
+  for (const c of credits) if (isOwnSource(c, sink) && c.echoing && c.remaining > 0) return c;
   return null;
 }
 
@@ -418,9 +437,9 @@ function contradictsAll(credit: Credit): boolean {
 /**
  * A write sent `bytes` of the credit's bytes on to `sink`, starting with the read matchCredit found:
  * those reads are sent, oldest first (in part or whole). A read one write sent whole is remembered
- * for fan-out.
+ * for fan-out (`seq`: the writing process's data-call count; replies pass none).
  */
-export function consume(credit: Credit, bytes: number, sink: FdObject): void {
+export function consume(credit: Credit, bytes: number, sink: FdObject, seq = -1): void {
   credit.confirmed = true;
   const reads = credit.reads;
   if (matchedRead > 0 && matchedRead < reads.length) {
@@ -434,7 +453,7 @@ export function consume(credit: Credit, bytes: number, sink: FdObject): void {
   while (left > 0 && reads.length > 0) {
     const read = reads[0];
     const take = Math.min(left, read.bytes);
-    if (read.fresh && take === read.bytes) remember(credit, read, sink);
+    if (read.fresh && take === read.bytes && seq >= 0) remember(credit, read, sink, seq);
     read.bytes -= take;
     left -= take;
     if (read.bytes === 0) reads.shift();
@@ -449,14 +468,15 @@ export function consume(credit: Credit, bytes: number, sink: FdObject): void {
   }
 }
 
-function remember(credit: Credit, read: UnsentRead, sink: FdObject): void {
+function remember(credit: Credit, read: UnsentRead, sink: FdObject, seq: number): void {
   const sent = credit.sent;
-  if (sent === null) credit.sent = { read, bytes: read.bytes, sinks: [sink] };
+  if (sent === null) credit.sent = { read, bytes: read.bytes, sinks: [sink], seq };
   else {
     sent.read = read;
     sent.bytes = read.bytes;
     sent.sinks.length = 0;
     sent.sinks.push(sink);
+    sent.seq = seq;
   }
 }
 
@@ -466,23 +486,26 @@ function remember(credit: Credit, read: UnsentRead, sink: FdObject): void {
  * was given). Evidence only: the same printed bytes (perf: the same buffer address), no more of
  * them than that read had.
  */
-export function matchFanOut(event: SyscallEvent, spec: DataCallSpec, credits: Credit[], sink: FdObject, bytes: number): Credit | null {
+export function matchFanOut(event: SyscallEvent, spec: DataCallSpec, credits: Credit[], sink: FdObject, bytes: number, seq: number): Credit | null {
   if (spec.buf === undefined) return null;
   let printed: string | null | undefined;
   // perf prints buffers as addresses: the same bytes are written from where the read put them.
   const address = event.argNames !== null ? bufferAddress(argText(event, spec.buf)) : null;
   for (const c of credits) {
     const sent = c.sent;
-    if (sent === null || bytes > sent.bytes || c.source === sink || sent.sinks.includes(sink)) continue;
-    if (address !== null) {
-      if (address !== sent.read.address) continue;
-      sent.sinks.push(sink);
-      return c;
+    // The copies come right after the write that sent the read (no data call between): a later write
+    // from the same buffer (a log line formatted into it) is not the same data.
+    if (sent === null || seq !== sent.seq + 1 || bytes > sent.bytes || c.source === sink || sent.sinks.includes(sink)) continue;
+    let same: boolean;
+    if (address !== null) same = address === sent.read.address;
+    else {
+      printed ??= rawStringArg(event, spec.buf);
+      if (printed === null) return null;
+      same = prefixesAgree(readPrefix(sent.read), printed);
     }
-    printed ??= rawStringArg(event, spec.buf);
-    if (printed === null) return null;
-    if (prefixesAgree(readPrefix(sent.read), printed)) {
+    if (same) {
       sent.sinks.push(sink);
+      sent.seq = seq;
       return c;
     }
   }

@@ -2,8 +2,9 @@
 // where strace printed buffer contents, the printed prefixes agree"), on real programs traced here
 // with real strace:
 // - test/workloads/slurp_copy.c reads a whole file before writing it (in chunks, in one write, or
-//   three reads per writev behind a header iovec): every unsent read is kept, in order; under perf
-//   trace too, where a write is paired by its buffer address;
+//   three reads per writev behind a header iovec): every unsent read is kept, in order (a file of
+//   zeros, whose reads all print alike, too); under perf trace too, where a write is paired by its
+//   buffer address (and a log line later written from the same buffer is not the data);
 // - coreutils tee(1) writes each read to three sinks: the same bytes fanned out;
 // - test/workloads/node_stream_copy.mjs copies on libuv's thread pool, whose threads wake the loop
 //   with 8-byte eventfd counters: events, not data;
@@ -109,6 +110,32 @@ test('reads the whole file, then writes it, under perf trace: the writes pair wi
     assert.equal(transfer.syscalls.write, 16);
     return;
   }
+});
+
+test('a file of zeros read whole, then written in 10,000-byte pieces: every write goes on from the oldest unsent byte', async () => {
+  const { dir } = workdir('slurp-zeros');
+  const src = path.join(dir, 'zeros.bin');
+  fs.writeFileSync(src, Buffer.alloc(SIZE));
+  const bin = path.join(dir, 'slurp_copy');
+  execFileSync('gcc', ['-O1', '-o', bin, workload('slurp_copy.c')]);
+  const dst = path.join(dir, 'dst.bin');
+  const transfers = await traceAndAnalyze([bin, 'pieces', src, dst], dir);
+  assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+  assert.equal(transfers.length, 1, describe(transfers));
+  assert.equal(transfers[0]?.bytes, SIZE, describe(transfers));
+  assert.equal(transfers[0]?.syscalls.write, 100);
+});
+
+test('under perf trace, a log line formatted into the buffer a copy used is not a fan-out of the copied bytes', async () => {
+  const { dir, src } = workdir('copy-log');
+  const bin = path.join(dir, 'copy_then_log');
+  execFileSync('gcc', ['-O1', '-o', bin, workload('copy_then_log.c')]);
+  const [dst, log] = [path.join(dir, 'dst.bin'), path.join(dir, 'copy.log')];
+  const recording = await recordPerfTrace([bin, src, dst, log], { outDir: dir });
+  assert.ok(recording.ok, recording.ok ? '' : recording.reason);
+  assert.equal(fs.readFileSync(log, 'utf8'), `copied ${SIZE} bytes\n`);
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.transfers.filter((t) => t.sink.path === log), [], describe(report.transfers));
 });
 
 /** What slurp_copy's gather mode writes: each round's 60,000 bytes (less at the end) behind `HDR:`. */

@@ -3,7 +3,9 @@
 //   address: test/workloads/udp_copy.c sends a file to a socket bound on 127.0.0.1, which writes it
 //   out. Both transfers name the receiving address, both on loopback;
 // - sendmmsg/recvmmsg return a count of messages: their bytes are the messages' msg_len
-//   (test/workloads/udp_mmsg_copy.c).
+//   (test/workloads/udp_mmsg_copy.c), also past the 32 messages strace prints of a call;
+// - a UDP echo (recvfrom, then sendto back to the sender) is a reply, not a transfer (udp_echo.py);
+// - a UDP socket bound to port 0 is named by the port getsockname gives (udp_ephemeral.py).
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -52,16 +54,16 @@ for (const [index, flags] of FLAG_SETS.entries()) {
   });
 }
 
-test('sendmmsg and recvmmsg: the bytes are the messages\' msg_len, not the count of messages', async () => {
+for (const batch of [8, 64]) test(`sendmmsg and recvmmsg (${batch} per call): the bytes are the messages' msg_len, not the count of messages`, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-mmsg-'));
   const bin = path.join(dir, 'udp_mmsg_copy');
   execFileSync('gcc', ['-O1', '-o', bin, path.join(repoRoot(), 'test', 'workloads', 'udp_mmsg_copy.c')]);
   const src = path.join(dir, 'src.bin');
   const dst = path.join(dir, 'dst.bin');
-  const size = 400_000; // 400 datagrams of 1,000 bytes, 50 sendmmsg calls of 8
+  const size = 384_000; // 384 datagrams of 1,000 bytes: 48 sendmmsg calls of 8, or 6 of 64
   fs.writeFileSync(src, Buffer.from(Array.from({ length: size }, (_, i) => (i * 13 + (i >> 10)) & 0xff)));
-  const port = String(40_000 + (process.pid % 5_000));
-  const recording = await recordStrace([bin, src, dst, port], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+  const port = String(40_000 + (process.pid % 5_000) + batch);
+  const recording = await recordStrace([bin, src, dst, port, String(batch)], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
   assert.equal(recording.exitCode, 0, recording.stderr);
   assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src), 'every datagram arrived');
   const report = await analyzeTraceFiles([recording.tracePath]);
@@ -70,9 +72,43 @@ test('sendmmsg and recvmmsg: the bytes are the messages\' msg_len, not the count
   const received = report.transfers.find((t) => t.sink.path === dst);
   assert.ok(sent && received, JSON.stringify(report.transfers.map((t) => `${t.source.path} -> ${t.sink.path}`)));
   assert.equal(sent.bytes, size);
-  assert.equal(sent.syscalls.sendmmsg, 50);
+  assert.equal(sent.syscalls.sendmmsg, 384 / batch);
   assert.equal(received.bytes, size);
-  assert.equal(received.syscalls.write, 400, 'every write of a received datagram is in the transfer');
+  assert.equal(received.syscalls.write, 384, 'every write of a received datagram is in the transfer');
   assert.equal(report.summary.bySyscall.sendmmsg?.bytes, size);
   assert.equal(report.summary.bySyscall.recvmmsg?.bytes, size);
+});
+
+for (const flags of [['-f', '-ttt', '-T', '-yy'], ['-f', '-ttt', '-T', '-X', 'raw']]) {
+  test(`a UDP echo sent back with sendto is a reply, not a transfer (strace ${flags.join(' ')})`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-udp-echo-'));
+    const port = String(50_000 + (process.pid % 5_000) + flags.length);
+    const recording = await recordStrace(['python3', path.join(repoRoot(), 'test', 'workloads', 'udp_echo.py'), port], { flags, outDir: dir });
+    assert.equal(recording.exitCode, 0, recording.stderr);
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    assert.deepEqual(report.diagnostics, []);
+    const udp = report.transfers.filter((t) => t.source.kind === 'udp' || t.sink.kind === 'udp' || t.source.kind === 'other' || t.sink.kind === 'other');
+    assert.deepEqual(udp.map((t) => `${t.source.kind}:${t.source.path} -> ${t.sink.kind}:${t.sink.path}`), []);
+    assert.equal(report.summary.bySyscall.sendto?.calls, 200, 'the client sends 100 datagrams and the server echoes 100');
+  });
+}
+
+test('a UDP socket bound to port 0, traced without -yy: named by the port getsockname gives', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-udp-port0-'));
+  const src = path.join(dir, 'src.bin');
+  const dst = path.join(dir, 'dst.bin');
+  fs.writeFileSync(src, Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 3 + (i >> 9)) & 0xff)));
+  const recording = await recordStrace(['python3', path.join(repoRoot(), 'test', 'workloads', 'udp_ephemeral.py'), src, dst], { flags: ['-f', '-ttt', '-T'], outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+  const text = fs.readFileSync(recording.tracePath, 'utf8');
+  const port = /getsockname\(\d+, \{sa_family=AF_INET, sin_port=htons\((\d+)\)/.exec(text)?.[1];
+  assert.ok(port !== undefined && port !== '0', 'getsockname tells the port');
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  const received = report.transfers.find((t) => t.sink.path === dst);
+  const sent = report.transfers.find((t) => t.source.path === src);
+  assert.ok(received && sent, JSON.stringify(report.transfers.map((t) => `${t.source.path} -> ${t.sink.path}`)));
+  assert.deepEqual([received.source.kind, received.source.path, received.source.loopback], ['udp', `127.0.0.1:${port}`, true]);
+  assert.equal(sent.sink.path, `127.0.0.1:${port}`);
+  assert.deepEqual([sent.bytes, received.bytes], [50_000, 50_000]);
 });

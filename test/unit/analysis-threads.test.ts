@@ -3,6 +3,7 @@
 // one thread and writes on another, turn by turn; built and traced here with real strace, with and
 // without -yy. (Go moves a goroutine to another thread now and then: the ext-host Go hover test
 // split its read/write loop in two and lost a chunk in about one run in fifteen before this.)
+// A worker that reads a file and ends leaves its bytes to the process (thread_reads_then_exits.c).
 // And the other way round, test/workloads/thread_turns.c: threads whose calls interleave but whose
 // bytes do not cross (a thread pool) keep their own transfers.
 
@@ -107,4 +108,24 @@ test('a thread pool: a thread writing from its own mapping is not given another 
     ],
   );
   assert.notEqual(transfers[0]?.pid, transfers[1]?.pid, 'each under its own thread');
+});
+
+test('a worker thread reads the file and ends; the main thread writes it: one transfer', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-thread-exits-'));
+  const bin = path.join(dir, 'thread_reads_then_exits');
+  execFileSync('gcc', ['-O1', '-g', '-pthread', '-o', bin, path.join(repoRoot(), 'test', 'workloads', 'thread_reads_then_exits.c')]);
+  const src = path.join(dir, 'src.bin');
+  const dst = path.join(dir, 'dst.bin');
+  fs.writeFileSync(src, Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 151 + (i >> 10)) & 0xff)));
+  const recording = await recordStrace([bin, src, dst], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+  const text = fs.readFileSync(recording.tracePath, 'utf8');
+  const leader = Number(/^\d+/.exec(text)?.[0]);
+  assert.deepEqual([...tidsOf(text, 'write')].filter((tid) => tid === leader), [leader], 'the main thread writes');
+  assert.ok([...tidsOf(text, 'read')].some((tid) => tid !== leader), 'another thread reads');
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.diagnostics, []);
+  assert.equal(report.transfers.length, 1, JSON.stringify(report.transfers.map((t) => `${t.source.path} -> ${t.sink.path} ${t.bytes}`)));
+  assert.deepEqual([report.transfers[0]?.source.path, report.transfers[0]?.sink.path, report.transfers[0]?.bytes], [src, dst, SIZE]);
 });

@@ -4,6 +4,8 @@
 // Usage: slurp_copy MODE SRC DST, MODE one of
 //   chunks  writes of 64 KiB;
 //   whole   one write of everything;
+//   pieces  writes of 10,000 bytes (not a read's size: with repeating data, such as zeros, every
+//           read prints the same prefix, and only the order of the reads tells which one a write sends);
 //   gather  rounds of three reads (10,000, 20,000, 30,000 bytes) sent by one writev with a
 //           4-byte header iovec before them (the header is not payload).
 #include <fcntl.h>
@@ -31,7 +33,7 @@ static int copy_gather(int in, int out) {
 
 int main(int argc, char **argv) {
   if (argc != 4) {
-    fprintf(stderr, "usage: slurp_copy chunks|whole|gather SRC DST\n");
+    fprintf(stderr, "usage: slurp_copy chunks|whole|pieces|gather SRC DST\n");
     return 2;
   }
   int in = open(argv[2], O_RDONLY);
@@ -42,7 +44,7 @@ int main(int argc, char **argv) {
   ssize_t n;
   while (total < sizeof buf && (n = read(in, buf + total, 65536)) > 0) total += (size_t)n;
   close(in);
-  size_t step = strcmp(argv[1], "whole") == 0 ? total : 65536;
+  size_t step = strcmp(argv[1], "whole") == 0 ? total : strcmp(argv[1], "pieces") == 0 ? 10000 : 65536;
   for (size_t sent = 0; sent < total;) {
     size_t want = total - sent < step ? total - sent : step;
     n = write(out, buf + sent, want);
