@@ -29,7 +29,7 @@ function pathArg(event: SyscallEvent, index: number, perfName: string): string |
 }
 
 /** `{sa_family=AF_INET, sin_port=htons(15505), sin_addr=inet_addr("127.0.0.1")}` -> `127.0.0.1:15505`. */
-function sockaddrText(text: string | undefined): string | null {
+export function sockaddrText(text: string | undefined): string | null {
   if (text === undefined) return null;
   const port = portOf(text);
   const host = ipv4Of(text) ?? ipv6Of(text);

@@ -27,6 +27,8 @@ export interface DataCallSpec {
   to?: ArgRef;
   /** sendmmsg/recvmmsg: the result counts messages; their bytes are the msg_len of each (see movedBytes). */
   messages?: boolean;
+  /** recvfrom: where a datagram came from (its sender's address). */
+  from?: ArgRef;
 }
 
 export const DATA_CALLS: Readonly<Record<string, DataCallSpec>> = {
@@ -36,7 +38,7 @@ export const DATA_CALLS: Readonly<Record<string, DataCallSpec>> = {
   preadv: { class: 'read', fd: [0, 'fd'], iov: [1, 'vec'], vectored: true, positional: true },
   preadv2: { class: 'read', fd: [0, 'fd'], iov: [1, 'vec'], vectored: true, positional: true },
   recv: { class: 'read', fd: [0, 'fd'], buf: [1, 'ubuf'], socketCall: true },
-  recvfrom: { class: 'read', fd: [0, 'fd'], buf: [1, 'ubuf'], socketCall: true },
+  recvfrom: { class: 'read', fd: [0, 'fd'], buf: [1, 'ubuf'], socketCall: true, from: [4, 'addr'] },
   recvmsg: { class: 'read', fd: [0, 'fd'], msg: [1, 'msg'], flags: [2, 'flags'], socketCall: true },
   recvmmsg: { class: 'read', fd: [0, 'fd'], msg: [1, 'mmsg'], socketCall: true, messages: true },
   write: { class: 'write', fd: [0, 'fd'], buf: [1, 'buf'] },

@@ -15,6 +15,7 @@ import type { Endpoint, Strategy } from './report-types';
 import { onRead, onWrite } from './transfer-copies';
 import { onRingEnter, onRingSetup } from './transfer-io-uring';
 import { onFault, onMmap, onMunmap } from './transfer-mmap';
+import { mergeCredit } from './transfer-credits';
 import { flushDanglingFeeds, onMover, onSplice, onVmsplice, type PipeFeed } from './transfer-movers';
 import { onIoctl, onSetsockopt, takePrelude } from './transfer-preludes';
 import { ProcessState, type BuildContext } from './transfer-state';
@@ -155,8 +156,9 @@ export class TransferBuilder implements BuildContext {
     if (waiting.length === 0) return;
     const heir = this.state(leader);
     for (const credit of waiting) {
-      if (heir.credits.some((c) => c.source === credit.source)) continue;
-      heir.credits.push(credit);
+      const same = heir.credits.find((c) => c.source === credit.source);
+      if (same === undefined) heir.credits.push(credit);
+      else mergeCredit(same, credit);
     }
     if (heir.credits.length > MAX_INHERITED_CREDITS) heir.credits.length = MAX_INHERITED_CREDITS;
     this.noteRead(leader);

@@ -5,6 +5,7 @@
 
 import type { SyscallEvent } from '../strace-parser/types';
 import { argText, fdArg, movedBytes } from './event-args';
+import { sockaddrText } from './fd-tracker';
 import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
 import type { DataCallSpec } from './syscall-classes';
@@ -34,6 +35,11 @@ export function onRead(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpe
     return;
   }
   recordRead(state.credits, credit, source, event, spec, bytes);
+  // A datagram's sender: a write back to it from the same socket is a reply (transfer-credits isOwnSource).
+  if (spec.from !== undefined && source.endpoint.kind === 'udp') {
+    const latest = state.credits[0];
+    if (latest !== undefined) latest.peer = sockaddrText(argText(event, spec.from));
+  }
   ctx.noteRead(event.pid);
 }
 
@@ -48,9 +54,10 @@ function addToFedTransfer(state: ProcessState, credit: Credit | undefined, sourc
 
 export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec): void {
   const state = ctx.state(event.pid);
-  state.seq++;
   const sink = sinkOf(ctx, event, spec);
+  // Diagnostics on stderr and event counters are no data calls (a program that logs each chunk it fans out).
   if (sink === null || isNotification(sink)) return;
+  state.seq++;
   const bytes = (spec.messages === true ? movedBytes(event, true) : event.ret) ?? -1;
   if (bytes <= 0) {
     const last = state.lastBySink.get(sink.id);

@@ -66,6 +66,10 @@ export interface Credit {
   confirmed: boolean;
   /** Its bytes are being sent back where they came from (an echo): the writes that go on doing so are replies too. */
   echoing: boolean;
+  /** UDP: the address the last datagram came from (recvfrom), the only one a datagram is sent back to. */
+  peer: string | null;
+  /** Its reads are not in stream order (several threads' parts, merged when they ended): a write that starts with a later one skips none. */
+  unordered: boolean;
   /** The source's fd was closed after the read (the bytes may still sit in a user buffer). */
   closed: boolean;
   /** Reads not yet given to a transfer (they join the one their bytes go to). */
@@ -187,9 +191,13 @@ function readAt(credit: Credit, address: number): number {
   return -1;
 }
 
-/** The credit's bytes came from the write's own sink: the same descriptor, or the socket a datagram is sent from. */
+/**
+ * The credit's bytes came from the write's own sink: the same descriptor, or, for a datagram, the
+ * socket it is sent from when it goes back to the address the bytes came from (an echo; a relay that
+ * forwards to another address on the same socket sends another source's data).
+ */
 function isOwnSource(c: Credit, sink: FdObject): boolean {
-  return c.source === sink || c.source === sink.datagramOf;
+  return c.source === sink || (c.source === sink.datagramOf && c.peer !== null && c.peer === sink.endpoint.path);
 }
 
 /** The credit's unsent bytes from its unsent read `k` on. */
@@ -211,7 +219,7 @@ function agreeingRead(credit: Credit, printed: string, bytes: number): number {
   if (head === undefined) return -1;
   if (head.fresh && prefixesAgree(readPrefix(head), printed)) return 0;
   const headPrefix = head.fresh ? readPrefix(head) : null;
-  const headRuledOut = headPrefix !== null && headPrefix.length > 0 && !compatible(headPrefix, printed);
+  const headRuledOut = (headPrefix !== null && headPrefix.length > 0 && !compatible(headPrefix, printed)) || credit.unordered;
   for (let k = 1; k < reads.length; k++) {
     const read = reads[k];
     if (read.fresh && (headRuledOut || read.bytes === bytes) && prefixesAgree(readPrefix(read), printed)) return k;
@@ -246,7 +254,7 @@ export function findCredit(credits: Credit[], source: FdObject): Credit | undefi
  */
 export function recordRead(credits: Credit[], credit: Credit | undefined, source: FdObject, event: SyscallEvent, spec: DataCallSpec, bytes: number): void {
   if (credit === undefined) {
-    credit = { source, remaining: 0, kind: readKindOf(spec, source), reads: [], sent: null, confirmed: false, echoing: false, closed: false, pending: new CallGroup(), lastTransfer: null };
+    credit = { source, remaining: 0, kind: readKindOf(spec, source), reads: [], sent: null, confirmed: false, echoing: false, peer: null, unordered: false, closed: false, pending: new CallGroup(), lastTransfer: null };
     credits.unshift(credit);
     if (credits.length > MAX_CREDITS) credits.pop();
   } else if (credits[0] !== credit) {
@@ -443,10 +451,15 @@ export function consume(credit: Credit, bytes: number, sink: FdObject, seq = -1)
   credit.confirmed = true;
   const reads = credit.reads;
   if (matchedRead > 0 && matchedRead < reads.length) {
-    // The write starts with a later read: the bytes before it are never sent on, in stream order
-    // (a header the program kept, like the status line of an HTTP response it saves the body of).
-    for (let k = 0; k < matchedRead; k++) credit.remaining -= reads[k].bytes;
-    reads.splice(0, matchedRead);
+    if (credit.unordered) {
+      // Parts several threads read: the one this write starts with goes first, the others wait.
+      reads.unshift(...reads.splice(matchedRead, 1));
+    } else {
+      // The write starts with a later read: the bytes before it are never sent on, in stream order
+      // (a header the program kept, like the status line of an HTTP response it saves the body of).
+      for (let k = 0; k < matchedRead; k++) credit.remaining -= reads[k].bytes;
+      reads.splice(0, matchedRead);
+    }
   }
   credit.remaining -= bytes;
   let left = bytes;
@@ -510,4 +523,24 @@ export function matchFanOut(event: SyscallEvent, spec: DataCallSpec, credits: Cr
     }
   }
   return null;
+}
+
+/**
+ * Adds to `into` the unsent reads of `from`, a credit of the same source another thread of the
+ * process held (threads of a pool that each read part of a file, then ended): after its own, in
+ * the order the threads ended (their writes' evidence finds each one).
+ */
+export function mergeCredit(into: Credit, from: Credit): void {
+  into.unordered = true;
+  into.remaining += from.remaining;
+  into.closed = into.closed || from.closed;
+  into.pending.takeAll(from.pending);
+  for (const read of from.reads) {
+    const newest = into.reads[into.reads.length - 1];
+    if (newest !== undefined && into.reads.length >= MAX_UNSENT_READS) newest.bytes += read.bytes;
+    else {
+      if (newest !== undefined) readPrefix(newest);
+      into.reads.push(read);
+    }
+  }
 }

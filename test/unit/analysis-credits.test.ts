@@ -189,6 +189,16 @@ test('tee(1) under perf trace: the fan-out is seen by buffer address', async () 
   }
 });
 
+test('tee(1) with a log line on stderr after each write: still three transfers', async () => {
+  const { dir, src } = workdir('tee-log');
+  const script = "import os,sys\nsrc=os.open(sys.argv[1],os.O_RDONLY)\nouts=[os.open(p,os.O_WRONLY|os.O_CREAT|os.O_TRUNC,0o644) for p in sys.argv[2:]]\nwhile True:\n c=os.read(src,65536)\n if not c: break\n for fd in outs:\n  os.write(fd,c); os.write(2,b'wrote %d\\n'%len(c))\n";
+  const sinks = ['a.bin', 'b.bin', 'c.bin'].map((name) => path.join(dir, name));
+  const transfers = await traceAndAnalyze(['python3', '-c', script, src, ...sinks], dir);
+  for (const sink of sinks) assert.deepEqual(fs.readFileSync(sink), fs.readFileSync(src));
+  const mine = transfers.filter((t) => t.source.path === src);
+  assert.deepEqual(mine.map((t) => [path.basename(t.sink.path), t.bytes]).sort(), [['a.bin', SIZE], ['b.bin', SIZE], ['c.bin', SIZE]], describe(transfers));
+});
+
 test("Node's stream copy on libuv's thread pool: one transfer, the eventfd wake-ups are not data", async () => {
   const { dir, src } = workdir('node-pool');
   const dst = path.join(dir, 'dst.bin');

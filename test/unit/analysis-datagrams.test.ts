@@ -4,7 +4,8 @@
 //   out. Both transfers name the receiving address, both on loopback;
 // - sendmmsg/recvmmsg return a count of messages: their bytes are the messages' msg_len
 //   (test/workloads/udp_mmsg_copy.c), also past the 32 messages strace prints of a call;
-// - a UDP echo (recvfrom, then sendto back to the sender) is a reply, not a transfer (udp_echo.py);
+// - a UDP echo (recvfrom, then sendto back to the sender) is a reply, not a transfer (udp_echo.py),
+//   but a relay that forwards from the same socket to another address is one (udp_relay.py);
 // - a UDP socket bound to port 0 is named by the port getsockname gives (udp_ephemeral.py).
 
 import { test } from 'node:test';
@@ -111,4 +112,16 @@ test('a UDP socket bound to port 0, traced without -yy: named by the port getsoc
   assert.deepEqual([received.source.kind, received.source.path, received.source.loopback], ['udp', `127.0.0.1:${port}`, true]);
   assert.equal(sent.sink.path, `127.0.0.1:${port}`);
   assert.deepEqual([sent.bytes, received.bytes], [50_000, 50_000]);
+});
+
+test('a single-socket UDP relay: forwarding to another address from the same socket is a transfer, not a reply', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-udp-relay-'));
+  const base = 30_000 + (process.pid % 5_000) * 2;
+  const recording = await recordStrace(['python3', path.join(repoRoot(), 'test', 'workloads', 'udp_relay.py'), String(base), String(base + 1)], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.diagnostics, []);
+  const forwarded = report.transfers.filter((t) => t.source.kind === 'udp' && t.sink.path === `127.0.0.1:${base + 1}`);
+  assert.equal(forwarded.length, 1, JSON.stringify(report.transfers.map((t) => `${t.source.path} -> ${t.sink.path} ${t.bytes}`)));
+  assert.equal(forwarded[0]?.bytes, 100_000, 'the 100 datagrams of 1,000 bytes the relay forwarded');
 });

@@ -3,7 +3,8 @@
 // one thread and writes on another, turn by turn; built and traced here with real strace, with and
 // without -yy. (Go moves a goroutine to another thread now and then: the ext-host Go hover test
 // split its read/write loop in two and lost a chunk in about one run in fifteen before this.)
-// A worker that reads a file and ends leaves its bytes to the process (thread_reads_then_exits.c).
+// A worker that reads a file and ends leaves its bytes to the process (thread_reads_then_exits.c),
+// and so do four that each read a part (parallel_reads.c).
 // And the other way round, test/workloads/thread_turns.c: threads whose calls interleave but whose
 // bytes do not cross (a thread pool) keep their own transfers.
 
@@ -128,4 +129,20 @@ test('a worker thread reads the file and ends; the main thread writes it: one tr
   assert.deepEqual(report.diagnostics, []);
   assert.equal(report.transfers.length, 1, JSON.stringify(report.transfers.map((t) => `${t.source.path} -> ${t.sink.path} ${t.bytes}`)));
   assert.deepEqual([report.transfers[0]?.source.path, report.transfers[0]?.sink.path, report.transfers[0]?.bytes], [src, dst, SIZE]);
+});
+
+test('four threads pread parts of a file and end; the main thread writes it: one transfer of every byte', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-parallel-reads-'));
+  const bin = path.join(dir, 'parallel_reads');
+  execFileSync('gcc', ['-O1', '-g', '-pthread', '-o', bin, path.join(repoRoot(), 'test', 'workloads', 'parallel_reads.c')]);
+  const src = path.join(dir, 'src.bin');
+  const dst = path.join(dir, 'dst.bin');
+  fs.writeFileSync(src, Buffer.from(Array.from({ length: 1 << 20 }, (_, i) => (i * 157 + (i >> 11)) & 0xff)));
+  const recording = await recordStrace([bin, src, dst], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.diagnostics, []);
+  assert.equal(report.transfers.length, 1, JSON.stringify(report.transfers.map((t) => `${t.source.path} -> ${t.sink.path} ${t.bytes}`)));
+  assert.deepEqual([report.transfers[0]?.bytes, report.transfers[0]?.syscalls.write], [1 << 20, 16]);
 });
