@@ -33,7 +33,8 @@ function hostsOf(addressPair: string): string[] {
   });
 }
 
-function socketEndpoint(kind: EndpointKind, inner: string): Endpoint {
+/** A socket named by its address (`127.0.0.1:9911`), or its pair (`a:1->b:2`, `->b:2`): loopback when every host is. */
+export function socketEndpoint(kind: EndpointKind, inner: string): Endpoint {
   const endpoint: Endpoint = { kind, path: inner };
   const hosts = hostsOf(inner).filter((h) => h.length > 0 && /[.:]/.test(h));
   if (hosts.length > 0 && hosts.every(isLoopbackAddress)) endpoint.loopback = true;

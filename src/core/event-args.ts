@@ -1,7 +1,7 @@
 // Typed access to the arguments the analysis needs, over the parser's lazy argument text.
 
 import type { SyscallEvent } from '../strace-parser/types';
-import { argOf, parseFdArg, parseIntLoose, splitArgs } from '../strace-parser/args';
+import { argOf, closingQuote, parseFdArg, parseIntLoose, splitArgs } from '../strace-parser/args';
 import type { ArgRef } from './syscall-classes';
 
 export interface FdRef {
@@ -183,7 +183,7 @@ export function movedBytes(event: SyscallEvent, messages: boolean): number | nul
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
       // Skip a printed buffer: its bytes are data, not fields.
-      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92 /* \ */) i++;
+      i = closingQuote(text, i, text.length);
     } else if (c === 109 /* m */ && text.startsWith('msg_len=', i)) {
       let value = 0;
       let j = i + 8;

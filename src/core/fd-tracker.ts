@@ -7,7 +7,7 @@
 import type { SyscallEvent } from '../strace-parser/types';
 import { TraceSyscall } from '../strace-parser/events';
 import { decodeCString, parseFdArg, parseIntLoose } from '../strace-parser/args';
-import { endpointFromDecoration, endpointFromPath, endpointKey, isSocketKind } from './endpoints';
+import { endpointFromDecoration, endpointFromPath, endpointKey, isSocketKind, socketEndpoint } from './endpoints';
 import { argText, fdArg, hasFlag, resultFd, type FdRef } from './event-args';
 import { FdTables, type AccessMode, type FdObject } from './fd-table';
 import type { Endpoint } from './report-types';
@@ -171,9 +171,7 @@ export class FdTracker {
     let object = this.datagramPeers.get(key);
     if (object === undefined) {
       if (this.datagramPeers.size >= MAX_DATAGRAM_PEERS) return null;
-      const endpoint: Endpoint = { kind: 'udp', path: peer };
-      if (/^(127\.|\[::1\])/.test(peer)) endpoint.loopback = true;
-      object = this.tables.createObject(endpoint, true, 'write', line);
+      object = this.tables.createObject(socketEndpoint('udp', peer), true, 'write', line);
       object.datagramOf = socket;
       this.datagramPeers.set(key, object);
     }
@@ -375,10 +373,7 @@ export class FdTracker {
     if (object === null || address === null) return;
     this.boundAddresses.set(object.id, address);
     // A UDP socket receives at the address it is bound to (what -yy would print): without -yy, that names it.
-    if (object.endpoint.kind === 'udp' && object.endpoint.path === 'udp socket') {
-      object.endpoint = { kind: 'udp', path: address };
-      if (/^(127\.|\[::1\])/.test(address)) object.endpoint.loopback = true;
-    }
+    if (object.endpoint.kind === 'udp' && object.endpoint.path === 'udp socket') object.endpoint = socketEndpoint('udp', address);
   }
 
   /** getsockname after a bind to port 0 tells the port the kernel chose: the name the socket's peers are given. */
@@ -400,8 +395,7 @@ export class FdTracker {
     const address = sockaddrText(argText(event, [1, 'uservaddr']));
     if (object === null || address === null || fd?.path != null) return;
     // Without -yy the peer address is all we know; it is enough to tell loopback from a NIC.
-    object.endpoint = { kind: object.endpoint.kind === 'other' ? 'tcp' : object.endpoint.kind, path: `->${address}` };
-    if (/^(127\.|\[::1\]|localhost)/.test(address)) object.endpoint.loopback = true;
+    object.endpoint = socketEndpoint(object.endpoint.kind === 'other' ? 'tcp' : object.endpoint.kind, `->${address}`);
   }
 
   accepted(event: SyscallEvent): void {

@@ -1,7 +1,7 @@
 // Read-like and write-like calls: a read adds to its source's credit; a write sends on a credit's
 // bytes (read_write, pread_pwrite, readv_writev, recv_write, msg_zerocopy), else a mapping's
-// (mmap_write), else the bytes a write just sent to another sink (fan-out), else waits as a prelude. Both run for every data call: plain code, no closures
-// or intermediate arrays.
+// (mmap_write), else the bytes a write just sent to another sink (fan-out), else waits as a
+// prelude. Both run for every data call: plain code, no closures or intermediate arrays.
 
 import type { SyscallEvent } from '../strace-parser/types';
 import { argText, fdArg, movedBytes } from './event-args';

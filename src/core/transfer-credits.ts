@@ -4,7 +4,7 @@
 // plain loops, no closures or intermediate arrays.
 
 import type { SyscallEvent } from '../strace-parser/types';
-import { parseIntLoose } from '../strace-parser/args';
+import { closingQuote, parseIntLoose } from '../strace-parser/args';
 import { CallGroup } from './call-group';
 import { keep } from './strings';
 import { isSocketKind } from './endpoints';
@@ -106,8 +106,8 @@ export function bufferAddress(text: string | undefined): number | null {
 function nextIovec(text: string, from: number): number {
   for (let at = text.indexOf('iov_base="', from); at >= 0; at = text.indexOf('iov_base="', at + 1)) {
     const open = at + 9;
-    const close = closingQuote(text, open);
-    if (close < 0) continue;
+    const close = closingQuote(text, open, text.length);
+    if (close >= text.length) continue;
     let next = close + 1;
     iovecWhole = !text.startsWith('...', next);
     if (!iovecWhole) next += 3;
@@ -132,16 +132,6 @@ let iovecWhole = false;
 function firstIovecPrefix(text: string | undefined): string | null {
   if (text === undefined || !text.startsWith('[')) return null;
   return nextIovec(text, 0) >= 0 ? iovecPrefix : null;
-}
-
-/** The `"` that ends the string opened at `open` (backslash escapes skipped), or -1. */
-function closingQuote(text: string, open: number): number {
-  for (let i = open + 1; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 92 /* backslash */) i++;
-    else if (c === 34 /* " */) return i;
-  }
-  return -1;
 }
 
 /** The printed buffer prefix a read starts with (cut once, as a copy, and the read let go). */
@@ -266,14 +256,23 @@ export function recordRead(credits: Credit[], credit: Credit | undefined, source
   // A fan-out writes a read to every sink before the next read (and this lets go of its chunk).
   credit.sent = null;
   const reads = credit.reads;
-  const newest = reads.length > 0 ? reads[reads.length - 1] : undefined;
-  if (newest !== undefined && reads.length >= MAX_UNSENT_READS) newest.bytes += bytes;
+  if (reads.length >= MAX_UNSENT_READS) joinNewest(reads, bytes);
   else {
-    // Only the newest read is kept as an event (its text is cut only if a write asks): cut the one before now.
-    if (newest !== undefined) readPrefix(newest);
     const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
-    reads.push({ bytes, fresh: true, event, spec, prefix: undefined, address });
+    appendRead(reads, { bytes, fresh: true, event, spec, prefix: undefined, address });
   }
+}
+
+/** Past MAX_UNSENT_READS a read joins the newest one, whose prefix still says how their bytes start. */
+function joinNewest(reads: UnsentRead[], bytes: number): void {
+  reads[reads.length - 1].bytes += bytes;
+}
+
+/** A read goes last among the unsent ones; only the newest keeps its event (and chunk), so the one before is cut now. */
+function appendRead(reads: UnsentRead[], read: UnsentRead): void {
+  const newest = reads[reads.length - 1];
+  if (newest !== undefined) readPrefix(newest);
+  reads.push(read);
 }
 
 /** matchCredit's other results: how many of the write's bytes the credit covers, and from which of its unsent reads they start. */
@@ -376,9 +375,7 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   if (evidenceOnly) return null;
   const echo = replies ? echoing(credits, sink) : null;
   if (echo !== null) {
-    match(echo, Math.min(bytes, echo.remaining), 0);
-    consume(echo, matched, sink);
-    echo.echoing = echo.remaining > 0;
+    sendBack(echo, 0, bytes, sink);
     return reply();
   }
   // Without evidence, a source whose fd is already closed only counts once a write has drawn from it.
@@ -404,13 +401,18 @@ function sendsBack(credits: Credit[], sink: FdObject, printed: string): boolean 
     if (!isOwnSource(c, sink) || c.remaining <= 0) continue;
     const k = agreeingRead(c, printed, printedBytes);
     if (k >= 0) {
-      match(c, unsentFrom(c, k), k);
-      consume(c, Math.min(printedBytes, matched), sink);
-      c.echoing = c.remaining > 0;
+      sendBack(c, k, printedBytes, sink);
       return true;
     }
   }
   return false;
+}
+
+/** The write sends `bytes` of its own sink's credit back, from unsent read `fromRead` on (no transfer); more may follow. */
+function sendBack(credit: Credit, fromRead: number, bytes: number, sink: FdObject): void {
+  match(credit, Math.min(bytes, unsentFrom(credit, fromRead)), fromRead);
+  consume(credit, matched, sink);
+  credit.echoing = credit.remaining > 0;
 }
 
 /** The credit of the write's own sink that is being echoed back, if any (see sendsBack). */
@@ -536,11 +538,7 @@ export function mergeCredit(into: Credit, from: Credit): void {
   into.closed = into.closed || from.closed;
   into.pending.takeAll(from.pending);
   for (const read of from.reads) {
-    const newest = into.reads[into.reads.length - 1];
-    if (newest !== undefined && into.reads.length >= MAX_UNSENT_READS) newest.bytes += read.bytes;
-    else {
-      if (newest !== undefined) readPrefix(newest);
-      into.reads.push(read);
-    }
+    if (into.reads.length >= MAX_UNSENT_READS) joinNewest(into.reads, read.bytes);
+    else appendRead(into.reads, read);
   }
 }

@@ -34,7 +34,7 @@ function isIdentChar(c: number): boolean {
  * The index of the `"` that closes the string opened at `open`, skipping backslash escapes; `n` or
  * more when the text ends first (a cut line). Every scan over argument text skips strings this way.
  */
-function closingQuote(text: string, open: number, n: number): number {
+export function closingQuote(text: string, open: number, n: number): number {
   // Jump from quote to quote (indexOf is vectorized; buffers are most of the text of data calls): a
   // quote closes the string unless an odd number of backslashes precedes it.
   let from = open + 1;
