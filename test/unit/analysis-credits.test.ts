@@ -22,13 +22,9 @@ import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import type { Transfer } from '../../src/core/report-types';
 import { recordPerfTrace, recordStrace } from '../support/record';
-import { repoRoot } from './support/corpus';
+import { buildWorkload, workloadPath } from './support/programs';
 
 const SIZE = 1_000_000; // 15 reads of 65,536 bytes and one of 16,960
-
-function workload(name: string): string {
-  return path.join(repoRoot(), 'test', 'workloads', name);
-}
 
 /** A folder with `src.bin` for one test: SIZE pseudo-random bytes (no two chunks print alike). */
 function workdir(prefix: string): { dir: string; src: string } {
@@ -67,8 +63,7 @@ const SLURP_CASES: Array<{ mode: string; syscalls: Record<string, number> }> = [
 for (const { mode, syscalls } of SLURP_CASES) {
   test(`reads the whole file, then writes it (${mode}): one transfer of every byte`, async () => {
     const { dir, src } = workdir(`slurp-${mode}`);
-    const bin = path.join(dir, 'slurp_copy');
-    execFileSync('gcc', ['-O1', '-o', bin, workload('slurp_copy.c')]);
+    const bin = buildWorkload(dir, 'slurp_copy');
     const dst = path.join(dir, 'dst.bin');
     const transfers = await traceAndAnalyze([bin, mode, src, dst], dir);
     const expected = mode === 'gather' ? Buffer.concat(chunksWithHeaders(fs.readFileSync(src))) : fs.readFileSync(src);
@@ -88,8 +83,7 @@ for (const { mode, syscalls } of SLURP_CASES) {
 
 test('reads the whole file, then writes it, under perf trace: the writes pair with the reads by buffer address', async () => {
   const { dir, src } = workdir('slurp-perf');
-  const bin = path.join(dir, 'slurp_copy');
-  execFileSync('gcc', ['-O1', '-o', bin, workload('slurp_copy.c')]);
+  const bin = buildWorkload(dir, 'slurp_copy');
   const dst = path.join(dir, 'dst.bin');
   // perf trace drops events now and then: a recording that misses one of the program's 16 writes is redone.
   for (let attempt = 1; ; attempt++) {
@@ -116,8 +110,7 @@ test('a file of zeros read whole, then written in 10,000-byte pieces: every writ
   const { dir } = workdir('slurp-zeros');
   const src = path.join(dir, 'zeros.bin');
   fs.writeFileSync(src, Buffer.alloc(SIZE));
-  const bin = path.join(dir, 'slurp_copy');
-  execFileSync('gcc', ['-O1', '-o', bin, workload('slurp_copy.c')]);
+  const bin = buildWorkload(dir, 'slurp_copy');
   const dst = path.join(dir, 'dst.bin');
   const transfers = await traceAndAnalyze([bin, 'pieces', src, dst], dir);
   assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
@@ -128,8 +121,7 @@ test('a file of zeros read whole, then written in 10,000-byte pieces: every writ
 
 test('under perf trace, a log line formatted into the buffer a copy used is not a fan-out of the copied bytes', async () => {
   const { dir, src } = workdir('copy-log');
-  const bin = path.join(dir, 'copy_then_log');
-  execFileSync('gcc', ['-O1', '-o', bin, workload('copy_then_log.c')]);
+  const bin = buildWorkload(dir, 'copy_then_log');
   const [dst, log] = [path.join(dir, 'dst.bin'), path.join(dir, 'copy.log')];
   const recording = await recordPerfTrace([bin, src, dst, log], { outDir: dir });
   assert.ok(recording.ok, recording.ok ? '' : recording.reason);
@@ -202,7 +194,7 @@ test('tee(1) with a log line on stderr after each write: still three transfers',
 test("Node's stream copy on libuv's thread pool: one transfer, the eventfd wake-ups are not data", async () => {
   const { dir, src } = workdir('node-pool');
   const dst = path.join(dir, 'dst.bin');
-  const transfers = await traceAndAnalyze([process.execPath, workload('node_stream_copy.mjs'), src, dst], dir);
+  const transfers = await traceAndAnalyze([process.execPath, workloadPath('node_stream_copy.mjs'), src, dst], dir);
   assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
   const trace = fs.readFileSync(path.join(dir, 'trace.strace'), 'utf8');
   assert.match(trace, /write\(\d+<anon_inode:\[eventfd\]>, "\\1\\0\\0\\0\\0\\0\\0\\0", 8/, 'the pool wakes the loop through an eventfd');
@@ -219,7 +211,7 @@ test("Go's HTTP server and client in one process: the fetched body is one transf
   const bin = path.join(dir, 'go_http_fetch');
   // A shared build cache: net/http takes a while to build the first time only.
   const env = { ...process.env, GOCACHE: path.join(os.tmpdir(), 'iolens-test-gocache'), GOPATH: path.join(dir, '.gopath'), GO111MODULE: 'off' };
-  execFileSync('go', ['build', '-o', bin, workload('go_http_fetch.go')], { env, timeout: 300_000 });
+  execFileSync('go', ['build', '-o', bin, workloadPath('go_http_fetch.go')], { env, timeout: 300_000 });
   const dst = path.join(dir, 'dst.bin');
   const transfers = await traceAndAnalyze([bin, src, dst], dir);
   assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
@@ -242,8 +234,7 @@ test("Go's HTTP server and client in one process: the fetched body is one transf
 
 test('an echo back on the connection the bytes came from is a reply, even while another socket has unsent bytes', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-echo-'));
-  const bin = path.join(dir, 'tcp_echo');
-  execFileSync('gcc', ['-O1', '-o', bin, workload('tcp_echo.c')]);
+  const bin = buildWorkload(dir, 'tcp_echo');
   const [src, dst, up] = ['src.bin', 'dst.bin', 'up.bin'].map((name) => path.join(dir, name));
   fs.writeFileSync(src, Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 29 + (i >> 8)) & 0xff)));
   fs.writeFileSync(up, Buffer.from(Array.from({ length: 40_000 }, (_, i) => (i * 53 + (i >> 7) + 1) & 0xff)));

@@ -10,13 +10,12 @@
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import { recordStrace } from '../support/record';
-import { repoRoot } from './support/corpus';
+import { bothEnds, buildWorkload, workloadPath } from './support/programs';
 
 const SIZE = 700_000; // 500 datagrams of 1,400 bytes
 
@@ -27,8 +26,7 @@ const FLAG_SETS = [['-yy'], ['-y'], [], ['-X', 'raw'], ['-X', 'verbose'], ['-xx'
 for (const [index, flags] of FLAG_SETS.entries()) {
   test(`sendto on an unconnected UDP socket: the sink is the address sent to (strace ${flags.join(' ')})`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-udp-'));
-    const bin = path.join(dir, 'udp_copy');
-    execFileSync('gcc', ['-O1', '-o', bin, path.join(repoRoot(), 'test', 'workloads', 'udp_copy.c')]);
+    const bin = buildWorkload(dir, 'udp_copy');
     const src = path.join(dir, 'src.bin');
     const dst = path.join(dir, 'dst.bin');
     fs.writeFileSync(src, Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 7 + (i >> 11)) & 0xff)));
@@ -39,9 +37,7 @@ for (const [index, flags] of FLAG_SETS.entries()) {
     assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src), 'every datagram arrived');
     const report = await analyzeTraceFiles([recording.tracePath]);
     assert.deepEqual(report.diagnostics, []);
-    const sent = report.transfers.find((t) => t.source.path === src);
-    const received = report.transfers.find((t) => t.sink.path === dst);
-    assert.ok(sent && received, JSON.stringify(report.transfers.map((t) => `${t.source.path} -> ${t.sink.path}`)));
+    const { sent, received } = bothEnds(report.transfers, src, dst);
     assert.equal(report.transfers.length, 2);
     assert.deepEqual([sent.sink.kind, sent.sink.path, sent.sink.loopback], ['udp', `127.0.0.1:${port}`, true]);
     assert.equal(sent.bytes, SIZE);
@@ -57,8 +53,7 @@ for (const [index, flags] of FLAG_SETS.entries()) {
 
 for (const batch of [8, 64]) test(`sendmmsg and recvmmsg (${batch} per call): the bytes are the messages' msg_len, not the count of messages`, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-mmsg-'));
-  const bin = path.join(dir, 'udp_mmsg_copy');
-  execFileSync('gcc', ['-O1', '-o', bin, path.join(repoRoot(), 'test', 'workloads', 'udp_mmsg_copy.c')]);
+  const bin = buildWorkload(dir, 'udp_mmsg_copy');
   const src = path.join(dir, 'src.bin');
   const dst = path.join(dir, 'dst.bin');
   const size = 384_000; // 384 datagrams of 1,000 bytes: 48 sendmmsg calls of 8, or 6 of 64
@@ -69,9 +64,7 @@ for (const batch of [8, 64]) test(`sendmmsg and recvmmsg (${batch} per call): th
   assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src), 'every datagram arrived');
   const report = await analyzeTraceFiles([recording.tracePath]);
   assert.deepEqual(report.diagnostics, []);
-  const sent = report.transfers.find((t) => t.source.path === src);
-  const received = report.transfers.find((t) => t.sink.path === dst);
-  assert.ok(sent && received, JSON.stringify(report.transfers.map((t) => `${t.source.path} -> ${t.sink.path}`)));
+  const { sent, received } = bothEnds(report.transfers, src, dst);
   assert.equal(sent.bytes, size);
   assert.equal(sent.syscalls.sendmmsg, 384 / batch);
   assert.equal(received.bytes, size);
@@ -84,7 +77,7 @@ for (const flags of [['-f', '-ttt', '-T', '-yy'], ['-f', '-ttt', '-T', '-X', 'ra
   test(`a UDP echo sent back with sendto is a reply, not a transfer (strace ${flags.join(' ')})`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-udp-echo-'));
     const port = String(50_000 + (process.pid % 5_000) + flags.length);
-    const recording = await recordStrace(['python3', path.join(repoRoot(), 'test', 'workloads', 'udp_echo.py'), port], { flags, outDir: dir });
+    const recording = await recordStrace(['python3', workloadPath('udp_echo.py'), port], { flags, outDir: dir });
     assert.equal(recording.exitCode, 0, recording.stderr);
     const report = await analyzeTraceFiles([recording.tracePath]);
     assert.deepEqual(report.diagnostics, []);
@@ -99,16 +92,14 @@ test('a UDP socket bound to port 0, traced without -yy: named by the port getsoc
   const src = path.join(dir, 'src.bin');
   const dst = path.join(dir, 'dst.bin');
   fs.writeFileSync(src, Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 3 + (i >> 9)) & 0xff)));
-  const recording = await recordStrace(['python3', path.join(repoRoot(), 'test', 'workloads', 'udp_ephemeral.py'), src, dst], { flags: ['-f', '-ttt', '-T'], outDir: dir });
+  const recording = await recordStrace(['python3', workloadPath('udp_ephemeral.py'), src, dst], { flags: ['-f', '-ttt', '-T'], outDir: dir });
   assert.equal(recording.exitCode, 0, recording.stderr);
   assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
   const text = fs.readFileSync(recording.tracePath, 'utf8');
   const port = /getsockname\(\d+, \{sa_family=AF_INET, sin_port=htons\((\d+)\)/.exec(text)?.[1];
   assert.ok(port !== undefined && port !== '0', 'getsockname tells the port');
   const report = await analyzeTraceFiles([recording.tracePath]);
-  const received = report.transfers.find((t) => t.sink.path === dst);
-  const sent = report.transfers.find((t) => t.source.path === src);
-  assert.ok(received && sent, JSON.stringify(report.transfers.map((t) => `${t.source.path} -> ${t.sink.path}`)));
+  const { sent, received } = bothEnds(report.transfers, src, dst);
   assert.deepEqual([received.source.kind, received.source.path, received.source.loopback], ['udp', `127.0.0.1:${port}`, true]);
   assert.equal(sent.sink.path, `127.0.0.1:${port}`);
   assert.deepEqual([sent.bytes, received.bytes], [50_000, 50_000]);
@@ -117,7 +108,7 @@ test('a UDP socket bound to port 0, traced without -yy: named by the port getsoc
 test('a single-socket UDP relay: forwarding to another address from the same socket is a transfer, not a reply', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-udp-relay-'));
   const base = 30_000 + (process.pid % 5_000) * 2;
-  const recording = await recordStrace(['python3', path.join(repoRoot(), 'test', 'workloads', 'udp_relay.py'), String(base), String(base + 1)], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+  const recording = await recordStrace(['python3', workloadPath('udp_relay.py'), String(base), String(base + 1)], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
   assert.equal(recording.exitCode, 0, recording.stderr);
   const report = await analyzeTraceFiles([recording.tracePath]);
   assert.deepEqual(report.diagnostics, []);

@@ -4,20 +4,18 @@
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import { recordPerfTrace } from '../support/record';
-import { repoRoot } from './support/corpus';
+import { buildWorkload } from './support/programs';
 
 const SIZE = 1_000_000;
 
 test('perf trace --pf=all: the page faults on the mapping are counted in the mmap_write transfer, and shown apart', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-faults-'));
-  const bin = path.join(dir, 'mmap_to_file');
-  execFileSync('gcc', ['-O1', '-o', bin, path.join(repoRoot(), 'test', 'workloads', 'mmap_to_file.c')]);
+  const bin = buildWorkload(dir, 'mmap_to_file');
   const src = path.join(dir, 'src.bin');
   const dst = path.join(dir, 'dst.bin');
   fs.writeFileSync(src, Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 11 + (i >> 12)) & 0xff)));

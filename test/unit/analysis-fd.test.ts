@@ -4,20 +4,18 @@
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import { recordStrace } from '../support/record';
-import { repoRoot } from './support/corpus';
+import { buildWorkload } from './support/programs';
 
 const SIZE = 100_000; // 24 reads of 4096 + one of 1696, then EOF
 
 async function traceFdDance(flags: string[]): Promise<{ trace: string; src: string; dst: string; junk: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-fd-'));
-  const bin = path.join(dir, 'fd_dance');
-  execFileSync('gcc', ['-O1', '-g', '-o', bin, path.join(repoRoot(), 'test', 'workloads', 'fd_dance.c')]);
+  const bin = buildWorkload(dir, 'fd_dance', ['-g']);
   const src = path.join(dir, 'src.bin');
   const dst = path.join(dir, 'dst.bin');
   const junk = path.join(dir, 'junk.txt');

@@ -5,23 +5,17 @@
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import { recordPerfTrace } from '../support/record';
-import { repoRoot } from './support/corpus';
+import { buildWorkload } from './support/programs';
 
-function build(dir: string, name: string): string {
-  const bin = path.join(dir, name);
-  execFileSync('gcc', ['-O1', '-o', bin, path.join(repoRoot(), 'test', 'workloads', `${name}.c`)]);
-  return bin;
-}
 
 test("perf trace: a fork's return in the child is not a second clone call", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-perf-clone-'));
-  const bin = build(dir, 'tcp_ephemeral');
+  const bin = buildWorkload(dir, 'tcp_ephemeral');
   const src = path.join(dir, 'src.bin');
   fs.writeFileSync(src, Buffer.alloc(100_000, 'uvwxyz'));
   const recording = await recordPerfTrace([bin, src, path.join(dir, 'dst.bin')], { outDir: dir });
@@ -36,7 +30,7 @@ test("perf trace: a fork's return in the child is not a second clone call", asyn
 
 test('perf trace -s (a summary table only): the per-syscall figures are the table\'s', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-perf-s-'));
-  const bin = build(dir, 'slurp_copy');
+  const bin = buildWorkload(dir, 'slurp_copy');
   const src = path.join(dir, 'src.bin');
   fs.writeFileSync(src, Buffer.alloc(300_000, 'abcdef'));
   const recording = await recordPerfTrace([bin, 'chunks', src, path.join(dir, 'dst.bin')], { outDir: dir, perfArgs: ['-s'] });

@@ -8,18 +8,17 @@
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import { recordStrace } from '../support/record';
-import { repoRoot } from './support/corpus';
+import { bothEnds, buildWorkload } from './support/programs';
 
 test("a capture of strace's stderr: the traced command's transfers carry its real pid, not 0", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-stderr-pid-'));
-  const bin = path.join(dir, 'udp_copy');
-  execFileSync('gcc', ['-O1', '-o', bin, path.join(repoRoot(), 'test', 'workloads', 'udp_copy.c')]);
+  const bin = buildWorkload(dir, 'udp_copy');
   const src = path.join(dir, 'src.bin');
   const dst = path.join(dir, 'dst.bin');
   fs.writeFileSync(src, Buffer.alloc(140_000, 'abcdefghij'));
@@ -47,8 +46,7 @@ test("a capture of strace's stderr: the traced command's transfers carry its rea
 
 test('a server bound to port 0, traced without -yy: its socket is named by the port getsockname gives', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-ephemeral-'));
-  const bin = path.join(dir, 'tcp_ephemeral');
-  execFileSync('gcc', ['-O1', '-o', bin, path.join(repoRoot(), 'test', 'workloads', 'tcp_ephemeral.c')]);
+  const bin = buildWorkload(dir, 'tcp_ephemeral');
   const src = path.join(dir, 'src.bin');
   const dst = path.join(dir, 'dst.bin');
   fs.writeFileSync(src, Buffer.alloc(300_000, 'klmnopqrst'));
@@ -62,9 +60,7 @@ test('a server bound to port 0, traced without -yy: its socket is named by the p
 
   const report = await analyzeTraceFiles([recording.tracePath]);
   assert.deepEqual(report.diagnostics, []);
-  const sent = report.transfers.find((t) => t.source.path === src);
-  const received = report.transfers.find((t) => t.sink.path === dst);
-  assert.ok(sent && received, JSON.stringify(report.transfers.map((t) => `${t.source.path} -> ${t.sink.path}`)));
+  const { sent, received } = bothEnds(report.transfers, src, dst);
   assert.equal(sent.sink.kind, 'tcp');
   assert.ok(sent.sink.path.startsWith(`127.0.0.1:${port}<-`), sent.sink.path);
   assert.equal(received.source.path, `->127.0.0.1:${port}`);

@@ -10,13 +10,12 @@
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import { recordStrace } from '../support/record';
-import { repoRoot } from './support/corpus';
+import { buildWorkload } from './support/programs';
 
 const SIZE = 1_000_000; // 15 reads of 65536 + one of 16960, then EOF
 
@@ -32,8 +31,7 @@ function tidsOf(traceText: string, name: string): Set<number> {
 for (const flags of [['-f', '-ttt', '-T', '-yy'], ['-f', '-ttt', '-T'], ['-f', '-ttt', '-T', '-X', 'raw']]) {
   test(`reads on one thread, writes on another: one transfer, strace ${flags.join(' ')}`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-threads-'));
-    const bin = path.join(dir, 'thread_handoff');
-    execFileSync('gcc', ['-O1', '-g', '-pthread', '-o', bin, path.join(repoRoot(), 'test', 'workloads', 'thread_handoff.c')]);
+    const bin = buildWorkload(dir, 'thread_handoff', ['-g', '-pthread']);
     const src = path.join(dir, 'src.bin');
     const dst = path.join(dir, 'dst.bin');
     fs.writeFileSync(src, Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 131) & 0xff)));
@@ -76,8 +74,7 @@ for (const flags of [['-f', '-ttt', '-T', '-yy'], ['-f', '-ttt', '-T'], ['-f', '
 /** Builds test/workloads/thread_turns.c, runs it under strace with `args` (file names relative to its folder), and analyzes the trace. */
 async function traceTurns(args: string[], files: Record<string, Buffer>): Promise<{ dir: string; transfers: Array<{ pid: number; strategy: string; bytes: number | null; syscalls: Record<string, number>; from: string; to: string }> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-turns-'));
-  const bin = path.join(dir, 'thread_turns');
-  execFileSync('gcc', ['-O1', '-g', '-pthread', '-o', bin, path.join(repoRoot(), 'test', 'workloads', 'thread_turns.c')]);
+  const bin = buildWorkload(dir, 'thread_turns', ['-g', '-pthread']);
   for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
   const recording = await recordStrace([bin, args[0] ?? '', ...args.slice(1).map((a) => path.join(dir, a))], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
   assert.equal(recording.exitCode, 0, recording.stderr);
@@ -113,8 +110,7 @@ test('a thread pool: a thread writing from its own mapping is not given another 
 
 test('a worker thread reads the file and ends; the main thread writes it: one transfer', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-thread-exits-'));
-  const bin = path.join(dir, 'thread_reads_then_exits');
-  execFileSync('gcc', ['-O1', '-g', '-pthread', '-o', bin, path.join(repoRoot(), 'test', 'workloads', 'thread_reads_then_exits.c')]);
+  const bin = buildWorkload(dir, 'thread_reads_then_exits', ['-g', '-pthread']);
   const src = path.join(dir, 'src.bin');
   const dst = path.join(dir, 'dst.bin');
   fs.writeFileSync(src, Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 151 + (i >> 10)) & 0xff)));
@@ -133,8 +129,7 @@ test('a worker thread reads the file and ends; the main thread writes it: one tr
 
 test('four threads pread parts of a file and end; the main thread writes it: one transfer of every byte', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-parallel-reads-'));
-  const bin = path.join(dir, 'parallel_reads');
-  execFileSync('gcc', ['-O1', '-g', '-pthread', '-o', bin, path.join(repoRoot(), 'test', 'workloads', 'parallel_reads.c')]);
+  const bin = buildWorkload(dir, 'parallel_reads', ['-g', '-pthread']);
   const src = path.join(dir, 'src.bin');
   const dst = path.join(dir, 'dst.bin');
   fs.writeFileSync(src, Buffer.from(Array.from({ length: 1 << 20 }, (_, i) => (i * 157 + (i >> 11)) & 0xff)));
