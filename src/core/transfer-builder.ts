@@ -41,6 +41,7 @@ export interface BuilderSettings {
 const MAX_RECENT_READERS = 8;
 /** Credits a thread group's leader holds at most after its threads ended (as many as a process may hold). */
 const MAX_INHERITED_CREDITS = 8;
+const NO_STATES: readonly ProcessState[] = [];
 
 export class TransferBuilder implements BuildContext {
   private readonly processes = new Map<number, ProcessState>();
@@ -131,9 +132,10 @@ export class TransferBuilder implements BuildContext {
    * lately, most recent first. In a thread pool (libuv's, a Java executor) any thread may write what
    * any other read, and the reader is not always the latest one.
    */
-  otherReaders(pid: number): ProcessState[] {
+  otherReaders(pid: number): readonly ProcessState[] {
+    // Most traces have no threads: no array per write for them.
+    if (!this.fds.hasThreads) return NO_STATES;
     const states: ProcessState[] = [];
-    if (!this.fds.hasThreads) return states;
     for (const reader of this.lastReaders.get(this.fds.threadGroupOf(pid)) ?? []) {
       const state = reader === pid ? undefined : this.processes.get(reader);
       if (state !== undefined) states.push(state);

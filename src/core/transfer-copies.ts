@@ -72,13 +72,13 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   let own = matchCredit(event, spec, state.credits, sink, bytes, pooled);
   if (own === null && wasReply()) return;
   if (own === null && pooled) {
-    if (sendFromOtherThread(ctx, event, spec, sink, bytes)) return;
+    if (sendFromOtherThread(ctx, others, event, spec, sink, bytes)) return;
     own = matchCredit(event, spec, state.credits, sink, bytes, false);
   }
   if (own !== null && matchedOnlyPart()) {
     // A guess for part of the write (a small unsent read of this thread, like a script a runtime read):
     // another thread's read whose printed bytes this write shows beats it.
-    if (sendFromOtherThread(ctx, event, spec, sink, bytes)) return;
+    if (sendFromOtherThread(ctx, others, event, spec, sink, bytes)) return;
     own = matchCredit(event, spec, state.credits, sink, bytes, false);
   }
   if (own !== null) {
@@ -98,7 +98,7 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
     mapping.faults = 0;
     return;
   }
-  if (sendFromOtherThread(ctx, event, spec, sink, bytes)) return;
+  if (sendFromOtherThread(ctx, others, event, spec, sink, bytes)) return;
   const fannedOut = matchFanOut(event, spec, state.credits, sink, bytes, state.seq);
   if (fannedOut !== null) {
     const transfer = ctx.transfer(event.pid, fannedOut.source, sink, pairStrategy(fannedOut.kind, spec, fannedOut.source, sink));
@@ -115,8 +115,8 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
  * or a pool's threads take turns), on evidence only: the same printed bytes or buffer address.
  * Threads that each read and write their own, and a reply that matches nothing there, stay apart.
  */
-function sendFromOtherThread(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec, sink: FdObject, bytes: number): boolean {
-  for (const other of ctx.otherReaders(event.pid)) {
+function sendFromOtherThread(ctx: BuildContext, others: readonly ProcessState[], event: SyscallEvent, spec: DataCallSpec, sink: FdObject, bytes: number): boolean {
+  for (const other of others) {
     const moved = matchCredit(event, spec, other.credits, sink, bytes, true);
     if (moved !== null) {
       sendFromCredit(ctx, event, spec, moved, sink);
@@ -129,7 +129,7 @@ function sendFromOtherThread(ctx: BuildContext, event: SyscallEvent, spec: DataC
 }
 
 /** Whether any of these threads holds unsent read bytes. */
-function holdBytes(states: ProcessState[]): boolean {
+function holdBytes(states: readonly ProcessState[]): boolean {
   for (const state of states) {
     for (const credit of state.credits) if (credit.remaining > 0) return true;
   }

@@ -46,7 +46,7 @@ export interface BuildContext {
   /** The state of the other thread of `pid`'s process that read payload last, if not `pid` itself. */
   readerBefore(pid: number): ProcessState | undefined;
   /** The states of the other threads of `pid`'s process that read payload lately, most recent first. */
-  otherReaders(pid: number): ProcessState[];
+  otherReaders(pid: number): readonly ProcessState[];
 }
 
 export function resolveArg(fds: FdTracker, event: SyscallEvent, ref: readonly [number, string]): FdObject | null {
