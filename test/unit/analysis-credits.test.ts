@@ -123,11 +123,20 @@ test('under perf trace, a log line formatted into the buffer a copy used is not 
   const { dir, src } = workdir('copy-log');
   const bin = buildWorkload(dir, 'copy_then_log');
   const [dst, log] = [path.join(dir, 'dst.bin'), path.join(dir, 'copy.log')];
-  const recording = await recordPerfTrace([bin, src, dst, log], { outDir: dir });
-  assert.ok(recording.ok, recording.ok ? '' : recording.reason);
-  assert.equal(fs.readFileSync(log, 'utf8'), `copied ${SIZE} bytes\n`);
-  const report = await analyzeTraceFiles([recording.tracePath]);
-  assert.deepEqual(report.transfers.filter((t) => t.sink.path === log), [], describe(report.transfers));
+  // perf trace drops an event now and then (a write's return: the call stays `...` with no result, and
+  // its read looks unsent): a recording that lost one of the program's 245 writes to DST is redone.
+  for (let attempt = 1; ; attempt++) {
+    const recording = await recordPerfTrace([bin, src, dst, log], { outDir: dir, name: `perf${attempt}` });
+    assert.ok(recording.ok, recording.ok ? '' : recording.reason);
+    assert.equal(fs.readFileSync(log, 'utf8'), `copied ${SIZE} bytes\n`);
+    const text = fs.readFileSync(recording.tracePath, 'utf8');
+    const writes = (text.match(/ write\(fd: \d+<[^>]*dst\.bin>[^)]*\) += (?:4096|576)$/gm) ?? []).length;
+    if (writes !== 245 && attempt < 5) continue;
+    assert.equal(writes, 245, 'perf trace recorded every write to DST with its result');
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    assert.deepEqual(report.transfers.filter((t) => t.sink.path === log), [], describe(report.transfers));
+    return;
+  }
 });
 
 /** What slurp_copy's gather mode writes: each round's 60,000 bytes (less at the end) behind `HDR:`. */
