@@ -9,6 +9,7 @@ import { TraceSyscall } from '../strace-parser/events';
 import { decodeCString, parseFdArg, parseIntLoose } from '../strace-parser/args';
 import { endpointFromDecoration, endpointFromPath, endpointKey, isSocketKind, socketEndpoint } from './endpoints';
 import { argText, fdArg, hasFlag, resultFd, type FdRef } from './event-args';
+import { FdsInFlight, passedFds } from './fd-passing';
 import { FdTables, type AccessMode, type FdObject } from './fd-table';
 import type { Endpoint } from './report-types';
 import { keep } from './strings';
@@ -101,6 +102,8 @@ const FD_HANDLERS: Record<string, Handler> = {
   clone3: (t, e) => t.cloned(e, argText(e, [0, 'uargs'])),
   fork: (t, e) => t.cloned(e, ''),
   vfork: (t, e) => t.cloned(e, ''),
+  sendmsg: (t, e) => t.sentFds(e),
+  recvmsg: (t, e) => t.receivedFds(e),
 };
 
 export class FdTracker {
@@ -124,6 +127,8 @@ export class FdTracker {
   private readonly threadGroups = new Map<number, number>();
   /** Where the datagrams of unconnected UDP sockets went, one object per socket and address (see datagramPeer). */
   private readonly datagramPeers = new Map<string, FdObject>();
+  /** Descriptors sent with SCM_RIGHTS that their receiver has not taken yet. */
+  private readonly fdsInFlight = new FdsInFlight();
 
   /** Whether apply() acts on calls of this name. */
   static handles(name: string): boolean {
@@ -406,6 +411,34 @@ export class FdTracker {
     const endpoint: Endpoint = { kind, path: `${local ?? 'listener'}<-${peer ?? 'peer'}` };
     if (local !== undefined && /^(127\.|\[::1\])/.test(local)) endpoint.loopback = true;
     this.newFd(event, endpoint, 'readwrite', hasFlag(argText(event, [3, 'flags']), 'SOCK_CLOEXEC'));
+  }
+
+  /** sendmsg passing descriptors (SCM_RIGHTS): what they refer to in the sender's table travels with them. */
+  sentFds(event: SyscallEvent): void {
+    if (event.ret === null || event.ret < 0 || !event.argText.includes('SCM_RIGHTS')) return;
+    const refs = passedFds(event.argText);
+    if (refs.length === 0) return;
+    const socket = this.resolve(event.pid, fdArg(event, [0, 'fd']), event.line);
+    const objects = refs.map((ref) => this.resolve(event.pid, ref, event.line));
+    this.fdsInFlight.send(socket?.endpoint.path ?? '', objects);
+  }
+
+  /**
+   * recvmsg receiving descriptors: their new numbers refer to what the sender sent (`cmsg_data=[3]`
+   * without -y; a decorated `3</tmp/in>` names itself).
+   */
+  receivedFds(event: SyscallEvent): void {
+    if (event.ret === null || event.ret < 0 || !event.argText.includes('SCM_RIGHTS')) return;
+    const refs = passedFds(event.argText);
+    if (refs.length === 0) return;
+    const socket = this.resolve(event.pid, fdArg(event, [0, 'fd']), event.line);
+    const sent = this.fdsInFlight.receive(socket?.endpoint.path ?? '', refs.length);
+    const cloexec = hasFlag(argText(event, [2, 'flags']), 'MSG_CMSG_CLOEXEC');
+    const table = this.tables.of(event.pid);
+    refs.forEach((ref, index) => {
+      const object = ref.path === null ? sent?.[index] : this.resolve(event.pid, ref, event.line);
+      if (object !== undefined && object !== null) table.set(ref.fd, object, cloexec);
+    });
   }
 
   /** pipe/pipe2/socketpair: `pipe2([3, 4], 0)` or `pipe2([3<pipe:[60437]>, 4<pipe:[60437]>], 0)`. */

@@ -1,6 +1,7 @@
 // fd bookkeeping the analysis must follow from the calls alone (no -y decorations): fcntl F_DUPFD,
-// close_range, a closed number reused by another file. A real program (test/workloads/fd_dance.c)
-// built and traced here with real strace, with and without -yy.
+// close_range, a closed number reused by another file (test/workloads/fd_dance.c), descriptors
+// received from another process over a unix socket (SCM_RIGHTS, test/workloads/pass_fd.c). Real
+// programs built and traced here with real strace, with and without -yy.
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -43,5 +44,31 @@ for (const flags of [['-f'], ['-f', '-yy']]) {
     assert.deepEqual([transfer.sink.kind, transfer.sink.path], ['file', dst]);
     assert.equal(transfer.bytes, SIZE);
     assert.deepEqual(transfer.syscalls, { read: 26, write: 25 });
+  });
+}
+
+for (const flags of [['-f'], ['-f', '-y'], ['-f', '-yy']]) {
+  test(`descriptors received with SCM_RIGHTS are the files their sender opened, strace ${flags.join(' ')}`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-scm-'));
+    const bin = buildWorkload(dir, 'pass_fd');
+    const src = path.join(dir, 'src.bin');
+    const dst = path.join(dir, 'dst.bin');
+    fs.writeFileSync(src, Buffer.alloc(SIZE, 'uvwxyz'));
+    const recording = await recordStrace([bin, src, dst], { flags, outDir: dir });
+    assert.equal(recording.exitCode, 0, recording.stderr);
+    assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src), 'the child copied the file');
+    const text = fs.readFileSync(recording.tracePath, 'utf8');
+    assert.match(text, /cmsg_type=SCM_RIGHTS, cmsg_data=\[\d+/, 'the trace shows the descriptors passed');
+
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    assert.deepEqual(report.diagnostics, []);
+    assert.equal(report.transfers.length, 1, JSON.stringify(report.transfers.map((t) => `${t.source.path} -> ${t.sink.path}`)));
+    const [transfer] = report.transfers;
+    assert.ok(transfer);
+    assert.deepEqual([transfer.source.kind, transfer.source.path], ['file', src]);
+    assert.deepEqual([transfer.sink.kind, transfer.sink.path], ['file', dst]);
+    assert.deepEqual(transfer.copies, { cpu: 2, dma: 2 });
+    assert.equal(transfer.bytes, SIZE);
+    assert.deepEqual(transfer.syscalls, { read: 3, write: 2 });
   });
 }
