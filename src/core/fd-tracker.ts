@@ -12,6 +12,7 @@ import { argText, fdArg, hasFlag, resultFd, type FdRef } from './event-args';
 import { FdsInFlight, passedFds } from './fd-passing';
 import { FdTables, type AccessMode, type FdObject } from './fd-table';
 import type { Endpoint } from './report-types';
+import type { ArgRef } from './syscall-classes';
 import { keep } from './strings';
 
 type Handler = (tracker: FdTracker, event: SyscallEvent) => void;
@@ -66,17 +67,36 @@ function ipv6Of(text: string): string | null {
 /** Distinct (socket, address) sinks of unconnected datagram sockets kept apart at most (a DNS server replies to many). */
 const MAX_DATAGRAM_PEERS = 10_000;
 
+function anonymousInode(name: string): Endpoint {
+  return { kind: 'other', path: `anon_inode:${name}` };
+}
+
+function cloexecBy(event: SyscallEvent, flags: ArgRef, flag: string): boolean {
+  return hasFlag(argText(event, flags), flag);
+}
+
 const FD_HANDLERS: Record<string, Handler> = {
   open: (t, e) => t.opened(e, 0, 'filename', argText(e, [1, 'flags'])),
   creat: (t, e) => t.opened(e, 0, 'pathname', 'O_WRONLY|O_CREAT|O_TRUNC'),
   openat: (t, e) => t.opened(e, 1, 'filename', argText(e, [2, 'flags'])),
   openat2: (t, e) => t.opened(e, 1, 'filename', argText(e, [2, 'how'])),
-  memfd_create: (t, e) => t.created(e, { kind: 'memory', path: `memfd:${pathArg(e, 0, 'uname') ?? ''}` }, 'readwrite'),
-  eventfd: (t, e) => t.created(e, { kind: 'other', path: 'anon_inode:[eventfd]' }, 'readwrite'),
-  eventfd2: (t, e) => t.created(e, { kind: 'other', path: 'anon_inode:[eventfd]' }, 'readwrite'),
-  io_uring_setup: (t, e) => t.created(e, { kind: 'other', path: 'anon_inode:[io_uring]' }, 'readwrite'),
-  epoll_create: (t, e) => t.created(e, { kind: 'other', path: 'anon_inode:[eventpoll]' }, 'readwrite'),
-  epoll_create1: (t, e) => t.created(e, { kind: 'other', path: 'anon_inode:[eventpoll]' }, 'readwrite'),
+  memfd_create: (t, e) => t.created(e, { kind: 'memory', path: `memfd:${pathArg(e, 0, 'uname') ?? ''}` }, 'readwrite', cloexecBy(e, [1, 'flags'], 'MFD_CLOEXEC')),
+  // Anonymous inodes (named as strace -y names them): events, never payload (isNotification), but
+  // their numbers must be known, or a trace without -y takes them for unknown data descriptors.
+  eventfd: (t, e) => t.created(e, anonymousInode('[eventfd]'), 'readwrite'),
+  eventfd2: (t, e) => t.created(e, anonymousInode('[eventfd]'), 'readwrite', cloexecBy(e, [1, 'flags'], 'EFD_CLOEXEC')),
+  timerfd_create: (t, e) => t.created(e, anonymousInode('[timerfd]'), 'read', cloexecBy(e, [1, 'flags'], 'TFD_CLOEXEC')),
+  signalfd: (t, e) => t.created(e, anonymousInode('[signalfd]'), 'read'),
+  signalfd4: (t, e) => t.created(e, anonymousInode('[signalfd]'), 'read', cloexecBy(e, [3, 'flags'], 'SFD_CLOEXEC')),
+  inotify_init: (t, e) => t.created(e, anonymousInode('inotify'), 'read'),
+  inotify_init1: (t, e) => t.created(e, anonymousInode('inotify'), 'read', cloexecBy(e, [0, 'flags'], 'IN_CLOEXEC')),
+  fanotify_init: (t, e) => t.created(e, anonymousInode('[fanotify]'), 'readwrite', cloexecBy(e, [0, 'flags'], 'FAN_CLOEXEC')),
+  userfaultfd: (t, e) => t.created(e, anonymousInode('[userfaultfd]'), 'readwrite', cloexecBy(e, [0, 'flags'], 'O_CLOEXEC')),
+  pidfd_open: (t, e) => t.created(e, anonymousInode('[pidfd]'), 'read', true),
+  perf_event_open: (t, e) => t.created(e, anonymousInode('[perf_event]'), 'read', cloexecBy(e, [4, 'flags'], 'PERF_FLAG_FD_CLOEXEC')),
+  io_uring_setup: (t, e) => t.created(e, anonymousInode('[io_uring]'), 'readwrite'),
+  epoll_create: (t, e) => t.created(e, anonymousInode('[eventpoll]'), 'readwrite'),
+  epoll_create1: (t, e) => t.created(e, anonymousInode('[eventpoll]'), 'readwrite', cloexecBy(e, [0, 'flags'], 'EPOLL_CLOEXEC')),
   socket: (t, e) => t.socketCreated(e),
   accept: (t, e) => t.accepted(e),
   accept4: (t, e) => t.accepted(e),
@@ -351,8 +371,8 @@ export class FdTracker {
     object.opened = true;
   }
 
-  created(event: SyscallEvent, endpoint: Endpoint, access: AccessMode): void {
-    this.newFd(event, endpoint, access, false);
+  created(event: SyscallEvent, endpoint: Endpoint, access: AccessMode, cloexec = false): void {
+    this.newFd(event, endpoint, access, cloexec);
   }
 
   socketCreated(event: SyscallEvent): void {

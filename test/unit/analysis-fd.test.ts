@@ -1,6 +1,7 @@
 // fd bookkeeping the analysis must follow from the calls alone (no -y decorations): fcntl F_DUPFD,
 // close_range, a closed number reused by another file (test/workloads/fd_dance.c), descriptors
-// received from another process over a unix socket (SCM_RIGHTS, test/workloads/pass_fd.c). Real
+// received from another process over a unix socket (SCM_RIGHTS, test/workloads/pass_fd.c), the
+// numbers of anonymous inodes (timerfd, signalfd: test/workloads/timer_log.c). Real
 // programs built and traced here with real strace, with and without -yy.
 
 import { test } from 'node:test';
@@ -70,5 +71,26 @@ for (const flags of [['-f'], ['-f', '-y'], ['-f', '-yy']]) {
     assert.deepEqual(transfer.copies, { cpu: 2, dma: 2 });
     assert.equal(transfer.bytes, SIZE);
     assert.deepEqual(transfer.syscalls, { read: 3, write: 2 });
+  });
+}
+
+for (const flags of [['-f'], ['-f', '-yy']]) {
+  test(`a timerfd's and a signalfd's 8-byte events logged to a file are no transfer, strace ${flags.join(' ')}`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-anon-'));
+    const bin = buildWorkload(dir, 'timer_log');
+    const log = path.join(dir, 'ticks.bin');
+    const recording = await recordStrace([bin, log], { flags, outDir: dir });
+    assert.equal(recording.exitCode, 0, recording.stderr);
+    assert.equal(fs.statSync(log).size, 20 * 8 + 4, 'the program logged every tick and the signal');
+    const text = fs.readFileSync(recording.tracePath, 'utf8');
+    assert.match(text, /timerfd_create\(CLOCK_MONOTONIC, TFD_CLOEXEC\) = \d+/);
+    assert.match(text, /signalfd4\(-1, /);
+
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    assert.deepEqual(report.diagnostics, []);
+    assert.deepEqual(report.transfers.map((t) => `${t.source.path} -> ${t.sink.path}`), []);
+    const reads = text.match(/^\d+ +read\(/gm)?.length ?? 0;
+    assert.ok(reads >= 21, 'the ticks, the signal and the loader');
+    assert.equal(report.summary.bySyscall.read?.calls, reads, 'the reads are still counted');
   });
 }
