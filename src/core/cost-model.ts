@@ -75,7 +75,7 @@ export function copiesPerByte(strategy: Strategy, source: Endpoint, sink: Endpoi
     assumptions.push('the same bytes were read once and also written to another sink (fan-out, like tee(1)): the read, its copy to user space and its DMA are counted in that transfer, not here');
     return { cpu: cpu !== null ? Math.max(0, cpu - 1) : null, dma: dmaCopiesOf(sink), assumptions };
   }
-  if (source.kind === 'file') {
+  if (source.kind === 'file' && source.inMemory !== true) {
     if (context.sourceWarm) {
       sourceDma = 0;
       assumptions.push('page cache warm: the same file was read earlier in this trace, so no disk DMA is counted');
@@ -83,6 +83,7 @@ export function copiesPerByte(strategy: Strategy, source: Endpoint, sink: Endpoi
       assumptions.push('page cache cold: one disk DMA counted for the source file');
     }
   }
+  if (source.inMemory === true || sink.inMemory === true) assumptions.push('file in /dev/shm (tmpfs): its pages are its storage, so no disk DMA is counted for it');
   for (const endpoint of [source, sink]) {
     if ((endpoint.kind === 'tcp' || endpoint.kind === 'udp') && endpoint.loopback === true) {
       assumptions.push('loopback socket: no NIC, so no DMA is counted for it');

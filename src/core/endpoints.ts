@@ -69,7 +69,10 @@ export function endpointFromPath(rawPath: string, detail: string | null = null):
 }
 
 /** endpointFromPath() for a path already copied out of the parser's chunk. */
-function pathEndpoint(path: string, detail: string | null): Endpoint {
+function pathEndpoint(escapedPath: string, detail: string | null): Endpoint {
+  const path = utf8Name(escapedPath);
+  // POSIX shared memory and anything else under /dev/shm: regular files on tmpfs, whose pages are their storage.
+  if (path.startsWith('/dev/shm/')) return detail !== null && detail.startsWith('char ') ? { kind: 'dev', path } : { kind: 'file', path, inMemory: true };
   if (path.startsWith('/dev/')) {
     if (/^\/dev\/(pts\/|tty|console)/.test(path) || (detail !== null && /^char 136:|^char 4:|^char 5:/.test(detail))) return { kind: 'tty', path };
     return { kind: 'dev', path };
@@ -77,6 +80,22 @@ function pathEndpoint(path: string, detail: string | null): Endpoint {
   if (detail !== null && detail.startsWith('char ')) return { kind: 'dev', path };
   return { kind: 'file', path };
 }
+
+/**
+ * strace prints a name's non-ASCII bytes as octal escapes (`\303\261`), which decode to one char per
+ * byte: the name as the user knows it is those bytes read as UTF-8 (kept as they are when they are not UTF-8).
+ */
+export function utf8Name(bytesAsChars: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\x80-\xff]/.test(bytesAsChars) || /[^\x00-\xff]/.test(bytesAsChars)) return bytesAsChars;
+  try {
+    return UTF8.decode(Buffer.from(bytesAsChars, 'latin1'));
+  } catch {
+    return bytesAsChars;
+  }
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Identity of what an endpoint names, for matching the same object across fds (pipe ends, reopened files). */
 export function endpointKey(endpoint: Endpoint): string {
@@ -87,7 +106,7 @@ export function endpointKey(endpoint: Endpoint): string {
 export function dmaCopiesOf(endpoint: Endpoint): number {
   switch (endpoint.kind) {
     case 'file':
-      return 1;
+      return endpoint.inMemory === true ? 0 : 1;
     case 'tcp':
     case 'udp':
       return endpoint.loopback === true ? 0 : 1;

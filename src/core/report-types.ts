@@ -13,6 +13,8 @@ export interface Endpoint {
   path: string;
   /** Loopback sockets have no NIC: no DMA copy is counted for them. */
   loopback?: boolean;
+  /** A file on tmpfs (/dev/shm): its pages are its storage, so no disk DMA is counted for it. */
+  inMemory?: boolean;
 }
 
 export const STRATEGIES = [

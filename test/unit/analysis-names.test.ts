@@ -1,0 +1,58 @@
+// How endpoints are named, recorded here with real strace and the real rw_copy program
+// (test/workloads/rw_copy.c):
+// - strace prints a file name's non-ASCII bytes as octal escapes (`\303\261`): the report names the
+//   file as the user does (UTF-8), with -yy, -y and without -y (the open call's path);
+// - a file under /dev/shm is a regular file on tmpfs, not a device: its pages are its storage, so
+//   it costs no disk DMA, and a copy between two of them can use copy_file_range.
+
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzeTraceFiles } from '../../src/core/analyze';
+import { recordStrace } from '../support/record';
+import { buildWorkload } from './support/programs';
+
+const SIZE = 200_000;
+
+for (const flags of [['-f'], ['-f', '-y'], ['-f', '-yy']]) {
+  test(`a file named in UTF-8 is named so in the report, strace ${flags.join(' ')}`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-names-'));
+    const bin = buildWorkload(dir, 'rw_copy');
+    const src = path.join(dir, 'ñon-äscii€ src.bin');
+    const dst = path.join(dir, 'dst «copie».bin');
+    fs.writeFileSync(src, Buffer.alloc(SIZE, 'naïve'));
+    const recording = await recordStrace([bin, src, dst, '65536'], { flags, outDir: dir });
+    assert.equal(recording.exitCode, 0, recording.stderr);
+    assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+    assert.match(fs.readFileSync(recording.tracePath, 'latin1'), /\\303\\261on-\\303\\244scii\\342\\202\\254 src\.bin/, 'strace escaped the name');
+
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    assert.deepEqual(report.diagnostics, []);
+    assert.deepEqual(report.transfers.map((t) => [t.source.kind, t.source.path, t.sink.kind, t.sink.path, t.bytes]), [['file', src, 'file', dst, SIZE]]);
+  });
+}
+
+test('a copy between two files in /dev/shm: files on tmpfs (no disk DMA), not devices', async (t) => {
+  assert.ok(fs.existsSync('/dev/shm'), 'every Linux with POSIX shared memory has /dev/shm');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-shm-'));
+  const bin = buildWorkload(dir, 'rw_copy');
+  const shm = fs.mkdtempSync('/dev/shm/iolens-');
+  t.after(() => fs.rmSync(shm, { recursive: true, force: true }));
+  const src = path.join(shm, 'src.bin');
+  const dst = path.join(shm, 'dst.bin');
+  fs.writeFileSync(src, Buffer.alloc(SIZE, 'shm'));
+  const recording = await recordStrace([bin, src, dst, '65536'], { flags: ['-f', '-yy'], outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.diagnostics, []);
+  assert.equal(report.transfers.length, 1);
+  const [transfer] = report.transfers;
+  assert.ok(transfer);
+  assert.deepEqual([transfer.source.kind, transfer.source.path, transfer.sink.kind, transfer.sink.path], ['file', src, 'file', dst]);
+  assert.deepEqual(transfer.copies, { cpu: 2, dma: 0 });
+  assert.ok(transfer.assumptions.some((a) => a.includes('/dev/shm')), transfer.assumptions.join('; '));
+  assert.equal(transfer.recommendation?.strategy, 'copy_file_range');
+});
