@@ -125,7 +125,9 @@ export function decorationLevel(text: string, start = 0, end = text.length): 0 |
  */
 function isDecorationStart(text: string, start: number, at: number): boolean {
   const next = text.charCodeAt(at + 1);
-  if (!(next === 47 /* / */ || (next >= 97 && next <= 122) || (next >= 65 && next <= 90))) return false;
+  // -xx escapes every byte of the decoration too: `3<\x2f\x74...>`.
+  const escaped = next === 92 /* \ */ && text.charCodeAt(at + 2) === 120 /* x */;
+  if (!(escaped || next === 47 /* / */ || (next >= 97 && next <= 122) || (next >= 65 && next <= 90))) return false;
   let k = at;
   if (k - start >= 8 && text.startsWith('AT_FDCWD', k - 8)) k -= 8;
   else {

@@ -69,6 +69,19 @@ test('strace -f -ttt -T -yy -s 64 -o: cat of a 100000-byte file into a pipe', { 
   assert.ok(c.syscalls.filter((e) => e.name !== 'exit_group').every((e) => e.duration !== null));
 });
 
+test('strace -xx -yy: decorations whose every byte is escaped (`3<\\x2f\\x74...>`) are fd paths', { skip: !HAVE_STRACE && 'strace not installed' }, async () => {
+  // cp touches files and /dev/null only (no pipe or socket, whose decorations strace leaves unescaped).
+  const trace = path.join(work, 'cp_xx_yy.trace');
+  const run = spawnSync('strace', ['-f', '-xx', '-yy', '-o', trace, 'cp', '--reflink=never', input, path.join(work, 'cp_xx.bin')], { stdio: 'ignore' });
+  assert.equal(run.status, 0);
+  assert.match(fs.readFileSync(trace, 'latin1'), /\d<\\x2f\\x/, 'strace escaped the decorations');
+  const c = await collectFiles([trace]);
+  assert.deepEqual(c.diagnostics, []);
+  assert.equal(c.result.flags.fdPaths, 'yy');
+  const opened = c.syscalls.filter((e) => e.name === 'openat' && e.ret !== null && e.ret >= 0).map((e) => parseFdArg(e.resultText ?? '')?.path);
+  assert.ok(opened.includes(input), opened.join(', '));
+});
+
 function pipeline(): string[] {
   return ['sh', '-c', `cat ${input} | cat > out.bin`];
 }
