@@ -23,6 +23,8 @@ export interface CurrentCost {
   /** Data calls (excluding EOF and failed attempts) and their mean size, for the small-chunk rule. */
   dataCalls: number;
   meanChunk: number;
+  /** In-kernel strategies the program tried for these endpoints and the kernel refused. */
+  refused?: readonly Strategy[];
 }
 
 interface Candidate {
@@ -58,7 +60,8 @@ export function recommend(current: CurrentCost, settings: CostSettings): Recomme
   if (current.bytes === null || current.bytes <= 0 || current.cpuCopies === null) return null;
   const bytes = current.bytes;
   const candidate = candidateFor(current, bytes);
-  if (candidate !== null && candidate.strategy !== current.strategy) {
+  // What the kernel refused for these endpoints (copy_file_range into an O_APPEND file) is no advice.
+  if (candidate !== null && candidate.strategy !== current.strategy && !(current.refused ?? []).includes(candidate.costAs)) {
     const cost = copiesPerByte(candidate.costAs, current.source, current.sink, settings, { sourceWarm: false });
     const modeSwitches = 2 * candidate.calls;
     const cpu = cost.cpu ?? 0;

@@ -6,6 +6,7 @@ import { CallGroup } from './call-group';
 import type { FdObject } from './fd-table';
 import type { Endpoint, Strategy } from './report-types';
 import type { TransferAccumulator } from './transfer';
+import { addPrelude } from './transfer-preludes';
 import { resolveArg, type BuildContext } from './transfer-state';
 
 /** A pipe fed by splice, by `pid|pipe path`, waiting for the splice that drains it. */
@@ -25,10 +26,21 @@ export function onMover(ctx: BuildContext, event: SyscallEvent, sourceRef: reado
   const source = resolveArg(ctx.fds, event, sourceRef);
   const sink = resolveArg(ctx.fds, event, sinkRef);
   if (source === null || sink === null) return;
+  if (event.ret !== null && event.ret <= 0 && !ctx.hasTransfer(event.pid, source, sink, strategy)) {
+    // A first attempt that moved nothing is no transfer of its own: the kernel refused the pair
+    // (copy_file_range: EXDEV across filesystems, EBADF into an O_APPEND file, EINVAL into a pipe)
+    // and the program falls back to another way, or there was nothing to copy. It belongs to the
+    // transfer that follows to the same sink, which must not be advised to do what just failed.
+    addPrelude(state, sink, event, event.ret < 0 && !RETRYABLE.has(event.errno ?? '') ? strategy : null);
+    return;
+  }
   const transfer = ctx.transfer(event.pid, source, sink, strategy);
   transfer.calls.add(event);
   if (event.ret !== null && event.ret > 0) transfer.addPayload(event.ret);
 }
+
+/** Errors that say "not now" rather than "not this way". */
+const RETRYABLE = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINTR', 'ERESTARTSYS', 'ERESTARTNOINTR', 'ERESTARTNOHAND', 'ERESTART_RESTARTBLOCK']);
 
 /** splice(in, off_in, out, off_out, len, flags): file -> pipe -> socket is one transfer via the pipe. */
 export function onSplice(ctx: BuildContext, feeds: Map<string, PipeFeed>, event: SyscallEvent): void {

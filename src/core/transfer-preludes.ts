@@ -5,6 +5,7 @@ import type { SyscallEvent } from '../strace-parser/types';
 import { CallGroup } from './call-group';
 import { argText } from './event-args';
 import type { FdObject } from './fd-table';
+import type { Strategy } from './report-types';
 import type { TransferAccumulator } from './transfer';
 import { resolveArg, type BuildContext, type ProcessState } from './transfer-state';
 
@@ -14,6 +15,8 @@ const PRELUDE_REACH = 3;
 export interface Prelude {
   calls: CallGroup;
   seq: number;
+  /** Strategies the kernel refused for this sink (a failed copy_file_range): not to be recommended. */
+  refused: Strategy[] | null;
 }
 
 /** A new transfer to `sink` takes the calls that preceded it, if they are recent enough. */
@@ -21,17 +24,20 @@ export function takePrelude(state: ProcessState, sink: FdObject, transfer: Trans
   const prelude = state.preludes.get(sink.id);
   if (prelude === undefined) return;
   state.preludes.delete(sink.id);
-  if (state.seq - prelude.seq <= PRELUDE_REACH) transfer.calls.absorb(prelude.calls);
+  if (state.seq - prelude.seq > PRELUDE_REACH) return;
+  transfer.calls.absorb(prelude.calls);
+  if (prelude.refused !== null) for (const strategy of prelude.refused) transfer.refuse(strategy);
 }
 
-export function addPrelude(state: ProcessState, sink: FdObject, event: SyscallEvent): void {
+export function addPrelude(state: ProcessState, sink: FdObject, event: SyscallEvent, refused: Strategy | null = null): void {
   let prelude = state.preludes.get(sink.id);
   if (prelude === undefined || state.seq - prelude.seq > PRELUDE_REACH) {
-    prelude = { calls: new CallGroup(), seq: state.seq };
+    prelude = { calls: new CallGroup(), seq: state.seq, refused: null };
     state.preludes.set(sink.id, prelude);
   }
   prelude.calls.add(event);
   prelude.seq = state.seq;
+  if (refused !== null) (prelude.refused ??= []).push(refused);
 }
 
 // ---- failed attempts and options that belong to the transfer that follows -----------------

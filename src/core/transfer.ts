@@ -54,6 +54,8 @@ export class TransferAccumulator {
   sharedRead = false;
   /** mmap_write: page faults on the mapping that perf --pf showed (kernel entries strace cannot see). */
   pageFaults = 0;
+  /** In-kernel strategies the program tried for this transfer and the kernel refused (not to be recommended). */
+  refused: Strategy[] | null = null;
 
   constructor(
     readonly order: number,
@@ -68,6 +70,11 @@ export class TransferAccumulator {
     readonly bytesVisible = true,
   ) {
     this.pids = [pid];
+  }
+
+  refuse(strategy: Strategy): void {
+    this.refused ??= [];
+    if (!this.refused.includes(strategy)) this.refused.push(strategy);
   }
 
   /** Folds a finished transfer of the same shape into this one. */
