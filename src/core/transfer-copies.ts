@@ -9,7 +9,7 @@ import { sockaddrText } from './fd-tracker';
 import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
 import type { DataCallSpec } from './syscall-classes';
-import { consume, findCredit, matchCredit, matchedBytes, matchedOnlyPart, matchFanOut, pairStrategy, recordRead, wasReply, type Credit } from './transfer-credits';
+import { bufferAddress, canSendTo, consume, consumeAll, findCredit, matchCredit, unsentStartsWithin, matchedBytes, matchedOnlyPart, matchFanOut, pairStrategy, recordRead, wasReply, type Credit } from './transfer-credits';
 import { matchMapping } from './transfer-mmap';
 import { addPrelude } from './transfer-preludes';
 import { isAncillary, isNotification, resolveArg, type BuildContext, type ProcessState } from './transfer-state';
@@ -83,6 +83,7 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   }
   if (own !== null) {
     sendFromCredit(ctx, event, spec, own, sink);
+    sendRest(ctx, state, others, event, spec, own, sink, bytes);
     return;
   }
   if (wasReply()) return;
@@ -120,12 +121,64 @@ function sendFromOtherThread(ctx: BuildContext, others: readonly ProcessState[],
     const moved = matchCredit(event, spec, other.credits, sink, bytes, true);
     if (moved !== null) {
       sendFromCredit(ctx, event, spec, moved, sink);
+      sendRest(ctx, ctx.state(event.pid), others, event, spec, moved, sink, bytes);
       return true;
     }
     // The write sends that thread's bytes back where they came from: a reply, handled.
     if (wasReply()) return true;
   }
   return false;
+}
+
+/**
+ * A write larger than the credit it was matched with carries more than that source's bytes: a program
+ * that reads two files and writes them out in one write, tar's 10 KiB records that end one file and
+ * start the next, Node's readFile whose two parts two pool threads read. The rest of its bytes are
+ * the whole unsent bytes of other sources in the order they were read (this thread's read after the
+ * first, then other threads' of the same source), as far as they fit; what fits none (a header the program made) is no one's. The
+ * write itself is counted once, in the first transfer; these get its bytes only.
+ */
+function sendRest(ctx: BuildContext, state: ProcessState, others: readonly ProcessState[], event: SyscallEvent, spec: DataCallSpec, first: Credit, sink: FdObject, bytes: number): void {
+  let rest = bytes - lastSent;
+  if (rest <= 0) return;
+  // perf prints where the write's bytes are: another source's bytes are in it only if they were read there.
+  const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
+  restWindow = address === null ? null : [address + lastSent, address + bytes];
+  // This thread's sources read after the first one (credits are kept most recent first): what it read
+  // before (a runtime's start-up files) is not what it writes behind the first source's bytes.
+  for (let k = state.credits.indexOf(first) - 1; k >= 0 && rest > 0; k--) {
+    const credit = state.credits[k];
+    if (fitsWhole(credit, sink, rest)) rest -= sendWhole(ctx, event, spec, credit, sink);
+  }
+  for (const other of others) {
+    for (let k = other.credits.length - 1; k >= 0 && rest > 0; k--) {
+      const credit = other.credits[k];
+      if (credit !== first && credit.source === first.source && fitsWhole(credit, sink, rest)) rest -= sendWhole(ctx, event, spec, credit, sink);
+    }
+  }
+}
+
+/** What sendFromCredit() sent last. */
+let lastSent = 0;
+/** perf: the addresses of the rest of the write sendRest() is placing, [from, to); null under strace. */
+let restWindow: [number, number] | null = null;
+
+/** Whether all of the credit's unsent bytes fit in `rest` bytes of a write to `sink` (perf: and were read into it). */
+function fitsWhole(credit: Credit, sink: FdObject, rest: number): boolean {
+  if (credit.remaining <= 0 || credit.remaining > rest || !canSendTo(credit, sink)) return false;
+  return restWindow === null || unsentStartsWithin(credit, restWindow[0], restWindow[1]);
+}
+
+/** Sends all of the credit's unsent bytes on (the write is counted in another transfer); returns how many. */
+function sendWhole(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec, credit: Credit, sink: FdObject): number {
+  const sent = credit.remaining;
+  const transfer = ctx.transfer(event.pid, credit.source, sink, pairStrategy(credit.kind, spec, credit.source, sink));
+  transfer.calls.takeAll(credit.pending);
+  transfer.addPayload(sent);
+  transfer.sharedWrite = true;
+  consumeAll(credit, sink);
+  credit.lastTransfer = transfer;
+  return sent;
 }
 
 /** Whether any of these threads holds unsent read bytes. */
@@ -146,6 +199,7 @@ function sendFromCredit(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   transfer.addPayload(matched);
   consume(credit, matched, sink, ctx.state(event.pid).seq);
   credit.lastTransfer = transfer;
+  lastSent = matched;
 }
 
 /**

@@ -161,6 +161,17 @@ function usable(c: Credit, sink: FdObject): boolean {
   return c.remaining > 0 && !isOwnSource(c, sink) && (c.source.endpoint.path !== sink.endpoint.path || c.source.hint === true || sink.hint === true || !c.source.named || !sink.named);
 }
 
+/** usable(), for a credit whose bytes a write carries behind another source's (transfer-copies sendRest). */
+export function canSendTo(c: Credit, sink: FdObject): boolean {
+  return usable(c, sink);
+}
+
+/** perf: the credit's oldest unsent bytes were read into [from, to). */
+export function unsentStartsWithin(c: Credit, from: number, to: number): boolean {
+  const address = c.reads[0]?.address ?? null;
+  return address !== null && address >= from && address < to;
+}
+
 /** Printed texts that begin alike over the shorter one's length (equal bytes print as equal text). */
 function compatible(a: string, b: string): boolean {
   return a.length <= b.length ? b.startsWith(a) : a.startsWith(b);
@@ -481,6 +492,12 @@ export function consume(credit: Credit, bytes: number, sink: FdObject, seq = -1)
       if (read.address !== null) read.address += take;
     }
   }
+}
+
+/** A write sent all of the credit's unsent bytes, behind another source's (no fan-out to remember). */
+export function consumeAll(credit: Credit, sink: FdObject): void {
+  matchedRead = 0;
+  consume(credit, credit.remaining, sink);
 }
 
 function remember(credit: Credit, read: UnsentRead, sink: FdObject, seq: number): void {
