@@ -37,6 +37,10 @@ function cpuCopies(strategy: Strategy, source: Endpoint, sink: Endpoint, setting
     case 'mmap_write':
       return 1;
     case 'sendfile':
+      if (sink.kind === 'pipe') {
+        notes.push('sendfile into a pipe takes the kernel\'s splice path: the pipe holds page references, no copy');
+        return 0;
+      }
       if (isSocketKind(sink.kind) && sink.kind !== 'unix') {
         notes.push(settings.assumeGatherNic ? GATHER_ASSUMPTION : NO_GATHER_ASSUMPTION);
         return settings.assumeGatherNic ? 0 : 1;
@@ -51,6 +55,10 @@ function cpuCopies(strategy: Strategy, source: Endpoint, sink: Endpoint, setting
     case 'tee':
       return 0;
     case 'msg_zerocopy':
+      if (context.zerocopyCopied === null && sink.loopback === true) {
+        notes.push('loopback: the kernel copies MSG_ZEROCOPY sends to a local receiver (no completion read in the trace to say so)');
+        return source.kind === 'memory' ? 1 : 2;
+      }
       if (context.zerocopyCopied === true) {
         notes.push('MSG_ZEROCOPY completion reported SO_EE_CODE_ZEROCOPY_COPIED: the kernel copied the data after all');
         // The read into the user buffer is a copy too when the data came from a file or socket.

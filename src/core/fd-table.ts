@@ -28,6 +28,8 @@ export interface FdObject {
   opened?: boolean;
   /** A datagram peer (FdTracker.datagramPeer): the socket its datagrams are sent from. */
   datagramOf?: FdObject;
+  /** setsockopt(SO_ZEROCOPY) failed on it: the kernel ignores MSG_ZEROCOPY on its sends. */
+  zerocopyRefused?: boolean;
 }
 
 interface FdEntry {

@@ -23,6 +23,7 @@ function toTransfer(accumulator: TransferAccumulator, index: number, settings: C
   }
   if (!accumulator.source.named || !accumulator.sink.named) assumptions.push('an endpoint was not named by the trace (no -y decoration and no open/socket call seen for its fd)');
   if (accumulator.pageFaults > 0) assumptions.push(`mode switches include ${accumulator.pageFaults} page faults on the mapping that perf --pf showed, 2 each (strace cannot see them)`);
+  if (accumulator.zerocopyIgnored) assumptions.push('its sends ask for MSG_ZEROCOPY, but setsockopt(SO_ZEROCOPY) failed on the socket, so the kernel ignored the flag and copied as usual');
   if (accumulator.sharedWrite) assumptions.push('some of its bytes went out in a write that also carried another source\'s bytes: that write is counted in the other transfer');
   if (accumulator.refused !== null) assumptions.push(`the program tried ${accumulator.refused.join(', ')} first and the kernel refused it (the failed call is counted here); it is not recommended`);
   if (accumulator.strategy === 'io_uring') assumptions.push('endpoints taken from the files the process had open for reading and for writing at its first io_uring_enter');

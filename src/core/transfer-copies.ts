@@ -61,8 +61,11 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   const bytes = (spec.messages === true ? movedBytes(event, true) : event.ret) ?? -1;
   if (bytes <= 0) {
     const last = state.lastBySink.get(sink.id);
-    if (last !== undefined) last.calls.add(event);
-    else addPrelude(state, sink, event);
+    if (last !== undefined) {
+      last.calls.add(event);
+      // The read whose bytes it failed to send (EPIPE: the reader went away) was a call of that transfer too.
+      for (const credit of state.credits) if (credit.lastTransfer === last) last.calls.takeAll(credit.pending);
+    } else addPrelude(state, sink, event);
     return;
   }
   // When other threads of the process hold unsent bytes too (a thread pool), this thread's own
@@ -192,8 +195,11 @@ function holdBytes(states: readonly ProcessState[]): boolean {
 /** The write sends on matchedBytes() of the credit's bytes: the transfer from its source takes both. */
 function sendFromCredit(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec, credit: Credit, sink: FdObject): void {
   const matched = matchedBytes();
-  const strategy: Strategy = isZerocopySend(event, spec) ? 'msg_zerocopy' : pairStrategy(credit.kind, spec, credit.source, sink);
+  const flagged = isZerocopySend(event, spec);
+  const zerocopy = flagged && isZerocopySend(event, spec, sink);
+  const strategy: Strategy = zerocopy ? 'msg_zerocopy' : pairStrategy(credit.kind, spec, credit.source, sink);
   const transfer = ctx.transfer(event.pid, credit.source, sink, strategy);
+  if (flagged && !zerocopy) transfer.zerocopyIgnored = true;
   transfer.calls.takeAll(credit.pending);
   transfer.calls.add(event);
   transfer.addPayload(matched);

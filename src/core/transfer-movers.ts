@@ -5,7 +5,7 @@ import type { SyscallEvent } from '../strace-parser/types';
 import { CallGroup } from './call-group';
 import type { FdObject } from './fd-table';
 import type { Endpoint, Strategy } from './report-types';
-import type { TransferAccumulator } from './transfer';
+import { ChunkAccumulator, type TransferAccumulator } from './transfer';
 import { addPrelude } from './transfer-preludes';
 import { resolveArg, type BuildContext } from './transfer-state';
 
@@ -13,6 +13,8 @@ import { resolveArg, type BuildContext } from './transfer-state';
 export interface PipeFeed {
   source: FdObject;
   pending: CallGroup;
+  /** The bytes of the pending splices (counted on the draining side once a splice drains the pipe). */
+  pendingChunks: ChunkAccumulator;
   transfer: TransferAccumulator | null;
   pid: number;
   pipe: FdObject;
@@ -57,11 +59,14 @@ export function onSplice(ctx: BuildContext, feeds: Map<string, PipeFeed>, event:
     let feed = feeds.get(key);
     if (feed === undefined || feed.source !== input) {
       if (feed !== undefined) flushFeed(ctx, feed);
-      feed = { source: input, pending: new CallGroup(), transfer: null, pid: event.pid, pipe: output };
+      feed = { source: input, pending: new CallGroup(), pendingChunks: new ChunkAccumulator(), transfer: null, pid: event.pid, pipe: output };
       feeds.set(key, feed);
     }
     if (feed.transfer !== null) feed.transfer.calls.add(event);
-    else feed.pending.add(event);
+    else {
+      feed.pending.add(event);
+      if (bytes > 0) feed.pendingChunks.add(bytes);
+    }
     return;
   }
   if (inputIsPipe && !outputIsPipe) {
@@ -87,6 +92,8 @@ function flushFeed(ctx: BuildContext, feed: PipeFeed): void {
   if (feed.transfer !== null || feed.pending.calls === 0) return;
   const transfer = ctx.transfer(feed.pid, feed.source, feed.pipe, 'splice');
   transfer.calls.takeAll(feed.pending);
+  transfer.bytes += feed.pendingChunks.sum;
+  transfer.chunks.absorb(feed.pendingChunks);
 }
 
 export function flushDanglingFeeds(ctx: BuildContext, feeds: Map<string, PipeFeed>): void {

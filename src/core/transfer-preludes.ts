@@ -21,6 +21,8 @@ export interface Prelude {
 
 /** A new transfer to `sink` takes the calls that preceded it, if they are recent enough. */
 export function takePrelude(state: ProcessState, sink: FdObject, transfer: TransferAccumulator): void {
+  // A datagram's sink is the address it goes to: setsockopt and failed sends name its socket.
+  if (sink.datagramOf !== undefined) takePrelude(state, sink.datagramOf, transfer);
   const prelude = state.preludes.get(sink.id);
   if (prelude === undefined) return;
   state.preludes.delete(sink.id);
@@ -55,5 +57,8 @@ export function onSetsockopt(ctx: BuildContext, event: SyscallEvent): void {
   // perf (and strace -X raw) print the option as its number: SOL_SOCKET (1), SO_ZEROCOPY (60).
   if (!/SO_ZEROCOPY|level: 1, optname: 60\b|^\s*\d+[^,]*, (?:0x)?1, (?:0x3c|60),/.test(event.argText)) return;
   const socket = resolveArg(ctx.fds, event, [0, 'fd']);
-  if (socket !== null) addPrelude(ctx.state(event.pid), socket, event);
+  if (socket === null) return;
+  addPrelude(ctx.state(event.pid), socket, event);
+  // Refused (an AF_UNIX socket): the kernel then ignores MSG_ZEROCOPY on its sends, which copy as usual.
+  if (event.ret !== null && event.ret < 0) socket.zerocopyRefused = true;
 }

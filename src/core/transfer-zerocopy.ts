@@ -3,7 +3,9 @@
 
 import type { SyscallEvent } from '../strace-parser/types';
 import { argText, hasFlag } from './event-args';
+import type { FdObject } from './fd-table';
 import type { DataCallSpec } from './syscall-classes';
+import type { TransferAccumulator } from './transfer';
 import { resolveArg, type BuildContext, type ProcessState } from './transfer-state';
 
 /** Whether this read-like call is a recvmsg(..., MSG_ERRQUEUE) (cheap text test first). */
@@ -15,7 +17,7 @@ export function isErrorQueueRead(event: SyscallEvent, spec: DataCallSpec): boole
 export function onErrorQueue(ctx: BuildContext, event: SyscallEvent, state: ProcessState): void {
   const socket = resolveArg(ctx.fds, event, [0, 'fd']);
   if (socket === null) return;
-  const transfer = state.lastBySink.get(socket.id);
+  const transfer = state.lastBySink.get(socket.id) ?? lastDatagramTransfer(state, socket);
   if (transfer === undefined || transfer.strategy !== 'msg_zerocopy') return;
   transfer.calls.add(event);
   const text = event.argText;
@@ -30,11 +32,24 @@ export function onErrorQueue(ctx: BuildContext, event: SyscallEvent, state: Proc
   }
 }
 
+/** The latest transfer of datagrams sent from `socket` to an address (their sink is that address, not the socket). */
+function lastDatagramTransfer(state: ProcessState, socket: FdObject): TransferAccumulator | undefined {
+  for (let k = state.transfers.length - 1; k >= 0; k--) {
+    const transfer = state.transfers[k];
+    if (transfer !== undefined && transfer.sink.datagramOf === socket) return transfer;
+  }
+  return undefined;
+}
+
 const MSG_ZEROCOPY = 0x4000000;
 
-/** Whether a write-like call sends with MSG_ZEROCOPY (cheap text test first). */
-export function isZerocopySend(event: SyscallEvent, spec: DataCallSpec): boolean {
+/**
+ * Whether a write-like call sends with MSG_ZEROCOPY (cheap text test first) on a socket where it
+ * works: once setsockopt(SO_ZEROCOPY) failed on the socket, the kernel ignores the flag.
+ */
+export function isZerocopySend(event: SyscallEvent, spec: DataCallSpec, sink?: FdObject): boolean {
   if (spec.flags === undefined) return false;
+  if (sink !== undefined && (sink.zerocopyRefused === true || sink.datagramOf?.zerocopyRefused === true)) return false;
   if (event.argText.includes('ZEROCOPY')) return hasFlag(argText(event, spec.flags), 'MSG_ZEROCOPY');
   // perf (and strace -X raw) print the flags as a number: MSG_ZEROCOPY is 0x4000000.
   if (event.argNames === null && !event.argText.includes('0x')) return false;

@@ -54,6 +54,8 @@ export class TransferAccumulator {
   sharedRead = false;
   /** mmap_write: page faults on the mapping that perf --pf showed (kernel entries strace cannot see). */
   pageFaults = 0;
+  /** Its sends asked for MSG_ZEROCOPY on a socket that refused SO_ZEROCOPY: the kernel ignored the flag. */
+  zerocopyIgnored = false;
   /** Some of its bytes went out in a write counted in another transfer (one write carried two sources' bytes). */
   sharedWrite = false;
   /** In-kernel strategies the program tried for this transfer and the kernel refused (not to be recommended). */
