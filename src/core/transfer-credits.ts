@@ -4,6 +4,7 @@
 // plain loops, no closures or intermediate arrays.
 
 import type { SyscallEvent } from '../strace-parser/types';
+import { TraceSyscall } from '../strace-parser/events';
 import { closingQuote, parseIntLoose } from '../strace-parser/args';
 import { CallGroup } from './call-group';
 import { keep } from './strings';
@@ -128,9 +129,9 @@ let iovecLength = 0;
 /** strace printed the iovec's whole buffer (no `...`: shorter than -s). */
 let iovecWhole = false;
 
-/** The printed prefix of the first iovec of a vectored call's array argument, or null. */
+/** The printed prefix of the first iovec of a vectored call's array argument (or of a msghdr's msg_iov), or null. */
 function firstIovecPrefix(text: string | undefined): string | null {
-  if (text === undefined || !text.startsWith('[')) return null;
+  if (text === undefined || !(text.startsWith('[') || text.startsWith('{'))) return null;
   return nextIovec(text, 0) >= 0 ? iovecPrefix : null;
 }
 
@@ -142,7 +143,7 @@ function readPrefix(read: UnsentRead): string | null {
     let prefix: string | null = null;
     if (event !== null && spec !== null) {
       if (spec.buf !== undefined) prefix = rawStringArg(event, spec.buf);
-      else if (spec.iov !== undefined) prefix = firstIovecPrefix(argText(event, spec.iov));
+      else if (spec.iov !== undefined || spec.msg !== undefined) prefix = firstIovecPrefix(argText(event, spec.iov ?? spec.msg ?? spec.fd));
     }
     read.prefix = prefix === null ? null : keep(prefix);
     read.event = null;
@@ -348,10 +349,12 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   // whose next bytes are not a short write's. A plain copy loop (one source, one unsent read, a
   // write of a chunk) needs none of it: its buffers are not cut.
   wholePrints.length = 0;
+  writePrinted = undefined;
   let allWhole = true;
   const needsEvidence = evidenceOnly || replies || count > 1 || (only.closed && !only.confirmed) || only.reads.length > 1 || bytes <= SHORT_WRITE;
   if (spec.buf !== undefined && needsEvidence) {
     const printed = rawStringArg(event, spec.buf);
+    writePrinted = printed;
     if (printed !== null) {
       // Its own bytes sent back first: two clients that sent the same bytes each get their own echo.
       if (replies && sendsBack(credits, sink, printed)) return reply();
@@ -363,10 +366,11 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
       if (argText(event, spec.buf)?.endsWith('"...') === false) wholePrints.push(printed);
       else allWhole = false;
     }
-  } else if (spec.iov !== undefined) {
-    const iov = argText(event, spec.iov);
+  } else if (spec.iov !== undefined || (spec.msg !== undefined && event.argNames === null)) {
+    // A gathering write's iovecs, or a sendmsg's msghdr, whose msg_iov strace prints the same way.
+    const iov = argText(event, spec.iov ?? spec.msg ?? spec.fd);
     let headerBytes = 0;
-    for (let at = iov !== undefined && iov.startsWith('[') ? nextIovec(iov, 0) : -1; at >= 0; at = nextIovec(iov as string, at)) {
+    for (let at = iov !== undefined && (iov.startsWith('[') || iov.startsWith('{')) ? nextIovec(iov, 0) : -1; at >= 0; at = nextIovec(iov as string, at)) {
       // Read them now: readPrefix() may scan a read's iovecs with the same cursor.
       const prefix = iovecPrefix;
       const length = iovecLength;
@@ -389,10 +393,12 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
     sendBack(echo, 0, bytes, sink);
     return reply();
   }
-  // Without evidence, a source whose fd is already closed only counts once a write has drawn from it.
+  // Without evidence, a source whose fd is already closed only counts once a write has drawn from it;
+  // and none whose next bytes strace printed otherwise than the write's (a log line written after a
+  // request was read, a program that compresses or encrypts what it reads).
   let partial: Credit | null = null;
   for (const c of credits) {
-    if (!usable(c, sink) || (c.closed && !c.confirmed) || contradictsAll(c)) continue;
+    if (!usable(c, sink) || (c.closed && !c.confirmed) || contradictsAll(c) || contradictsPrinted(c, sink, event, spec)) continue;
     if (c.remaining >= bytes) return match(c, bytes, 0);
     partial ??= c;
   }
@@ -446,6 +452,37 @@ function reply(): null {
 /** Whether the last matchCredit() found a reply: the write sends its own sink's bytes back, it is no transfer's. */
 export function wasReply(): boolean {
   return repliedBack;
+}
+
+/** How an HTTP response begins (its status line). */
+const HTTP_RESPONSE = 'HTTP/';
+
+/** The write's printed buffer once cut for this write (null: none printed; undefined: not cut yet). */
+let writePrinted: string | null | undefined;
+
+/**
+ * The credit's next bytes are a whole read whose printed prefix the write's printed bytes do not
+ * begin like (io-model: "where strace printed buffer contents, the printed prefixes agree"). Except
+ * around an HTTP response, whose header and body share a buffer: read from a socket, a client (curl,
+ * wget) keeps the header and writes the body that follows it, which strace does not print; written,
+ * a server (Go's http.ServeFile) sends its header and the first body bytes in one write.
+ */
+function contradictsPrinted(credit: Credit, sink: FdObject, event: SyscallEvent, spec: DataCallSpec): boolean {
+  const head = credit.reads[0];
+  if (head === undefined || !head.fresh || spec.buf === undefined || event.argNames !== null) return false;
+  // A copy loop under way (this source's bytes already go to this sink): its writes are not re-checked.
+  if (credit.confirmed && credit.lastTransfer?.sink === sink) return false;
+  const prefix = readPrefix(head);
+  if (prefix === null || prefix.length === 0) return false;
+  if (credit.kind === 'socket' && prefix.startsWith(HTTP_RESPONSE)) return false;
+  if (writePrinted === undefined && spec.buf[0] === 1 && event instanceof TraceSyscall) {
+    // Hot path (a plain copy loop asks this of every write): compared where the write was parsed, no cut.
+    const inPlace = event.compareSecondString(prefix);
+    if (inPlace === 1) return false;
+    if (inPlace === 0) return event.secondStringStartsWith(HTTP_RESPONSE) !== true;
+  }
+  if (writePrinted === undefined) writePrinted = rawStringArg(event, spec.buf);
+  return writePrinted !== null && writePrinted.length > 0 && !compatible(prefix, writePrinted) && !writePrinted.startsWith(HTTP_RESPONSE);
 }
 
 /** strace printed the write's bytes whole (its buffer, or every iovec), and none of them can be the credit's next ones. */

@@ -140,6 +140,65 @@ export class TraceSyscall implements SyscallEvent {
   }
 
   /**
+   * For the analysis's hot path: compares the string a call prints as its second argument
+   * (`write(3</x>, "abc"..., 3)`) with `prefix` (printed text, escapes kept), in place: 1 when the
+   * shorter of the two begins the longer, 0 when they differ, -1 when it cannot tell here (another
+   * layout, or the text is already cut: the caller cuts the argument then).
+   */
+  compareSecondString(prefix: string): -1 | 0 | 1 {
+    const start = this.secondStringStart();
+    if (start < 0) return -1;
+    const s = this.src;
+    const end = this.a1;
+    // The usual answer (a copy loop writes what it read): one native comparison.
+    if (start + prefix.length <= end && s.startsWith(prefix, start)) return 1;
+    for (let k = 0; k < prefix.length; k++) {
+      const at = start + k;
+      if (at >= end) return -1;
+      const c = s.charCodeAt(at);
+      if (c === prefix.charCodeAt(k)) continue;
+      if (c !== 34 /* " */) return 0;
+      // The string's closing quote (not an escaped one): it is the shorter, and it began alike.
+      let backslashes = 0;
+      while (at - 1 - backslashes >= start && s.charCodeAt(at - 1 - backslashes) === 92 /* \ */) backslashes++;
+      return (backslashes & 1) === 0 ? 1 : 0;
+    }
+    return 1;
+  }
+
+  /** Whether the string printed as the second argument starts with `text`; null when it cannot tell here (see compareSecondString). */
+  secondStringStartsWith(text: string): boolean | null {
+    const start = this.secondStringStart();
+    return start < 0 ? null : this.src.startsWith(text, start);
+  }
+
+  /** Where the string printed as the second argument starts in src (after its quote), or -1. */
+  private secondStringStart(): number {
+    if (this.argCache !== null || this.perfStyle) return -1;
+    const s = this.src;
+    const end = this.a1;
+    let i = this.a0;
+    const first = i;
+    while (i < end && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+    if (i === first) return -1;
+    if (s.charCodeAt(i) === 60 /* < */) {
+      // The fd's decoration: nested `<...>`, with `[a->b]` socket addresses inside.
+      let depth = 0;
+      let inBracket = false;
+      for (; i < end; i++) {
+        const c = s.charCodeAt(i);
+        if (inBracket) {
+          if (c === 93 /* ] */) inBracket = false;
+        } else if (c === 91 /* [ */) inBracket = true;
+        else if (c === 60 /* < */) depth++;
+        else if (c === 62 /* > */ && --depth === 0) break;
+      }
+      i++;
+    }
+    return i + 2 < end && s.charCodeAt(i) === 44 /* , */ && s.charCodeAt(i + 1) === 32 && s.charCodeAt(i + 2) === 34 /* " */ ? i + 3 : -1;
+  }
+
+  /**
    * For the analysis's hot path: the fd number the argument text starts with when a decoration
    * follows it (`3</path>, ...`), else -1. Read in place: no text is cut or joined.
    */

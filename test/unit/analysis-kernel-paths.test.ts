@@ -5,7 +5,8 @@
 // - sendfile_pipe.c: sendfile into a pipe takes the splice path (page references): no CPU copy;
 // - epipe_copy.c: the read whose write then fails with EPIPE belongs to the transfer;
 // - zc_modes.c: MSG_ZEROCOPY over UDP to an address (the completion and setsockopt belong to the
-//   transfer to that address) and over loopback TCP with no completion read (loopback copies);
+//   transfer to that address), over loopback TCP with no completion read (loopback copies), and by
+//   sendmsg with four iovecs of a file read whole and closed (paired by the printed iovecs);
 // - zc_refused.c: setsockopt(SO_ZEROCOPY) fails on an AF_UNIX socket, so the kernel ignores
 //   MSG_ZEROCOPY: the sends copy like plain ones.
 
@@ -112,4 +113,14 @@ test('setsockopt(SO_ZEROCOPY) refused on an AF_UNIX socket: MSG_ZEROCOPY sends c
   assert.deepEqual(sent.copies, { cpu: 2, dma: 1 });
   assert.equal(sent.syscalls.setsockopt, 1);
   assert.ok(sent.assumptions.some((a) => a.includes('kernel ignored the flag')), sent.assumptions.join('; '));
+});
+
+test('sendmsg of four iovecs from a file read whole and closed: paired by the msghdr\'s printed iovecs', async () => {
+  const { dir, bin, src } = setUp('zc_modes', 300_000);
+  const port = String(37_000 + (process.pid % 2_000));
+  const report = await traced([bin, 'tcp-iov', port, src], dir);
+  const text = fs.readFileSync(path.join(dir, 'trace.strace'), 'utf8');
+  assert.match(text, /sendmsg\(\d+<TCP:\[[^\]]*\]>, \{msg_name=NULL, msg_namelen=0, msg_iov=\[\{iov_base="/, 'the msghdr is printed');
+  const sent = find(report, (t) => t.source.path === src);
+  assert.deepEqual([sent.strategy, sent.bytes, sent.syscalls.sendmsg], ['msg_zerocopy', 300_000, 5]);
 });
