@@ -418,7 +418,8 @@ export class FdTracker {
     const fd = fdArg(event, [0, 'fd']);
     const object = this.resolve(event.pid, fd, event.line);
     const address = sockaddrText(argText(event, [1, 'uservaddr']));
-    if (object === null || address === null || fd?.path != null) return;
+    // -yy names both ends; -y only the socket's inode (`socket:[1812794]`), which says less than this.
+    if (object === null || address === null || (fd?.path != null && !isBareSocket(fd.path))) return;
     // Without -yy the peer address is all we know; it is enough to tell loopback from a NIC.
     object.endpoint = socketEndpoint(object.endpoint.kind === 'other' ? 'tcp' : object.endpoint.kind, `->${address}`);
   }

@@ -4,7 +4,8 @@
 //   from its later `[pid N]` lines (test/workloads/udp_copy.c: its main process forks a sender, then
 //   receives and writes the file itself);
 // - a server bound to port 0 learns its port from getsockname: without -yy that is the only place
-//   the trace says which port its peers reach (test/workloads/tcp_ephemeral.c).
+//   the trace says which port its peers reach (test/workloads/tcp_ephemeral.c); with -y, whose
+//   `socket:[N]` says nothing of the peer, the client's connect names its socket (loopback: no NIC DMA).
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -44,18 +45,19 @@ test("a capture of strace's stderr: the traced command's transfers carry its rea
   assert.ok(report.summary.byProcess?.some((p) => p.pid === received.pid), 'the main process has its row');
 });
 
-test('a server bound to port 0, traced without -yy: its socket is named by the port getsockname gives', async () => {
+for (const flags of [['-f', '-ttt', '-T'], ['-f', '-ttt', '-T', '-y']]) test(`a server bound to port 0, traced with strace ${flags.join(' ')}: its socket is named by the port getsockname gives, the client's by connect`, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-ephemeral-'));
   const bin = buildWorkload(dir, 'tcp_ephemeral');
   const src = path.join(dir, 'src.bin');
   const dst = path.join(dir, 'dst.bin');
   fs.writeFileSync(src, Buffer.alloc(300_000, 'klmnopqrst'));
-  const recording = await recordStrace([bin, src, dst], { flags: ['-f', '-ttt', '-T'], outDir: dir });
+  const recording = await recordStrace([bin, src, dst], { flags, outDir: dir });
   assert.equal(recording.exitCode, 0, recording.stderr);
   assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
   const text = fs.readFileSync(recording.tracePath, 'utf8');
-  assert.match(text, /bind\(\d+, \{sa_family=AF_INET, sin_port=htons\(0\)/, 'bound to port 0');
-  const port = /getsockname\(\d+, \{sa_family=AF_INET, sin_port=htons\((\d+)\)/.exec(text)?.[1];
+  // (-y decorates the socket with its inode: `bind(3<socket:[N]>, ...`.)
+  assert.match(text, /bind\(\d+(?:<socket:\[\d+\]>)?, \{sa_family=AF_INET, sin_port=htons\(0\)/, 'bound to port 0');
+  const port = /getsockname\(\d+(?:<socket:\[\d+\]>)?, \{sa_family=AF_INET, sin_port=htons\((\d+)\)/.exec(text)?.[1];
   assert.ok(port !== undefined && port !== '0', 'getsockname tells the port');
 
   const report = await analyzeTraceFiles([recording.tracePath]);
@@ -64,5 +66,7 @@ test('a server bound to port 0, traced without -yy: its socket is named by the p
   assert.equal(sent.sink.kind, 'tcp');
   assert.ok(sent.sink.path.startsWith(`127.0.0.1:${port}<-`), sent.sink.path);
   assert.equal(received.source.path, `->127.0.0.1:${port}`);
+  assert.equal(received.source.loopback, true, 'loopback: no NIC DMA');
+  assert.equal(received.copies.dma, 1, 'the file only');
   assert.deepEqual([sent.bytes, received.bytes], [300_000, 300_000]);
 });
