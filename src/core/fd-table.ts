@@ -3,6 +3,7 @@
 // it, so a transfer can be keyed by object identity rather than by fd number, which is reused.
 
 import type { Endpoint } from './report-types';
+import type { Ring } from './transfer-io-uring';
 
 export type AccessMode = 'read' | 'write' | 'readwrite' | 'unknown';
 
@@ -30,6 +31,8 @@ export interface FdObject {
   datagramOf?: FdObject;
   /** setsockopt(SO_ZEROCOPY) failed on it: the kernel ignores MSG_ZEROCOPY on its sends. */
   zerocopyRefused?: boolean;
+  /** An io_uring ring: its calls (setup, mmap, enter, register) and transfer. */
+  ring?: Ring;
 }
 
 interface FdEntry {

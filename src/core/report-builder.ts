@@ -27,6 +27,7 @@ function toTransfer(accumulator: TransferAccumulator, index: number, settings: C
   if (accumulator.sharedWrite) assumptions.push('some of its bytes went out in a write that also carried another source\'s bytes: that write is counted in the other transfer');
   if (accumulator.refused !== null) assumptions.push(`the program tried ${accumulator.refused.join(', ')} first and the kernel refused it (the failed call is counted here); it is not recommended`);
   if (accumulator.strategy === 'io_uring') assumptions.push('endpoints taken from the files the process had open for reading and for writing at its first io_uring_enter');
+  if (accumulator.plainWriteBytes > 0) assumptions.push(`plain writes to the sink sent ${accumulator.plainWriteBytes} bytes the ring had read (counted in its calls; the ring's own transfers stay invisible)`);
   const transfer: Transfer = {
     id: `t${index + 1}`,
     pid: accumulator.pid,

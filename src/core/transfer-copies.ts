@@ -111,6 +111,14 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
     transfer.addPayload(bytes);
     return;
   }
+  // The process reads through an io_uring ring (invisible) and writes what it read with plain calls.
+  for (const ring of state.rings) {
+    if (ring.transfer !== null && ring.transfer.sink === sink) {
+      ring.transfer.calls.add(event);
+      ring.transfer.plainWriteBytes += bytes;
+      return;
+    }
+  }
   addPrelude(state, sink, event);
 }
 

@@ -9,16 +9,29 @@ import type { TransferAccumulator } from './transfer';
 import { isAncillary, type BuildContext } from './transfer-state';
 
 export interface Ring {
-  fd: number;
   calls: CallGroup;
   transfer: TransferAccumulator | null;
 }
 
+/**
+ * A ring is its fd's object (FdObject.ring), not its number: a ring closed and another set up on the
+ * same number are two rings, a file that takes the number next is a file, and a thread that shares
+ * the fd table uses the ring its process set up.
+ */
 export function onRingSetup(ctx: BuildContext, event: SyscallEvent): void {
   if (event.ret === null || event.ret < 0) return;
-  const ring: Ring = { fd: event.ret, calls: new CallGroup(), transfer: null };
+  const ring: Ring = { calls: new CallGroup(), transfer: null };
   ring.calls.add(event);
+  const object = ctx.fds.tables.of(event.pid).get(event.ret);
+  if (object !== undefined) object.ring = ring;
   ctx.state(event.pid).rings.push(ring);
+}
+
+/** The ring an io_uring_enter/register or an mmap of the ring names by its fd, if it is one. */
+export function ringOf(ctx: BuildContext, event: SyscallEvent, fdIndex: number, fdName: string): Ring | undefined {
+  const fd = fdArg(event, [fdIndex, fdName]);
+  if (fd === null || fd.fd < 0) return undefined;
+  return ctx.fds.tables.of(event.pid).get(fd.fd)?.ring;
 }
 
 /**
@@ -28,8 +41,8 @@ export function onRingSetup(ctx: BuildContext, event: SyscallEvent): void {
  */
 export function onRingEnter(ctx: BuildContext, event: SyscallEvent): void {
   const state = ctx.state(event.pid);
-  const fd = fdArg(event, [0, 'fd']);
-  const ring = state.rings.find((r) => r.fd === fd?.fd) ?? state.rings[state.rings.length - 1];
+  // A ring fd the trace never showed set up (attached later): the process's newest ring, if any.
+  const ring = ringOf(ctx, event, 0, 'fd') ?? state.rings[state.rings.length - 1];
   if (ring === undefined) return;
   if (ring.transfer === null) {
     const table = ctx.fds.tables.of(event.pid);

@@ -8,6 +8,7 @@ import { argText, fdArg, hasFlag, intArg } from './event-args';
 import type { FdObject } from './fd-table';
 import type { DataCallSpec } from './syscall-classes';
 import { bufferAddress } from './transfer-credits';
+import { ringOf } from './transfer-io-uring';
 import { isAncillary, type BuildContext, type ProcessState } from './transfer-state';
 
 export interface Mapping {
@@ -48,11 +49,10 @@ export function onMmap(ctx: BuildContext, event: SyscallEvent): void {
   const fdRef = fdArg(event, [4, 'fd']);
   if (fdRef === null || fdRef.fd < 0) return;
   const state = ctx.state(event.pid);
-  for (const ring of state.rings) {
-    if (ring.fd === fdRef.fd) {
-      ring.calls.add(event);
-      return;
-    }
+  const ring = mayBeRing ? ringOf(ctx, event, 4, 'fd') : undefined;
+  if (ring !== undefined) {
+    ring.calls.add(event);
+    return;
   }
   if (mayBeRing && !isFileDataMapping(event)) return;
   const source = ctx.fds.resolve(event.pid, fdRef, event.line);

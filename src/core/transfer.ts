@@ -54,6 +54,8 @@ export class TransferAccumulator {
   sharedRead = false;
   /** mmap_write: page faults on the mapping that perf --pf showed (kernel entries strace cannot see). */
   pageFaults = 0;
+  /** io_uring: bytes the process wrote to the ring's sink with plain writes (the ring's own are invisible). */
+  plainWriteBytes = 0;
   /** Its sends asked for MSG_ZEROCOPY on a socket that refused SO_ZEROCOPY: the kernel ignored the flag. */
   zerocopyIgnored = false;
   /** Some of its bytes went out in a write counted in another transfer (one write carried two sources' bytes). */
