@@ -393,12 +393,14 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
     sendBack(echo, 0, bytes, sink);
     return reply();
   }
-  // Without evidence, a source whose fd is already closed only counts once a write has drawn from it;
-  // and none whose next bytes strace printed otherwise than the write's (a log line written after a
-  // request was read, a program that compresses or encrypts what it reads).
+  // Without evidence, a source whose fd is already closed only counts once a write has drawn from it,
+  // or, under -s 0 (no printed bytes to tell), when the write's count fits it (a program that reads a
+  // file whole, closes it and writes it out: fitsUnprinted); and none whose next bytes
+  // strace printed otherwise than the write's (a log line written after a request was read, a program
+  // that compresses or encrypts what it reads).
   let partial: Credit | null = null;
   for (const c of credits) {
-    if (!usable(c, sink) || (c.closed && !c.confirmed) || contradictsAll(c) || contradictsPrinted(c, sink, event, spec)) continue;
+    if (!usable(c, sink) || (c.closed && !c.confirmed && !fitsUnprinted(c, event, spec, bytes, count === 1)) || contradictsAll(c) || contradictsPrinted(c, sink, event, spec)) continue;
     if (c.remaining >= bytes) return match(c, bytes, 0);
     partial ??= c;
   }
@@ -456,6 +458,19 @@ export function wasReply(): boolean {
 
 /** How an HTTP response begins (its status line). */
 const HTTP_RESPONSE = 'HTTP/';
+
+/**
+ * strace printed no byte of the write (-s 0: no evidence can be had) and it sends exactly the credit's
+ * unsent bytes, or its oldest unsent read's, or part of them when no other source has any; and more
+ * than a short write's (a 4-byte pid file is no copy of what was read).
+ */
+function fitsUnprinted(credit: Credit, event: SyscallEvent, spec: DataCallSpec, bytes: number, onlySource: boolean): boolean {
+  if (bytes <= SHORT_WRITE || spec.buf === undefined || event.argNames !== null) return false;
+  const exact = bytes === credit.remaining || (credit.reads[0]?.fresh === true && bytes === credit.reads[0].bytes);
+  if (!exact && !(onlySource && credit.remaining >= bytes)) return false;
+  if (writePrinted === undefined) writePrinted = rawStringArg(event, spec.buf);
+  return writePrinted === '';
+}
 
 /** The write's printed buffer once cut for this write (null: none printed; undefined: not cut yet). */
 let writePrinted: string | null | undefined;

@@ -81,6 +81,22 @@ for (const { mode, syscalls } of SLURP_CASES) {
   });
 }
 
+for (const mode of ['whole', 'chunks']) {
+  test(`reads the whole file, closes it, then writes it (${mode}), traced with -s 0: paired by byte counts`, async () => {
+    const { dir, src } = workdir(`slurp-s0-${mode}`);
+    const bin = buildWorkload(dir, 'slurp_copy');
+    const dst = path.join(dir, 'dst.bin');
+    const recording = await recordStrace([bin, mode, src, dst], { flags: ['-f', '-ttt', '-T', '-yy'], stringSize: 0, outDir: dir, cwd: dir });
+    assert.equal(recording.exitCode, 0, recording.stderr);
+    assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+    const text = fs.readFileSync(recording.tracePath, 'utf8');
+    assert.match(text, /write\(\d+<[^>]*>, ""\.\.\., \d+\)/, '-s 0 prints no byte');
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    const fromSource = report.transfers.filter((t) => t.source.path === src);
+    assert.deepEqual(fromSource.map((t) => [t.sink.path, t.bytes, t.syscalls.write]), [[dst, SIZE, mode === 'whole' ? 1 : 16]], describe(report.transfers));
+  });
+}
+
 test('reads the whole file, then writes it, under perf trace: the writes pair with the reads by buffer address', async () => {
   const { dir, src } = workdir('slurp-perf');
   const bin = buildWorkload(dir, 'slurp_copy');
