@@ -259,6 +259,9 @@ export class TransferBuilder implements BuildContext {
       this.transfers.set(key, transfer);
       state.transfers.push(transfer);
       takePrelude(state, sink, transfer);
+      // A header another thread of the process wrote (nginx with `aio threads`: the worker writes the
+      // response header, a pool thread sends the file).
+      for (const other of this.otherReaders(pid)) takePrelude(other, sink, transfer);
     }
     state.lastBySink.set(sink.id, transfer);
     state.lastBySource.set(source.id, transfer);

@@ -5,6 +5,8 @@
 // split its read/write loop in two and lost a chunk in about one run in fifteen before this.)
 // A worker that reads a file and ends leaves its bytes to the process (thread_reads_then_exits.c),
 // and so do four that each read a part (parallel_reads.c).
+// A response header one thread writes belongs to the sendfile a pool thread makes next (nginx with
+// `aio threads`: test/workloads/header_then_thread_sendfile.c).
 // And the other way round, test/workloads/thread_turns.c: threads whose calls interleave but whose
 // bytes do not cross (a thread pool) keep their own transfers.
 
@@ -140,4 +142,23 @@ test('four threads pread parts of a file and end; the main thread writes it: one
   assert.deepEqual(report.diagnostics, []);
   assert.equal(report.transfers.length, 1, JSON.stringify(report.transfers.map((t) => `${t.source.path} -> ${t.sink.path} ${t.bytes}`)));
   assert.deepEqual([report.transfers[0]?.bytes, report.transfers[0]?.syscalls.write], [1 << 20, 16]);
+});
+
+test('a header written by one thread, the file sent by a pool thread: the header is in the sendfile transfer', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-aio-threads-'));
+  const bin = buildWorkload(dir, 'header_then_thread_sendfile', ['-pthread']);
+  const src = path.join(dir, 'src.bin');
+  fs.writeFileSync(src, Buffer.alloc(2_000_000, 'aio threads'));
+  const port = String(39_000 + (process.pid % 2_000));
+  const recording = await recordStrace([bin, port, src], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  assert.match(recording.stderr + fs.readFileSync(recording.tracePath, 'utf8'), /client got 2000\d\d\d bytes/);
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.diagnostics, []);
+  const sent = report.transfers.filter((t) => t.source.path === src);
+  assert.equal(sent.length, 1, JSON.stringify(report.transfers.map((t) => `${t.strategy} ${t.source.path} -> ${t.sink.path}`)));
+  const [transfer] = sent;
+  assert.ok(transfer);
+  assert.deepEqual([transfer.strategy, transfer.bytes, transfer.syscalls.writev], ['sendfile', 2_000_000, 1]);
+  assert.equal(transfer.modeSwitches, 2 * (1 + (transfer.syscalls.sendfile ?? 0)), 'the header writev counts');
 });
