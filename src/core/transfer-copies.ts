@@ -11,6 +11,7 @@ import type { Strategy } from './report-types';
 import type { DataCallSpec } from './syscall-classes';
 import { bufferAddress, canSendTo, consume, consumeAll, findCredit, matchCredit, unsentStartsWithin, matchedBytes, matchedOnlyPart, matchFanOut, pairStrategy, recordRead, wasReply, type Credit } from './transfer-credits';
 import { matchMapping } from './transfer-mmap';
+import { memoryOf } from './transfer-movers';
 import { addPrelude } from './transfer-preludes';
 import { isAncillary, isNotification, resolveArg, type BuildContext, type ProcessState } from './transfer-state';
 import { isErrorQueueRead, isZerocopySend, onErrorQueue } from './transfer-zerocopy';
@@ -107,6 +108,14 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   if (fannedOut !== null) {
     const transfer = ctx.transfer(event.pid, fannedOut.source, sink, pairStrategy(fannedOut.kind, spec, fannedOut.source, sink));
     transfer.sharedRead = true;
+    transfer.calls.add(event);
+    transfer.addPayload(bytes);
+    return;
+  }
+  // MSG_ZEROCOPY sends of bytes the process made itself (a cache in memory, the kernel's selftest):
+  // user memory pinned and sent, a transfer from memory.
+  if (isZerocopySend(event, spec, sink)) {
+    const transfer = ctx.transfer(event.pid, memoryOf(ctx, event), sink, 'msg_zerocopy');
     transfer.calls.add(event);
     transfer.addPayload(bytes);
     return;

@@ -22,6 +22,13 @@ export interface PipeFeed {
 
 const MEMORY_ENDPOINT: Endpoint = { kind: 'memory', path: 'user buffer' };
 
+/** The process's own memory as a source (bytes it made itself, not read from anywhere). */
+export function memoryOf(ctx: BuildContext, event: SyscallEvent): FdObject {
+  const state = ctx.state(event.pid);
+  state.memory ??= ctx.fds.tables.createObject(MEMORY_ENDPOINT, true, 'read', event.line);
+  return state.memory;
+}
+
 export function onMover(ctx: BuildContext, event: SyscallEvent, sourceRef: readonly [number, string], sinkRef: readonly [number, string], strategy: Strategy): void {
   const state = ctx.state(event.pid);
   state.seq++;
@@ -105,8 +112,7 @@ export function onVmsplice(ctx: BuildContext, event: SyscallEvent): void {
   state.seq++;
   const pipe = resolveArg(ctx.fds, event, [0, 'fd']);
   if (pipe === null) return;
-  state.memory ??= ctx.fds.tables.createObject(MEMORY_ENDPOINT, true, 'read', event.line);
-  const transfer = ctx.transfer(event.pid, state.memory, pipe, 'vmsplice');
+  const transfer = ctx.transfer(event.pid, memoryOf(ctx, event), pipe, 'vmsplice');
   transfer.calls.add(event);
   if (event.ret !== null && event.ret > 0) transfer.addPayload(event.ret);
 }

@@ -7,6 +7,7 @@
 // - zc_modes.c: MSG_ZEROCOPY over UDP to an address (the completion and setsockopt belong to the
 //   transfer to that address), over loopback TCP with no completion read (loopback copies), and by
 //   sendmsg with four iovecs of a file read whole and closed (paired by the printed iovecs);
+// - zc_memory.c: MSG_ZEROCOPY sends of a buffer made in memory (the kernel's selftest): from memory;
 // - zc_refused.c: setsockopt(SO_ZEROCOPY) fails on an AF_UNIX socket, so the kernel ignores
 //   MSG_ZEROCOPY: the sends copy like plain ones.
 
@@ -123,4 +124,14 @@ test('sendmsg of four iovecs from a file read whole and closed: paired by the ms
   assert.match(text, /sendmsg\(\d+<TCP:\[[^\]]*\]>, \{msg_name=NULL, msg_namelen=0, msg_iov=\[\{iov_base="/, 'the msghdr is printed');
   const sent = find(report, (t) => t.source.path === src);
   assert.deepEqual([sent.strategy, sent.bytes, sent.syscalls.sendmsg], ['msg_zerocopy', 300_000, 5]);
+});
+
+test('MSG_ZEROCOPY sends of a buffer the program filled in memory: a transfer from memory', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-zc-memory-'));
+  const bin = buildWorkload(dir, 'zc_memory');
+  const port = String(41_000 + (process.pid % 2_000));
+  const report = await traced([bin, port], dir);
+  const sent = find(report, (t) => t.strategy === 'msg_zerocopy');
+  assert.deepEqual([sent.source.kind, sent.sink.kind, sent.bytes, sent.syscalls.sendto], ['memory', 'tcp', MB, 16]);
+  assert.equal(sent.copies.cpu, 1, 'loopback: the kernel copied the pinned pages after all');
 });
