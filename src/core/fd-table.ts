@@ -33,6 +33,8 @@ export interface FdObject {
   zerocopyRefused?: boolean;
   /** An io_uring ring: its calls (setup, mmap, enter, register) and transfer. */
   ring?: Ring;
+  /** The file offset reads go on from (open: 0; lseek; each read), undefined when unknown (inherited). */
+  position?: number;
 }
 
 interface FdEntry {

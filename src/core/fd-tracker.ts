@@ -122,6 +122,7 @@ const FD_HANDLERS: Record<string, Handler> = {
   clone3: (t, e) => t.cloned(e, argText(e, [0, 'uargs'])),
   fork: (t, e) => t.cloned(e, ''),
   vfork: (t, e) => t.cloned(e, ''),
+  lseek: (t, e) => t.seeked(e),
   sendmsg: (t, e) => t.sentFds(e),
   recvmsg: (t, e) => t.receivedFds(e),
 };
@@ -362,13 +363,14 @@ export class FdTracker {
     const cloexec = hasFlag(flags, 'O_CLOEXEC', perfNames);
     if (decorated?.path != null) {
       // strace -y names the file in the result: the path argument is not needed.
-      this.bindDecorated(event, fd, decorated, access, cloexec);
+      this.bindDecorated(event, fd, decorated, access, cloexec).position = 0;
       return;
     }
     // perf trace prints file names as pointers: such a file stays unnamed until a decoration names it.
     const path = pathArg(event, pathIndex, pathName);
     const object = this.bind(event, fd, endpointFromPath(path ?? `fd ${fd}`), path !== null, access, cloexec);
     object.opened = true;
+    object.position = 0;
   }
 
   created(event: SyscallEvent, endpoint: Endpoint, access: AccessMode, cloexec = false): void {
@@ -432,6 +434,13 @@ export class FdTracker {
     const endpoint: Endpoint = { kind, path: `${local ?? 'listener'}<-${peer ?? 'peer'}` };
     if (local !== undefined && /^(127\.|\[::1\])/.test(local)) endpoint.loopback = true;
     this.newFd(event, endpoint, 'readwrite', hasFlag(argText(event, [3, 'flags']), 'SOCK_CLOEXEC'));
+  }
+
+  /** lseek: where the file's reads go on from (its result). */
+  seeked(event: SyscallEvent): void {
+    if (event.ret === null || event.ret < 0) return;
+    const object = this.resolve(event.pid, fdArg(event, [0, 'fd']), event.line);
+    if (object !== null) object.position = event.ret;
   }
 
   /** sendmsg passing descriptors (SCM_RIGHTS): what they refer to in the sender's table travels with them. */

@@ -17,6 +17,7 @@ import { onRingEnter, onRingSetup } from './transfer-io-uring';
 import { onFault, onMmap, onMunmap } from './transfer-mmap';
 import { mergeCredit } from './transfer-credits';
 import { flushDanglingFeeds, onMover, onSplice, onVmsplice, type PipeFeed } from './transfer-movers';
+import { FileRanges } from './file-ranges';
 import { onIoctl, onSetsockopt, takePrelude } from './transfer-preludes';
 import { ProcessState, type BuildContext } from './transfer-state';
 
@@ -53,6 +54,12 @@ export class TransferBuilder implements BuildContext {
   private readonly folded = new Map<string, TransferAccumulator>();
   private readonly feeds = new Map<string, PipeFeed>();
   private readonly sourcesRead = new Set<string>();
+  private readonly fileRanges = new FileRanges();
+
+  /** For the strategy handlers: a read of [from, from + length) of a file; whether any of it was read before. */
+  readRange(source: FdObject, from: number, length: number): boolean {
+    return this.fileRanges.read(source.endpoint.path, from, length);
+  }
   /** The threads that read payload last, most recent first, by thread group (only traces with CLONE_THREAD threads). */
   private readonly lastReaders = new Map<number, number[]>();
   private nextOrder = 0;
@@ -242,7 +249,7 @@ export class TransferBuilder implements BuildContext {
   }
 
   /** For the strategy handlers: the transfer of that shape, created (and handed its prelude) on first use. */
-  transfer(pid: number, source: FdObject, sink: FdObject, strategy: Strategy, via?: Endpoint, bytesVisible = true): TransferAccumulator {
+  transfer(pid: number, source: FdObject, sink: FdObject, strategy: Strategy, via?: Endpoint, bytesVisible = true, warm?: boolean): TransferAccumulator {
     // A copy loop hits the same transfer call after call: skip building its key.
     const state = this.state(pid);
     const last = state.lastTransfer;
@@ -251,9 +258,10 @@ export class TransferBuilder implements BuildContext {
     let transfer = this.transfers.get(key);
     if (transfer === undefined) {
       const sourceKey = source.endpoint.kind === 'file' ? source.endpoint.path : null;
-      const warm = sourceKey !== null && this.sourcesRead.has(sourceKey);
+      // Whether its first bytes were read before (file ranges), else whether the file was.
+      const sourceWarm = warm ?? (sourceKey !== null && this.sourcesRead.has(sourceKey));
       if (sourceKey !== null) this.sourcesRead.add(sourceKey);
-      transfer = new TransferAccumulator(this.nextOrder++, pid, source, sink, strategy, via, warm, bytesVisible);
+      transfer = new TransferAccumulator(this.nextOrder++, pid, source, sink, strategy, via, sourceWarm, bytesVisible);
       transfer.key = key;
       transfer.group = this.fds.threadGroupOf(pid);
       this.transfers.set(key, transfer);
@@ -290,10 +298,10 @@ export class TransferBuilder implements BuildContext {
     switch (event.name) {
       case 'sendfile':
       case 'sendfile64':
-        onMover(this, event, [1, 'in_fd'], [0, 'out_fd'], 'sendfile');
+        onMover(this, event, [1, 'in_fd'], [0, 'out_fd'], 'sendfile', [2, 'offset']);
         return;
       case 'copy_file_range':
-        onMover(this, event, [0, 'fd_in'], [2, 'fd_out'], 'copy_file_range');
+        onMover(this, event, [0, 'fd_in'], [2, 'fd_out'], 'copy_file_range', [1, 'off_in']);
         return;
       case 'tee':
         onMover(this, event, [0, 'fdin'], [1, 'fdout'], 'tee');

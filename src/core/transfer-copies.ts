@@ -4,12 +4,12 @@
 // prelude. Both run for every data call: plain code, no closures or intermediate arrays.
 
 import type { SyscallEvent } from '../strace-parser/types';
-import { argText, fdArg, movedBytes } from './event-args';
+import { argText, fdArg, intArg, movedBytes } from './event-args';
 import { sockaddrText } from './fd-tracker';
 import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
 import type { DataCallSpec } from './syscall-classes';
-import { bufferAddress, canSendTo, consume, consumeAll, findCredit, matchCredit, unsentStartsWithin, matchedBytes, matchedOnlyPart, matchFanOut, pairStrategy, recordRead, wasReply, type Credit } from './transfer-credits';
+import { bufferAddress, canSendTo, consume, consumeAll, findCredit, matchCredit, matchedWarm, unsentStartsWithin, matchedBytes, matchedOnlyPart, matchFanOut, pairStrategy, recordRead, wasReply, type Credit } from './transfer-credits';
 import { matchMapping } from './transfer-mmap';
 import { memoryOf } from './transfer-movers';
 import { addPrelude } from './transfer-preludes';
@@ -35,13 +35,30 @@ export function onRead(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpe
     }
     return;
   }
-  recordRead(state.credits, credit, source, event, spec, bytes);
+  recordRead(state.credits, credit, source, event, spec, bytes, fileRead(ctx, event, spec, source, bytes));
   // A datagram's sender: a write back to it from the same socket is a reply (transfer-credits isOwnSource).
   if (spec.from !== undefined && source.endpoint.kind === 'udp') {
     const latest = state.credits[0];
     if (latest !== undefined) latest.peer = sockaddrText(argText(event, spec.from));
   }
   ctx.noteRead(event.pid);
+}
+
+/**
+ * A read of a file: the range it read (its offset: pread's argument, else the file position, which it
+ * moves on) and whether any of it was read before in the trace; null when the offset is unknown.
+ */
+function fileRead(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec, source: FdObject, bytes: number): boolean | null {
+  // A file the trace names for sure (not perf's `fd 4` placeholders or late hints, which two files share).
+  if (source.endpoint.kind !== 'file' || !source.named || source.hint === true) return null;
+  if (spec.positional === true) {
+    const offset = intArg(event, [3, spec.vectored === true ? 'pos_l' : 'pos']);
+    return offset === null ? null : ctx.readRange(source, offset, bytes);
+  }
+  const offset = source.position;
+  if (offset === undefined) return null;
+  source.position = offset + bytes;
+  return ctx.readRange(source, offset, bytes);
 }
 
 /** Adds an EOF or failed read to the transfer its source feeds in `state`; false when there is none. */
@@ -94,7 +111,9 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   const mapping = matchMapping(event, spec, state, sink);
   if (mapping !== null) {
     const isNew = !ctx.hasTransfer(event.pid, mapping.source, sink, 'mmap_write');
-    const transfer = ctx.transfer(event.pid, mapping.source, sink, 'mmap_write');
+    const transfer = ctx.transfer(event.pid, mapping.source, sink, 'mmap_write', undefined, true, mapping.warm);
+    // The pages it wrote are in the page cache now: a later transfer from the same mapping finds them.
+    if (mapping.warm !== undefined) mapping.warm = true;
     if (isNew) transfer.calls.absorb(mapping.mmap);
     transfer.calls.add(event);
     transfer.addPayload(bytes);
@@ -192,7 +211,7 @@ function fitsWhole(credit: Credit, sink: FdObject, rest: number): boolean {
 /** Sends all of the credit's unsent bytes on (the write is counted in another transfer); returns how many. */
 function sendWhole(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec, credit: Credit, sink: FdObject): number {
   const sent = credit.remaining;
-  const transfer = ctx.transfer(event.pid, credit.source, sink, pairStrategy(credit.kind, spec, credit.source, sink));
+  const transfer = ctx.transfer(event.pid, credit.source, sink, pairStrategy(credit.kind, spec, credit.source, sink), undefined, true, matchedWarm(credit, true));
   transfer.calls.takeAll(credit.pending);
   transfer.addPayload(sent);
   transfer.sharedWrite = true;
@@ -215,7 +234,7 @@ function sendFromCredit(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   const flagged = isZerocopySend(event, spec);
   const zerocopy = flagged && isZerocopySend(event, spec, sink);
   const strategy: Strategy = zerocopy ? 'msg_zerocopy' : pairStrategy(credit.kind, spec, credit.source, sink);
-  const transfer = ctx.transfer(event.pid, credit.source, sink, strategy);
+  const transfer = ctx.transfer(event.pid, credit.source, sink, strategy, undefined, true, matchedWarm(credit));
   if (flagged && !zerocopy) transfer.zerocopyIgnored = true;
   transfer.calls.takeAll(credit.pending);
   transfer.calls.add(event);

@@ -43,6 +43,8 @@ interface UnsentRead {
   prefix: string | null | undefined;
   /** perf: where its unsent bytes start in the process's memory (perf prints buffers as addresses). */
   address: number | null;
+  /** A file's bytes read before in the trace (page cache warm); null when its offset is unknown. */
+  warm: boolean | null;
 }
 
 /** The last read a single write sent whole, and where: the same bytes written to another sink next are fanned out (tee(1)). */
@@ -254,7 +256,7 @@ export function findCredit(credits: Credit[], source: FdObject): Credit | undefi
  * A read of `bytes` > 0 from `source`: adds them to its credit (`credit`, from findCredit, or a new
  * one), which moves to the front; past MAX_CREDITS the oldest is forgotten.
  */
-export function recordRead(credits: Credit[], credit: Credit | undefined, source: FdObject, event: SyscallEvent, spec: DataCallSpec, bytes: number): void {
+export function recordRead(credits: Credit[], credit: Credit | undefined, source: FdObject, event: SyscallEvent, spec: DataCallSpec, bytes: number, warm: boolean | null = null): void {
   if (credit === undefined) {
     credit = { source, remaining: 0, kind: readKindOf(spec, source), reads: [], sent: null, confirmed: false, echoing: false, peer: null, unordered: false, closed: false, pending: new CallGroup(), lastTransfer: null };
     credits.unshift(credit);
@@ -271,7 +273,7 @@ export function recordRead(credits: Credit[], credit: Credit | undefined, source
   if (reads.length >= MAX_UNSENT_READS) joinNewest(reads, bytes);
   else {
     const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
-    appendRead(reads, { bytes, fresh: true, event, spec, prefix: undefined, address });
+    appendRead(reads, { bytes, fresh: true, event, spec, prefix: undefined, address, warm });
   }
 }
 
@@ -290,6 +292,11 @@ function appendRead(reads: UnsentRead[], read: UnsentRead): void {
 /** matchCredit's other results: how many of the write's bytes the credit covers, and from which of its unsent reads they start. */
 let matched = 0;
 let matchedRead = 0;
+
+/** Whether the bytes the last matchCredit() found (or the credit's oldest, `oldest`) were read before; undefined when unknown. */
+export function matchedWarm(credit: Credit, oldest = false): boolean | undefined {
+  return credit.reads[oldest ? 0 : matchedRead]?.warm ?? undefined;
+}
 
 /** How many of the write's bytes the credit the last matchCredit() returned covers. */
 export function matchedBytes(): number {

@@ -19,6 +19,8 @@ export interface Mapping {
   mmap: CallGroup;
   /** Page faults on it (perf --pf) not yet given to the transfer that writes from it. */
   faults: number;
+  /** The mapped range of the file was read before in the trace (page cache warm); undefined when unknown. */
+  warm: boolean | undefined;
 }
 
 /** mmap flags of a read-only mapping of a file's data (not the loader's: no PROT_EXEC, no MAP_DENYWRITE/MAP_FIXED). */
@@ -61,7 +63,9 @@ export function onMmap(ctx: BuildContext, event: SyscallEvent): void {
   const address = event.resultText !== null ? parseIntLoose(event.resultText.split(' ')[0] ?? '') : null;
   const mmap = new CallGroup();
   mmap.add(event);
-  state.mappings.push({ address: address ?? 0, length, source, mmap, faults: 0 });
+  const offset = source.named && source.hint !== true ? intArg(event, [5, 'off']) : null;
+  const warm = offset !== null && length > 0 ? ctx.readRange(source, offset, length) : undefined;
+  state.mappings.push({ address: address ?? 0, length, source, mmap, faults: 0, warm });
 }
 
 /** perf --pf: a page fault at an address inside one of the process's file mappings counts on that mapping. */

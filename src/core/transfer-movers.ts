@@ -6,6 +6,7 @@ import { CallGroup } from './call-group';
 import type { FdObject } from './fd-table';
 import type { Endpoint, Strategy } from './report-types';
 import { ChunkAccumulator, type TransferAccumulator } from './transfer';
+import { argText } from './event-args';
 import { addPrelude } from './transfer-preludes';
 import { resolveArg, type BuildContext } from './transfer-state';
 
@@ -29,12 +30,13 @@ export function memoryOf(ctx: BuildContext, event: SyscallEvent): FdObject {
   return state.memory;
 }
 
-export function onMover(ctx: BuildContext, event: SyscallEvent, sourceRef: readonly [number, string], sinkRef: readonly [number, string], strategy: Strategy): void {
+export function onMover(ctx: BuildContext, event: SyscallEvent, sourceRef: readonly [number, string], sinkRef: readonly [number, string], strategy: Strategy, offsetRef?: readonly [number, string]): void {
   const state = ctx.state(event.pid);
   state.seq++;
   const source = resolveArg(ctx.fds, event, sourceRef);
   const sink = resolveArg(ctx.fds, event, sinkRef);
   if (source === null || sink === null) return;
+  const warm = offsetRef !== undefined && event.ret !== null && event.ret > 0 ? moverRead(ctx, event, source, offsetRef, event.ret) : null;
   if (event.ret !== null && event.ret <= 0 && !ctx.hasTransfer(event.pid, source, sink, strategy)) {
     // A first attempt that moved nothing is no transfer of its own: the kernel refused the pair
     // (copy_file_range: EXDEV across filesystems, EBADF into an O_APPEND file, EINVAL into a pipe)
@@ -43,9 +45,28 @@ export function onMover(ctx: BuildContext, event: SyscallEvent, sourceRef: reado
     addPrelude(state, sink, event, event.ret < 0 && !RETRYABLE.has(event.errno ?? '') ? strategy : null);
     return;
   }
-  const transfer = ctx.transfer(event.pid, source, sink, strategy);
+  const transfer = ctx.transfer(event.pid, source, sink, strategy, undefined, true, warm ?? undefined);
   transfer.calls.add(event);
   if (event.ret !== null && event.ret > 0) transfer.addPayload(event.ret);
+}
+
+/**
+ * The file range an in-kernel mover read (sendfile's and copy_file_range's offset argument:
+ * `[0] => [65536]`, or NULL for the file position, which it moves on) and whether any of it was
+ * read before; null when unknown (perf prints the offset as a pointer).
+ */
+function moverRead(ctx: BuildContext, event: SyscallEvent, source: FdObject, offsetRef: readonly [number, string], bytes: number): boolean | null {
+  if (source.endpoint.kind !== 'file' || !source.named || source.hint === true || event.argNames !== null) return null;
+  const text = argText(event, offsetRef);
+  if (text === undefined) return null;
+  if (text === 'NULL') {
+    const offset = source.position;
+    if (offset === undefined) return null;
+    source.position = offset + bytes;
+    return ctx.readRange(source, offset, bytes);
+  }
+  const offset = /^\[(\d+)\]/.exec(text)?.[1];
+  return offset === undefined ? null : ctx.readRange(source, Number(offset), bytes);
 }
 
 /** Errors that say "not now" rather than "not this way". */

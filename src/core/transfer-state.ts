@@ -38,7 +38,9 @@ export interface BuildContext {
   /** The process's state, if it has any yet. */
   existingState(pid: number): ProcessState | undefined;
   /** The transfer of that shape, created (and handed its prelude) on first use. */
-  transfer(pid: number, source: FdObject, sink: FdObject, strategy: Strategy, via?: Endpoint, bytesVisible?: boolean): TransferAccumulator;
+  transfer(pid: number, source: FdObject, sink: FdObject, strategy: Strategy, via?: Endpoint, bytesVisible?: boolean, warm?: boolean): TransferAccumulator;
+  /** A read of [from, from + length) of a file; whether any of it was read before in the trace. */
+  readRange(source: FdObject, from: number, length: number): boolean;
   /** Whether that transfer exists already. */
   hasTransfer(pid: number, source: FdObject, sink: FdObject, strategy: Strategy): boolean;
   /** A read of payload by `pid`. */
