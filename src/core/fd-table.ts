@@ -25,6 +25,8 @@ export interface FdObject {
   ancillaryPath?: boolean;
   /** Named only by a perf trace decoration, which perf resolves late: a hint, not a fact. */
   hint?: boolean;
+  /** perf: a call of its own showed a name its number's previous occupant did not have: later names are not its. */
+  hintOwn?: boolean;
   /** Made by open()/openat(): a file, a device or a FIFO, never a socket. */
   opened?: boolean;
   /** A datagram peer (FdTracker.datagramPeer): the socket its datagrams are sent from. */

@@ -276,13 +276,16 @@ export class FdTracker {
     }
     if (ref.path !== null) {
       const endpoint = this.endpointOfDecoration(ref);
+      const before = this.lateDecorations.get(key);
       this.lateDecorations.set(key, endpoint);
+      // A name its own call shows, unlike the number's previous occupant's (perf keeps that one when it
+      // missed an open's file name), is this object's: a later occupant's name does not replace it.
+      if (!object.named && (before === undefined || before.path !== endpoint.path)) object.hintOwn = true;
       for (const unnamed of this.unnamedByFd.get(key) ?? []) {
         // What open() opened (a file, a device, a FIFO) cannot be the socket a later occupant of its number was.
-        if (!unnamed.named && !(unnamed.opened && isSocketName(endpoint))) {
-          unnamed.endpoint = endpoint;
-          unnamed.hint = true;
-        }
+        if (unnamed.named || (unnamed.opened && isSocketName(endpoint)) || (unnamed.hintOwn === true && unnamed !== object)) continue;
+        unnamed.endpoint = endpoint;
+        unnamed.hint = true;
       }
     }
     void line;

@@ -3,7 +3,9 @@
 // - strace prints a file name's non-ASCII bytes as octal escapes (`\303\261`): the report names the
 //   file as the user does (UTF-8), with -yy, -y and without -y (the open call's path);
 // - a file under /dev/shm is a regular file on tmpfs, not a device: its pages are its storage, so
-//   it costs no disk DMA, and a copy between two of them can use copy_file_range.
+//   it costs no disk DMA, and a copy between two of them can use copy_file_range;
+// - perf trace prints a file's name from its own table, late: a file its own calls named keeps that
+//   name when the next file opened on the same number shows another (sendfile_files_one_fd.c).
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -11,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
-import { recordStrace } from '../support/record';
+import { recordPerfTrace, recordStrace } from '../support/record';
 import { buildWorkload } from './support/programs';
 
 const SIZE = 200_000;
@@ -55,4 +57,26 @@ test('a copy between two files in /dev/shm: files on tmpfs (no disk DMA), not de
   assert.deepEqual(transfer.copies, { cpu: 2, dma: 0 });
   assert.ok(transfer.assumptions.some((a) => a.includes('/dev/shm')), transfer.assumptions.join('; '));
   assert.equal(transfer.recommendation?.strategy, 'copy_file_range');
+});
+
+test('perf trace: two files sent one after the other on the same fd number keep their own names', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-perf-names-'));
+  const bin = buildWorkload(dir, 'sendfile_files_one_fd');
+  const [out, a, b] = ['out.bin', 'a.bin', 'b.bin'].map((name) => path.join(dir, name));
+  fs.writeFileSync(a, Buffer.alloc(3_000_000, 'a'));
+  fs.writeFileSync(b, Buffer.alloc(200_000, 'b'));
+  // perf names an fd from its table as it prints: a recording where it did not show each file on its
+  // own sendfile (it showed the later name on both, or none) cannot tell them apart and is redone.
+  for (let attempt = 1; ; attempt++) {
+    const recording = await recordPerfTrace([bin, out, a, b], { outDir: dir, name: `perf${attempt}` });
+    assert.ok(recording.ok, recording.ok ? '' : recording.reason);
+    const sends = fs.readFileSync(recording.tracePath, 'utf8').split('\n').filter((line) => line.includes(' sendfile('));
+    const shows = (line: string | undefined, file: string): boolean => line !== undefined && new RegExp(`in_fd: \\d+<${file}>`).test(line);
+    const named = sends.length === 2 && shows(sends[0], a) && shows(sends[1], b);
+    if (!named && attempt < 8) continue;
+    assert.ok(named, sends.join('\n'));
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    assert.deepEqual(report.transfers.map((t) => [t.strategy, t.source.path, t.bytes]), [['sendfile', a, 3_000_000], ['sendfile', b, 200_000]]);
+    return;
+  }
 });
