@@ -75,11 +75,15 @@ export class FdsInFlight {
 
   /**
    * The objects of the oldest message sent on `channel`; failing that (sockets connected by path have
-   * no common name without -y), the oldest message that passed as many descriptors.
+   * no common name without -y), the one message in flight that passed as many descriptors, if only
+   * one did (two senders' messages cannot be told apart: their descriptors stay unnamed).
    */
   receive(channel: string, count: number): Array<FdObject | null> | undefined {
     let index = this.messages.findIndex((message) => message.channel === channel);
-    if (index < 0) index = this.messages.findIndex((message) => message.objects.length === count);
+    if (index < 0) {
+      const sameCount = this.messages.filter((message) => message.objects.length === count);
+      index = sameCount.length === 1 && sameCount[0] !== undefined ? this.messages.indexOf(sameCount[0]) : -1;
+    }
     if (index < 0) return undefined;
     return this.messages.splice(index, 1)[0]?.objects;
   }

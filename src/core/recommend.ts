@@ -40,6 +40,9 @@ function candidateFor(current: CurrentCost, bytes: number): Candidate | null {
   if (source.kind === 'file' && socketSink) {
     return { strategy: 'sendfile', costAs: 'sendfile', calls: Math.max(1, Math.ceil(bytes / MAX_RW_COUNT)), why: 'file -> socket: sendfile moves the pages inside the kernel, no user buffer' };
   }
+  if (source.kind === 'file' && sink.kind === 'file' && (source.inMemory === true) !== (sink.inMemory === true)) {
+    return { strategy: 'sendfile', costAs: 'sendfile', calls: Math.max(1, Math.ceil(bytes / MAX_RW_COUNT)), why: 'file -> file across tmpfs and another filesystem, which copy_file_range cannot cross (EXDEV): sendfile copies inside the kernel' };
+  }
   if (source.kind === 'file' && sink.kind === 'file') {
     return { strategy: 'copy_file_range', costAs: 'copy_file_range', calls: Math.max(1, Math.ceil(bytes / MAX_RW_COUNT)), why: 'file -> file: copy_file_range copies inside the kernel (or reflinks where the filesystem can)' };
   }

@@ -9,7 +9,7 @@ import { sockaddrText } from './fd-tracker';
 import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
 import type { DataCallSpec } from './syscall-classes';
-import { bufferAddress, canSendTo, consume, consumeAll, findCredit, matchCredit, matchedWarm, unsentStartsWithin, matchedBytes, matchedOnlyPart, matchFanOut, pairStrategy, recordRead, wasReply, type Credit } from './transfer-credits';
+import { bufferAddress, canSendTo, consume, consumeAll, findCredit, matchCredit, matchedHeaderBytes, matchedWarm, unsentStartsWithin, matchedBytes, matchedOnlyPart, matchFanOut, pairStrategy, recordRead, wasReply, type Credit } from './transfer-credits';
 import { matchMapping } from './transfer-mmap';
 import { memoryOf } from './transfer-movers';
 import { addPrelude } from './transfer-preludes';
@@ -178,7 +178,8 @@ function sendFromOtherThread(ctx: BuildContext, others: readonly ProcessState[],
  * write itself is counted once, in the first transfer; these get its bytes only.
  */
 function sendRest(ctx: BuildContext, state: ProcessState, others: readonly ProcessState[], event: SyscallEvent, spec: DataCallSpec, first: Credit, sink: FdObject, bytes: number): void {
-  let rest = bytes - lastSent;
+  // The iovecs before the matched one are a header the program made, not another source's bytes.
+  let rest = bytes - lastSent - matchedHeaderBytes();
   if (rest <= 0) return;
   // perf prints where the write's bytes are: another source's bytes are in it only if they were read there.
   const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;

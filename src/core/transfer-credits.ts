@@ -9,7 +9,7 @@ import { closingQuote, parseIntLoose } from '../strace-parser/args';
 import { CallGroup } from './call-group';
 import { keep } from './strings';
 import { isSocketKind } from './endpoints';
-import { argText, rawStringArg } from './event-args';
+import { argText, intArg, rawStringArg } from './event-args';
 import type { FdObject } from './fd-table';
 import type { DataCallSpec } from './syscall-classes';
 import type { TransferAccumulator } from './transfer';
@@ -22,6 +22,8 @@ const MIN_PREFIX_EVIDENCE = 4;
 
 type ReadKind = 'plain' | 'positional' | 'vectored' | 'socket';
 
+/** The least a copy loop writes at a time under -s 0, when its count is not exactly a read's (a page). */
+const COPY_PIECE = 4096;
 /** A write of at most this many bytes (a wake-up byte, a counter) is checked against the read it would send. */
 const SHORT_WRITE = 64;
 /** How many unsent reads a credit keeps apart; a later one joins the newest (whose prefix still says how it starts). */
@@ -45,6 +47,8 @@ interface UnsentRead {
   address: number | null;
   /** A file's bytes read before in the trace (page cache warm); null when its offset is unknown. */
   warm: boolean | null;
+  /** Read into several buffers (readv, recvmsg): its prefix is only its first buffer's. */
+  scattered: boolean;
 }
 
 /** The last read a single write sent whole, and where: the same bytes written to another sink next are fanned out (tee(1)). */
@@ -273,8 +277,16 @@ export function recordRead(credits: Credit[], credit: Credit | undefined, source
   if (reads.length >= MAX_UNSENT_READS) joinNewest(reads, bytes);
   else {
     const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
-    appendRead(reads, { bytes, fresh: true, event, spec, prefix: undefined, address, warm });
+    appendRead(reads, { bytes, fresh: true, event, spec, prefix: undefined, address, warm, scattered: isScattered(event, spec) });
   }
+}
+
+/** A read into more than one buffer (readv's iovcnt, recvmsg's msg_iovlen over 1). */
+function isScattered(event: SyscallEvent, spec: DataCallSpec): boolean {
+  if (spec.buf !== undefined) return false;
+  if (spec.iov !== undefined) return (intArg(event, [2, 'vlen']) ?? 1) > 1;
+  const count = /msg_iovlen=(\d+)/.exec(event.argText)?.[1];
+  return count !== undefined && Number(count) > 1;
 }
 
 /** Past MAX_UNSENT_READS a read joins the newest one, whose prefix still says how their bytes start. */
@@ -307,7 +319,16 @@ function match(credit: Credit, bytes: number, fromRead: number): Credit {
   matched = bytes;
   matchedRead = fromRead;
   matchedPart = false;
+  matchedHeader = 0;
   return credit;
+}
+
+/** Bytes of the write's iovecs before the one matchCredit() matched (a header the program made). */
+let matchedHeader = 0;
+
+/** How many of the write's bytes, before the ones the last matchCredit() matched, are a header of the program's. */
+export function matchedHeaderBytes(): number {
+  return matchedHeader;
 }
 
 /** The last matchCredit() found no evidence and no source with enough bytes: its credit covers only part of the write. */
@@ -386,7 +407,11 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
       for (const c of credits) {
         if (!usable(c, sink)) continue;
         const k = agreeingRead(c, prefix, length);
-        if (k >= 0) return match(c, Math.min(bytes - headerBytes, unsentFrom(c, k)), k);
+        if (k >= 0) {
+          match(c, Math.min(bytes - headerBytes, unsentFrom(c, k)), k);
+          matchedHeader = headerBytes;
+          return c;
+        }
       }
       if (whole) wholePrints.push(prefix);
       else allWhole = false;
@@ -465,16 +490,21 @@ export function wasReply(): boolean {
 
 /** How an HTTP response begins (its status line). */
 const HTTP_RESPONSE = 'HTTP/';
+/** An HTTP request that carries a body. */
+const UPLOAD_REQUEST = /^(?:POST|PUT|PATCH) /;
+/** A tar member header as strace prints it: the member's name, then NUL padding to the end of the print. */
+const TAR_MEMBER_HEADER = /^[^\\"]+(?:\\0)+$/;
 
 /**
  * strace printed no byte of the write (-s 0: no evidence can be had) and it sends exactly the credit's
- * unsent bytes, or its oldest unsent read's, or part of them when no other source has any; and more
- * than a short write's (a 4-byte pid file is no copy of what was read).
+ * unsent bytes, or its oldest unsent read's, or a page or more of them when no other source has any;
+ * and more than a short write's (a 4-byte pid file, sha256sum's line are no copy of what was read).
  */
 function fitsUnprinted(credit: Credit, event: SyscallEvent, spec: DataCallSpec, bytes: number, onlySource: boolean): boolean {
   if (bytes <= SHORT_WRITE || spec.buf === undefined || event.argNames !== null) return false;
   const exact = bytes === credit.remaining || (credit.reads[0]?.fresh === true && bytes === credit.reads[0].bytes);
-  if (!exact && !(onlySource && credit.remaining >= bytes)) return false;
+  // Part of it only in pieces a copy loop writes (a page or more): not a checksum or a status line.
+  if (!exact && !(onlySource && credit.remaining >= bytes && bytes >= COPY_PIECE)) return false;
   if (writePrinted === undefined) writePrinted = rawStringArg(event, spec.buf);
   return writePrinted === '';
 }
@@ -485,18 +515,20 @@ let writePrinted: string | null | undefined;
 /**
  * The credit's next bytes are a whole read whose printed prefix the write's printed bytes do not
  * begin like (io-model: "where strace printed buffer contents, the printed prefixes agree"). Except
- * around an HTTP response, whose header and body share a buffer: read from a socket, a client (curl,
- * wget) keeps the header and writes the body that follows it, which strace does not print; written,
- * a server (Go's http.ServeFile) sends its header and the first body bytes in one write.
+ * where a program reads a header and the data behind it in one read and writes the data (which
+ * strace does not print): an HTTP response a client saves (curl, wget), an upload (POST, PUT, PATCH)
+ * a server stores in a file, a tar member's header (its name, then NULs); a read scattered into
+ * several buffers (a header iovec, then the payload's); and a server that writes its HTTP header and
+ * the first body bytes in one write (Go's http.ServeFile).
  */
 function contradictsPrinted(credit: Credit, sink: FdObject, event: SyscallEvent, spec: DataCallSpec): boolean {
   const head = credit.reads[0];
-  if (head === undefined || !head.fresh || spec.buf === undefined || event.argNames !== null) return false;
+  if (head === undefined || !head.fresh || head.scattered || spec.buf === undefined || event.argNames !== null) return false;
   // A copy loop under way (this source's bytes already go to this sink): its writes are not re-checked.
   if (credit.confirmed && credit.lastTransfer?.sink === sink) return false;
   const prefix = readPrefix(head);
-  if (prefix === null || prefix.length === 0) return false;
-  if (credit.kind === 'socket' && prefix.startsWith(HTTP_RESPONSE)) return false;
+  if (prefix === null || prefix.length === 0 || TAR_MEMBER_HEADER.test(prefix)) return false;
+  if (credit.kind === 'socket' && (prefix.startsWith(HTTP_RESPONSE) || (sink.endpoint.kind === 'file' && UPLOAD_REQUEST.test(prefix)))) return false;
   if (writePrinted === undefined && spec.buf[0] === 1 && event instanceof TraceSyscall) {
     // Hot path (a plain copy loop asks this of every write): compared where the write was parsed, no cut.
     const inPlace = event.compareSecondString(prefix);

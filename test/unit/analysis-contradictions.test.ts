@@ -5,12 +5,17 @@
 //   (nginx's access_log): other bytes, no transfer from the socket to the log;
 // - gzip(1) compresses what it reads: no byte it writes was read, no transfer (and no advice to use
 //   copy_file_range for it);
+// - sha256sum under -s 0 writes a hash line after reading and closing the file: no copy;
 // and the exceptions that keep header-framed copies paired: an HTTP client writes the body that
 // followed the response header in its read (the corpus's curl traces), a server writes a header and
-// the first body bytes in one write (Go's http.ServeFile: analysis-credits' Go test).
+// the first body bytes in one write (Go's http.ServeFile: analysis-credits' Go test), a server stores
+// an upload whose header came in the same read (upload_server.c), tar x writes members whose header
+// it read with them, a reader scatters each frame into a header and a payload buffer
+// (scatter_frames.c).
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -53,3 +58,54 @@ for (const content of ['zeros', 'text']) {
     assert.ok((report.summary.bySyscall.read?.calls ?? 0) > 1, 'the reads are still counted');
   });
 }
+
+test('sha256sum under -s 0: its hash line is no copy of the file it read and closed', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-sha-s0-'));
+  const src = path.join(dir, 'in.bin');
+  fs.writeFileSync(src, Buffer.alloc(100_000, 'sha'));
+  const recording = await recordStrace(['sh', '-c', `sha256sum ${src} > ${path.join(dir, 'sum.txt')}`], { flags: ['-f', '-ttt', '-T', '-yy'], stringSize: 0, outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.transfers.filter((t) => t.source.path === src).map((t) => `${t.sink.path} ${t.bytes}`), []);
+});
+
+test('an HTTP upload whose header and first body bytes come in one read: the body stored is one transfer', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-upload-'));
+  const bin = buildWorkload(dir, 'upload_server');
+  const out = path.join(dir, 'upload.bin');
+  const port = String(43_000 + (process.pid % 2_000));
+  const recording = await recordStrace([bin, port, out], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  assert.equal(fs.statSync(out).size, 200_000);
+  assert.match(fs.readFileSync(recording.tracePath, 'utf8'), /recvfrom\([^"]*"POST \/upload HTTP\/1\.1/);
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  const stored = report.transfers.filter((t) => t.sink.path === out);
+  assert.deepEqual(stored.map((t) => [t.strategy, t.source.kind, t.bytes]), [['recv_write', 'tcp', 200_000]], describe(report.transfers));
+});
+
+test('tar x: each member is a transfer from the archive, its header read with its data', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-tarx-'));
+  const members = path.join(dir, 'm');
+  fs.mkdirSync(members);
+  const sizes: Record<string, number> = { 'a.bin': 5_000, 'b.bin': 3_000, 'c.bin': 20_000 };
+  for (const [name, size] of Object.entries(sizes)) fs.writeFileSync(path.join(members, name), Buffer.from(Array.from({ length: size }, (_, i) => (i * 31 + name.charCodeAt(0)) & 0xff)));
+  const archive = path.join(dir, 'arc.tar');
+  execFileSync('tar', ['cf', archive, '-C', dir, 'm']);
+  const into = path.join(dir, 'x');
+  fs.mkdirSync(into);
+  const recording = await recordStrace(['tar', 'xf', archive, '-C', into], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  const rows = report.transfers.filter((t) => t.source.path === archive).map((t) => [path.basename(t.sink.path), t.bytes]);
+  assert.deepEqual(rows.sort(), Object.entries(sizes).sort(), describe(report.transfers));
+});
+
+test('frames read with readv into a header and a payload buffer, the payload written: one transfer', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-scatter-'));
+  const bin = buildWorkload(dir, 'scatter_frames');
+  const out = path.join(dir, 'payload.bin');
+  const recording = await recordStrace([bin, out], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.transfers.filter((t) => t.sink.path === out).map((t) => [t.source.kind, t.bytes, t.syscalls]), [['pipe', 20 * 4096, { readv: 21, write: 20 }]], describe(report.transfers));
+});

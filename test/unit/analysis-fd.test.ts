@@ -1,6 +1,7 @@
 // fd bookkeeping the analysis must follow from the calls alone (no -y decorations): fcntl F_DUPFD,
 // close_range, a closed number reused by another file (test/workloads/fd_dance.c), descriptors
-// received from another process over a unix socket (SCM_RIGHTS, test/workloads/pass_fd.c), the
+// received from another process over a unix socket (SCM_RIGHTS, test/workloads/pass_fd.c; two senders
+// on sockets connected by path, pass_fds_two_senders.c: not swapped), the
 // numbers of anonymous inodes (timerfd, signalfd: test/workloads/timer_log.c). Real
 // programs built and traced here with real strace, with and without -yy.
 
@@ -94,3 +95,20 @@ for (const flags of [['-f'], ['-f', '-yy']]) {
     assert.equal(report.summary.bySyscall.read?.calls, reads, 'the reads are still counted');
   });
 }
+
+test('two senders pass a file each over unix sockets connected by path, strace -f: no file is taken for the other', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-scm-two-'));
+  const bin = buildWorkload(dir, 'pass_fds_two_senders');
+  const [a, b, outA, outB] = ['alpha.bin', 'beta.bin', 'out_alpha.bin', 'out_beta.bin'].map((name) => path.join(dir, name));
+  fs.writeFileSync(a, Buffer.alloc(50_000, 'alpha'));
+  fs.writeFileSync(b, Buffer.alloc(70_000, 'beta'));
+  const recording = await recordStrace([bin, path.join(dir, 'sock'), a, b, outA, outB], { flags: ['-f'], outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  assert.deepEqual([fs.statSync(outA).size, fs.statSync(outB).size], [50_000, 70_000]);
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  for (const t of report.transfers.filter((x) => x.sink.path === outA || x.sink.path === outB)) {
+    const wrong = t.sink.path === outA ? b : a;
+    assert.notEqual(t.source.path, wrong, `${t.source.path} -> ${t.sink.path}`);
+  }
+  assert.deepEqual(report.transfers.filter((t) => t.sink.path === outA || t.sink.path === outB).map((t) => t.bytes).sort((x, y) => (x ?? 0) - (y ?? 0)), [50_000, 70_000]);
+});

@@ -80,3 +80,21 @@ test('perf trace: two files sent one after the other on the same fd number keep 
     return;
   }
 });
+
+test('a copy from /dev/shm to a file on disk: copy_file_range cannot cross filesystems, sendfile is advised', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-shm-disk-'));
+  const shm = fs.mkdtempSync('/dev/shm/iolens-');
+  const src = path.join(shm, 'src.bin');
+  const dst = path.join(dir, 'dst.bin');
+  fs.writeFileSync(src, Buffer.alloc(SIZE, 'shm'));
+  try {
+    const recording = await recordStrace(['dd', `if=${src}`, `of=${dst}`, 'bs=65536', 'status=none'], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+    assert.equal(recording.exitCode, 0, recording.stderr);
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    const [copy] = report.transfers.filter((t) => t.source.path === src);
+    assert.ok(copy);
+    assert.deepEqual([copy.sink.path, copy.copies.dma, copy.recommendation?.strategy], [dst, 1, 'sendfile']);
+  } finally {
+    fs.rmSync(shm, { recursive: true, force: true });
+  }
+});

@@ -3,7 +3,9 @@
 // in one write; two threads that each read half of a file while the main thread writes the whole
 // buffer (Node's fs.readFile on libuv's pool does this). Every source's bytes reach the sink: the
 // write is counted once, in the first source's transfer; the other transfer says so. Under perf
-// trace the second source's bytes must have been read into the written buffer (by address).
+// trace the second source's bytes must have been read into the written buffer (by address). A
+// response header iovec the program made is no one's bytes (two_client_server.c: another client's
+// request read meanwhile is not sent in its place).
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -95,4 +97,18 @@ test('two files read, then written in one write, under perf trace: the second fo
     ], describe(report.transfers));
     return;
   }
+});
+
+test('a response header iovec before the body is the program\'s, not another client\'s request read meanwhile', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-two-clients-'));
+  const bin = buildWorkload(dir, 'two_client_server');
+  const page = path.join(dir, 'page.bin');
+  randomFile(page, 30_000, 7);
+  const port = String(45_000 + (process.pid % 2_000));
+  const recording = await recordStrace([bin, port, page], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.diagnostics, []);
+  assert.deepEqual(report.transfers.filter((t) => t.source.kind === 'tcp' && t.sink.kind === 'tcp').map((t) => `${t.source.path} -> ${t.sink.path}`), [], 'no request is sent to the other client');
+  assert.deepEqual(report.transfers.filter((t) => t.source.path === page).map((t) => t.bytes), [30_000, 30_000], describe(report.transfers));
 });
