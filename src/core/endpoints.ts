@@ -86,6 +86,7 @@ function pathEndpoint(escapedPath: string, detail: string | null): Endpoint {
  * byte: the name as the user knows it is those bytes read as UTF-8 (kept as they are when they are not UTF-8).
  */
 export function utf8Name(bytesAsChars: string): string {
+  // Only strings of byte chars (0-255) with some above 127 are bytes to decode; \x00 bounds that range.
   // eslint-disable-next-line no-control-regex
   if (!/[\x80-\xff]/.test(bytesAsChars) || /[^\x00-\xff]/.test(bytesAsChars)) return bytesAsChars;
   try {
