@@ -9,7 +9,10 @@ import { sockaddrText } from './fd-tracker';
 import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
 import type { DataCallSpec } from './syscall-classes';
-import { bufferAddress, canSendTo, consume, consumeAll, findCredit, matchCredit, matchedHeaderBytes, matchedWarm, unsentStartsWithin, matchedBytes, matchedOnlyPart, matchFanOut, pairStrategy, recordRead, wasReply, type Credit } from './transfer-credits';
+import {
+  bufferAddress, canSendTo, consume, consumeAll, findCredit, matchCredit, matchedBytes, matchedHeaderBytes, matchedOnlyPart, matchedWarm,
+  matchFanOut, pairStrategy, recordRead, unsentStartsWithin, wasReply, type Credit,
+} from './transfer-credits';
 import { matchMapping } from './transfer-mmap';
 import { memoryOf } from './transfer-movers';
 import { addPrelude } from './transfer-preludes';
@@ -174,8 +177,9 @@ function sendFromOtherThread(ctx: BuildContext, others: readonly ProcessState[],
  * that reads two files and writes them out in one write, tar's 10 KiB records that end one file and
  * start the next, Node's readFile whose two parts two pool threads read. The rest of its bytes are
  * the whole unsent bytes of other sources in the order they were read (this thread's read after the
- * first, then other threads' of the same source), as far as they fit; what fits none (a header the program made) is no one's. The
- * write itself is counted once, in the first transfer; these get its bytes only.
+ * first, then other threads' of the same source), as far as they fit; what fits none (a header the
+ * program made) is no one's. The write itself is counted once, in the first transfer; these get its
+ * bytes only.
  */
 function sendRest(ctx: BuildContext, state: ProcessState, others: readonly ProcessState[], event: SyscallEvent, spec: DataCallSpec, first: Credit, sink: FdObject, bytes: number): void {
   // The iovecs before the matched one are a header the program made, not another source's bytes.
