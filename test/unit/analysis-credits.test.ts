@@ -203,7 +203,9 @@ test('tee(1) under perf trace: the fan-out is seen by buffer address', async () 
     const text = fs.readFileSync(recording.tracePath, 'utf8');
     let readBytes = 0;
     for (const m of text.matchAll(/ read\((?:fd: 0, )?buf: [^)]*\) += (\d+)$/gm)) readBytes += Number(m[1]);
-    const complete = readBytes === SIZE && writes !== undefined && ['one.bin', 'two.bin'].every((name) => sinks.get(name)?.syscalls.write === writes);
+    // (Under load perf also reorders or drops the events of tee's locale-file mappings, which perf names
+    // late with the output's name: one write in ~25 such recordings then goes astray; seen in CI.)
+    const complete = readBytes === SIZE && writes !== undefined && ['one.bin', 'two.bin'].every((name) => sinks.get(name)?.syscalls.write === writes && sinks.get(name)?.bytes === sinks.get('null')?.bytes);
     if (!complete && attempt < 5) continue;
     assert.deepEqual([...sinks.keys()].sort(), ['null', 'one.bin', 'two.bin'], describe(report.transfers));
     for (const name of ['null', 'one.bin', 'two.bin']) assert.equal(sinks.get(name)?.bytes, SIZE, name);
