@@ -1,7 +1,7 @@
 // Typed access to the arguments the analysis needs, over the parser's lazy argument text.
 
 import type { SyscallEvent } from '../strace-parser/types';
-import { argOf, closingQuote, parseFdArg, parseIntLoose, splitArgs } from '../strace-parser/args';
+import { argOf, indexOutsideStrings, parseFdArg, parseIntLoose, splitArgs } from '../strace-parser/args';
 import type { ArgRef } from './syscall-classes';
 
 export interface FdRef {
@@ -179,20 +179,14 @@ export function movedBytes(event: SyscallEvent, messages: boolean): number | nul
   const text = event.argText;
   let sum = 0;
   let found = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34 /* " */) {
-      // Skip a printed buffer: its bytes are data, not fields.
-      i = closingQuote(text, i, text.length);
-    } else if (c === 109 /* m */ && text.startsWith('msg_len=', i)) {
-      let value = 0;
-      let j = i + 8;
-      for (let d = text.charCodeAt(j); d >= 48 && d <= 57; d = text.charCodeAt(++j)) value = value * 10 + (d - 48);
-      if (j > i + 8) {
-        sum += value;
-        found++;
-      }
-      i = j - 1;
+  // The printed buffers are data, not fields: skipped.
+  for (let i = indexOutsideStrings(text, 'msg_len=', 0); i >= 0; i = indexOutsideStrings(text, 'msg_len=', i + 1)) {
+    let value = 0;
+    let j = i + 8;
+    for (let d = text.charCodeAt(j); d >= 48 && d <= 57; d = text.charCodeAt(++j)) value = value * 10 + (d - 48);
+    if (j > i + 8) {
+      sum += value;
+      found++;
     }
   }
   if (found === 0) return ret;

@@ -2,7 +2,7 @@
 // new numbers. Without -y the receiver's recvmsg shows only those numbers (`cmsg_data=[3]`); the
 // sender's sendmsg (`cmsg_data=[4]`) says, through the sender's table, what they refer to.
 
-import { closingQuote, parseFdArg } from '../strace-parser/args';
+import { decorationEnd, indexOutsideStrings, parseFdArg } from '../strace-parser/args';
 import type { FdRef } from './event-args';
 import type { FdObject } from './fd-table';
 
@@ -33,29 +33,15 @@ export function passedFds(text: string): FdRef[] {
 
 /** Where an fd item of a cmsg_data list ends (its `,` or `]`): `4`, `4</tmp/in>`, `4<UNIX-STREAM:[1->2]>`. */
 function itemEnd(text: string, from: number): number {
-  let depth = 0;
-  let inBracket = false;
   for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inBracket) {
-      if (c === 93 /* ] */) inBracket = false;
-    } else if (depth > 0 && c === 91 /* [ */) inBracket = true;
-    else if (c === 60 /* < */) depth++;
-    else if (c === 62 /* > */) depth--;
-    else if (depth === 0 && (c === 44 /* , */ || c === 93 /* ] */)) return i;
+    if (c === 60 /* < */) {
+      const close = decorationEnd(text, i, text.length);
+      if (close < 0) return text.length;
+      i = close;
+    } else if (c === 44 /* , */ || c === 93 /* ] */) return i;
   }
   return text.length;
-}
-
-/** indexOf that skips quoted strings (strace's printed buffers, escapes included). */
-function indexOutsideStrings(text: string, needle: string, from: number): number {
-  for (;;) {
-    const found = text.indexOf(needle, from);
-    if (found < 0) return -1;
-    const quote = text.indexOf('"', from);
-    if (quote < 0 || found < quote) return found;
-    from = closingQuote(text, quote, text.length) + 1;
-  }
 }
 
 interface Message {

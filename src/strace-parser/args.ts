@@ -4,7 +4,7 @@
 import type { SyscallEvent } from './types';
 import { decodeEscapes } from './escapes';
 
-export { parseFdArg, detachString, internalize } from './fd-decoration';
+export { parseFdArg, detachString, internalize, decorationEnd } from './fd-decoration';
 export type { FdArg } from './fd-decoration';
 export { decodeEscapes } from './escapes';
 
@@ -45,6 +45,17 @@ export function closingQuote(text: string, open: number, n: number): number {
     while (b > open && text.charCodeAt(b) === Ch.Backslash) b--;
     if (((q - 1 - b) & 1) === 0) return q;
     from = q + 1;
+  }
+}
+
+/** indexOf that skips quoted strings (strace's printed buffers, whose bytes may say anything; escapes included). */
+export function indexOutsideStrings(text: string, needle: string, from: number): number {
+  for (;;) {
+    const found = text.indexOf(needle, from);
+    if (found < 0) return -1;
+    const quote = text.indexOf('"', from);
+    if (quote < 0 || found < quote) return found;
+    from = closingQuote(text, quote, text.length) + 1;
   }
 }
 

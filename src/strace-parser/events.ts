@@ -2,7 +2,7 @@
 // raw argument text is, and cuts/splits it the first time somebody asks (most calls of a big trace
 // never are). `argText` and `resultText` are lazy too (a slice of the chunk, made on first access).
 
-import { detachString, splitArgs } from './args';
+import { decorationEnd, detachString, splitArgs } from './args';
 import type {
   ExitEvent,
   PageFaultEvent,
@@ -182,18 +182,9 @@ export class TraceSyscall implements SyscallEvent {
     while (i < end && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
     if (i === first) return -1;
     if (s.charCodeAt(i) === 60 /* < */) {
-      // The fd's decoration: nested `<...>`, with `[a->b]` socket addresses inside.
-      let depth = 0;
-      let inBracket = false;
-      for (; i < end; i++) {
-        const c = s.charCodeAt(i);
-        if (inBracket) {
-          if (c === 93 /* ] */) inBracket = false;
-        } else if (c === 91 /* [ */) inBracket = true;
-        else if (c === 60 /* < */) depth++;
-        else if (c === 62 /* > */ && --depth === 0) break;
-      }
-      i++;
+      const close = decorationEnd(s, i, end);
+      if (close < 0) return -1;
+      i = close + 1;
     }
     return i + 2 < end && s.charCodeAt(i) === 44 /* , */ && s.charCodeAt(i + 1) === 32 && s.charCodeAt(i + 2) === 34 /* " */ ? i + 3 : -1;
   }

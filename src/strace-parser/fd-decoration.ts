@@ -98,6 +98,24 @@ export function parseFdArg(text: string, detach = true): FdArg | null {
   return { fd, path: detachString(path), detail: detail === null ? null : detachString(detail) };
 }
 
+/**
+ * The index of the `>` that closes the fd decoration opened by the `<` at `open` (nested `<char 1:3>`
+ * and socket addresses `[a->b]` inside), or -1 when `end` comes first.
+ */
+export function decorationEnd(text: string, open: number, end: number): number {
+  let depth = 0;
+  let inBracket = false;
+  for (let i = open; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (inBracket) {
+      if (c === 93 /* ] */) inBracket = false;
+    } else if (c === 91 /* [ */) inBracket = true;
+    else if (c === 60 /* < */) depth++;
+    else if (c === 62 /* > */ && --depth === 0) return i;
+  }
+  return -1;
+}
+
 /** Kinds of -yy-only decorations: -y prints plain paths and `socket:[N]`, -yy adds protocol details and device numbers. */
 const YY_MARKERS = ['<TCP:[', '<TCPv6:[', '<UDP:[', '<UDPv6:[', '<UNIX', '<NETLINK:[', '<char ', '<block ', '<RAW:[', '<PACKET:['];
 
