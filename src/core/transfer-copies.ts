@@ -10,8 +10,8 @@ import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
 import type { DataCallSpec } from './syscall-classes';
 import {
-  bufferAddress, canSendTo, consume, consumeAll, findCredit, matchCredit, matchedBytes, matchedHeaderBytes, matchedOnlyPart, matchedWarm,
-  matchFanOut, pairStrategy, recordRead, unsentStartsWithin, wasReply, type Credit,
+  bufferAddress, consume, consumeAll, findCredit, matchCredit, matchedBytes, matchedHeaderBytes, matchedOnlyPart, matchedWarm,
+  matchFanOut, pairStrategy, recordRead, unsentStartsWithin, usable, wasReply, type Credit,
 } from './transfer-credits';
 import { matchMapping } from './transfer-mmap';
 import { memoryOf } from './transfer-movers';
@@ -106,8 +106,8 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
     own = matchCredit(event, spec, state.credits, sink, bytes, false);
   }
   if (own !== null) {
-    sendFromCredit(ctx, event, spec, own, sink);
-    sendRest(ctx, state, others, event, spec, own, sink, bytes);
+    const sent = sendFromCredit(ctx, event, spec, own, sink);
+    sendRest(ctx, state, others, event, spec, own, sink, bytes, sent);
     return;
   }
   if (wasReply()) return;
@@ -162,8 +162,8 @@ function sendFromOtherThread(ctx: BuildContext, others: readonly ProcessState[],
   for (const other of others) {
     const moved = matchCredit(event, spec, other.credits, sink, bytes, true);
     if (moved !== null) {
-      sendFromCredit(ctx, event, spec, moved, sink);
-      sendRest(ctx, ctx.state(event.pid), others, event, spec, moved, sink, bytes);
+      const sent = sendFromCredit(ctx, event, spec, moved, sink);
+      sendRest(ctx, ctx.state(event.pid), others, event, spec, moved, sink, bytes, sent);
       return true;
     }
     // The write sends that thread's bytes back where they came from: a reply, handled.
@@ -181,36 +181,34 @@ function sendFromOtherThread(ctx: BuildContext, others: readonly ProcessState[],
  * program made) is no one's. The write itself is counted once, in the first transfer; these get its
  * bytes only.
  */
-function sendRest(ctx: BuildContext, state: ProcessState, others: readonly ProcessState[], event: SyscallEvent, spec: DataCallSpec, first: Credit, sink: FdObject, bytes: number): void {
+function sendRest(ctx: BuildContext, state: ProcessState, others: readonly ProcessState[], event: SyscallEvent, spec: DataCallSpec, first: Credit, sink: FdObject, bytes: number, sent: number): void {
   // The iovecs before the matched one are a header the program made, not another source's bytes.
-  let rest = bytes - lastSent - matchedHeaderBytes();
+  let rest = bytes - sent - matchedHeaderBytes();
   if (rest <= 0) return;
   // perf prints where the write's bytes are: another source's bytes are in it only if they were read there.
   const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
-  restWindow = address === null ? null : [address + lastSent, address + bytes];
+  const window: RestWindow = address === null ? null : [address + sent, address + bytes];
   // This thread's sources read after the first one (credits are kept most recent first): what it read
   // before (a runtime's start-up files) is not what it writes behind the first source's bytes.
   for (let k = state.credits.indexOf(first) - 1; k >= 0 && rest > 0; k--) {
     const credit = state.credits[k];
-    if (fitsWhole(credit, sink, rest)) rest -= sendWhole(ctx, event, spec, credit, sink);
+    if (fitsWhole(credit, sink, rest, window)) rest -= sendWhole(ctx, event, spec, credit, sink);
   }
   for (const other of others) {
     for (let k = other.credits.length - 1; k >= 0 && rest > 0; k--) {
       const credit = other.credits[k];
-      if (credit !== first && credit.source === first.source && fitsWhole(credit, sink, rest)) rest -= sendWhole(ctx, event, spec, credit, sink);
+      if (credit !== first && credit.source === first.source && fitsWhole(credit, sink, rest, window)) rest -= sendWhole(ctx, event, spec, credit, sink);
     }
   }
 }
 
-/** What sendFromCredit() sent last. */
-let lastSent = 0;
-/** perf: the addresses of the rest of the write sendRest() is placing, [from, to); null under strace. */
-let restWindow: [number, number] | null = null;
+/** perf: the addresses of the rest of a write, [from, to); null under strace (no addresses). */
+type RestWindow = readonly [number, number] | null;
 
-/** Whether all of the credit's unsent bytes fit in `rest` bytes of a write to `sink` (perf: and were read into it). */
-function fitsWhole(credit: Credit, sink: FdObject, rest: number): boolean {
-  if (credit.remaining <= 0 || credit.remaining > rest || !canSendTo(credit, sink)) return false;
-  return restWindow === null || unsentStartsWithin(credit, restWindow[0], restWindow[1]);
+/** Whether all of the credit's unsent bytes fit in `rest` bytes of a write to `sink` (perf: and were read into `window`). */
+function fitsWhole(credit: Credit, sink: FdObject, rest: number, window: RestWindow): boolean {
+  if (credit.remaining <= 0 || credit.remaining > rest || !usable(credit, sink)) return false;
+  return window === null || unsentStartsWithin(credit, window[0], window[1]);
 }
 
 /** Sends all of the credit's unsent bytes on (the write is counted in another transfer); returns how many. */
@@ -233,8 +231,8 @@ function holdBytes(states: readonly ProcessState[]): boolean {
   return false;
 }
 
-/** The write sends on matchedBytes() of the credit's bytes: the transfer from its source takes both. */
-function sendFromCredit(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec, credit: Credit, sink: FdObject): void {
+/** The write sends on matchedBytes() of the credit's bytes: the transfer from its source takes both. Returns how many. */
+function sendFromCredit(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec, credit: Credit, sink: FdObject): number {
   const matched = matchedBytes();
   const flagged = isZerocopySend(event, spec);
   const zerocopy = flagged && isZerocopySend(event, spec, sink);
@@ -246,7 +244,7 @@ function sendFromCredit(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   transfer.addPayload(matched);
   consume(credit, matched, sink, ctx.state(event.pid).seq);
   credit.lastTransfer = transfer;
-  lastSent = matched;
+  return matched;
 }
 
 /**

@@ -9,7 +9,7 @@ import { closingQuote, parseIntLoose } from '../strace-parser/args';
 import { CallGroup } from './call-group';
 import { keep } from './strings';
 import { isSocketKind } from './endpoints';
-import { argText, intArg, rawStringArg } from './event-args';
+import { argText, rawStringArg } from './event-args';
 import type { FdObject } from './fd-table';
 import type { DataCallSpec } from './syscall-classes';
 import type { TransferAccumulator } from './transfer';
@@ -47,7 +47,7 @@ interface UnsentRead {
   address: number | null;
   /** A file's bytes read before in the trace (page cache warm); null when its offset is unknown. */
   warm: boolean | null;
-  /** Read into several buffers (readv, recvmsg): its prefix is only its first buffer's. */
+  /** Read into several buffers (readv, recvmsg: more than one iovec printed; known once its prefix is cut): its prefix is only its first buffer's. */
   scattered: boolean;
 }
 
@@ -135,12 +135,6 @@ let iovecLength = 0;
 /** strace printed the iovec's whole buffer (no `...`: shorter than -s). */
 let iovecWhole = false;
 
-/** The printed prefix of the first iovec of a vectored call's array argument (or of a msghdr's msg_iov), or null. */
-function firstIovecPrefix(text: string | undefined): string | null {
-  if (text === undefined || !(text.startsWith('[') || text.startsWith('{'))) return null;
-  return nextIovec(text, 0) >= 0 ? iovecPrefix : null;
-}
-
 /** The printed buffer prefix a read starts with (cut once, as a copy, and the read let go). */
 function readPrefix(read: UnsentRead): string | null {
   if (read.prefix === undefined) {
@@ -149,7 +143,16 @@ function readPrefix(read: UnsentRead): string | null {
     let prefix: string | null = null;
     if (event !== null && spec !== null) {
       if (spec.buf !== undefined) prefix = rawStringArg(event, spec.buf);
-      else if (spec.iov !== undefined || spec.msg !== undefined) prefix = firstIovecPrefix(argText(event, spec.iov ?? spec.msg ?? spec.fd));
+      else if (spec.iov !== undefined || spec.msg !== undefined) {
+        // A vectored call's array, or a msghdr's msg_iov: its first iovec's bytes; more printed iovecs
+        // make it a read scattered into several buffers.
+        const text = argText(event, spec.iov ?? spec.msg ?? spec.fd);
+        const after = text !== undefined && (text.startsWith('[') || text.startsWith('{')) ? nextIovec(text, 0) : -1;
+        if (after >= 0) {
+          prefix = iovecPrefix;
+          read.scattered = nextIovec(text as string, after) >= 0;
+        }
+      }
     }
     read.prefix = prefix === null ? null : keep(prefix);
     read.event = null;
@@ -164,13 +167,8 @@ function readPrefix(read: UnsentRead): string | null {
  * output opened on the number its input had can show the input's name; and two placeholders' `fd N`
  * names say nothing).
  */
-function usable(c: Credit, sink: FdObject): boolean {
+export function usable(c: Credit, sink: FdObject): boolean {
   return c.remaining > 0 && !isOwnSource(c, sink) && (c.source.endpoint.path !== sink.endpoint.path || c.source.hint === true || sink.hint === true || !c.source.named || !sink.named);
-}
-
-/** usable(), for a credit whose bytes a write carries behind another source's (transfer-copies sendRest). */
-export function canSendTo(c: Credit, sink: FdObject): boolean {
-  return usable(c, sink);
 }
 
 /** perf: the credit's oldest unsent bytes were read into [from, to). */
@@ -277,16 +275,8 @@ export function recordRead(credits: Credit[], credit: Credit | undefined, source
   if (reads.length >= MAX_UNSENT_READS) joinNewest(reads, bytes);
   else {
     const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
-    appendRead(reads, { bytes, fresh: true, event, spec, prefix: undefined, address, warm, scattered: isScattered(event, spec) });
+    appendRead(reads, { bytes, fresh: true, event, spec, prefix: undefined, address, warm, scattered: false });
   }
-}
-
-/** A read into more than one buffer (readv's iovcnt, recvmsg's msg_iovlen over 1). */
-function isScattered(event: SyscallEvent, spec: DataCallSpec): boolean {
-  if (spec.buf !== undefined) return false;
-  if (spec.iov !== undefined) return (intArg(event, [2, 'vlen']) ?? 1) > 1;
-  const count = /msg_iovlen=(\d+)/.exec(event.argText)?.[1];
-  return count !== undefined && Number(count) > 1;
 }
 
 /** Past MAX_UNSENT_READS a read joins the newest one, whose prefix still says how their bytes start. */
@@ -523,11 +513,11 @@ let writePrinted: string | null | undefined;
  */
 function contradictsPrinted(credit: Credit, sink: FdObject, event: SyscallEvent, spec: DataCallSpec): boolean {
   const head = credit.reads[0];
-  if (head === undefined || !head.fresh || head.scattered || spec.buf === undefined || event.argNames !== null) return false;
+  if (head === undefined || !head.fresh || spec.buf === undefined || event.argNames !== null) return false;
   // A copy loop under way (this source's bytes already go to this sink): its writes are not re-checked.
   if (credit.confirmed && credit.lastTransfer?.sink === sink) return false;
   const prefix = readPrefix(head);
-  if (prefix === null || prefix.length === 0 || TAR_MEMBER_HEADER.test(prefix)) return false;
+  if (head.scattered || prefix === null || prefix.length === 0 || TAR_MEMBER_HEADER.test(prefix)) return false;
   if (credit.kind === 'socket' && (prefix.startsWith(HTTP_RESPONSE) || (sink.endpoint.kind === 'file' && UPLOAD_REQUEST.test(prefix)))) return false;
   if (writePrinted === undefined && spec.buf[0] === 1 && event instanceof TraceSyscall) {
     // Hot path (a plain copy loop asks this of every write): compared where the write was parsed, no cut.
