@@ -54,19 +54,20 @@ function cpuCopies(strategy: Strategy, source: Endpoint, sink: Endpoint, setting
     case 'vmsplice':
     case 'tee':
       return 0;
-    case 'msg_zerocopy':
+    case 'msg_zerocopy': {
+      let copied = context.zerocopyCopied === true;
       if (context.zerocopyCopied === null && sink.loopback === true) {
         notes.push('loopback: the kernel copies MSG_ZEROCOPY sends to a local receiver (no completion read in the trace to say so)');
-        return source.kind === 'memory' ? 1 : 2;
-      }
-      if (context.zerocopyCopied === true) {
+        copied = true;
+      } else if (copied) {
         notes.push('MSG_ZEROCOPY completion reported SO_EE_CODE_ZEROCOPY_COPIED: the kernel copied the data after all');
-        // The read into the user buffer is a copy too when the data came from a file or socket.
-        return source.kind === 'memory' ? 1 : 2;
+      } else if (context.zerocopyCopied !== false) {
+        notes.push('no MSG_ZEROCOPY completion seen in the trace: counted as not copied by the send');
       }
-      if (context.zerocopyCopied === false) return source.kind === 'memory' ? 0 : 1;
-      notes.push('no MSG_ZEROCOPY completion seen in the trace: counted as not copied by the send');
-      return source.kind === 'memory' ? 0 : 1;
+      // The read into the user buffer is a copy too when the data came from a file or socket.
+      const read = source.kind === 'memory' ? 0 : 1;
+      return read + (copied ? 1 : 0);
+    }
     case 'io_uring':
       notes.push('io_uring submissions are invisible to strace: opcodes, bytes and copies cannot be known from the trace');
       return null;
