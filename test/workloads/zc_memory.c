@@ -1,16 +1,8 @@
 /* zc_memory PORT: like the kernel's msg_zerocopy selftest: a buffer filled in memory (no file read) sent
  * 16 times (64 KiB each) with MSG_ZEROCOPY over TCP loopback; completions drained at the end. Child =
  * receiver that discards. Counts to stderr. */
-#include "common.h"
-#include <linux/errqueue.h>
-#include <poll.h>
+#include "zerocopy.h"
 #include <sys/wait.h>
-#ifndef SO_ZEROCOPY
-#define SO_ZEROCOPY 60
-#endif
-#ifndef MSG_ZEROCOPY
-#define MSG_ZEROCOPY 0x4000000
-#endif
 int main(int argc, char **argv) {
     if (argc < 2) return 2;
     int port = atoi(argv[1]);
@@ -27,13 +19,7 @@ int main(int argc, char **argv) {
     static char buf[65536]; for (size_t i = 0; i < sizeof buf; i++) buf[i] = (char)('a' + i % 26);
     long sent = 0; unsigned nsend = 0;
     for (int i = 0; i < 16; i++) { ssize_t n = send(s, buf, sizeof buf, MSG_ZEROCOPY); if (n < 0) die("send"); sent += n; nsend++; }
-    unsigned done = 0;
-    while (done < nsend) {
-        char control[128]; struct msghdr msg = {0}; msg.msg_control = control; msg.msg_controllen = sizeof control;
-        if (recvmsg(s, &msg, MSG_ERRQUEUE) < 0) { struct pollfd p = { s, 0, 0 }; poll(&p, 1, 1000); continue; }
-        struct sock_extended_err *ee = (struct sock_extended_err *)CMSG_DATA(CMSG_FIRSTHDR(&msg));
-        done += ee->ee_data - ee->ee_info + 1;
-    }
+    drain(s, nsend, 1);
     shutdown(s, SHUT_WR); close(s);
     int st; waitpid(pid, &st, 0);
     fprintf(stderr, "sent %ld bytes in %u MSG_ZEROCOPY sends\n", sent, nsend);

@@ -5,36 +5,9 @@
  *  MODE tcp-iov  : sendmsg() with 4 iovecs of 16 KiB; error queue drained after each 4 sends
  *  MODE udp      : UDP sendto() of 8 KiB datagrams with MSG_ZEROCOPY to 127.0.0.1:PORT; drained at end
  * Prints sends, notification ranges and copied flags to stderr. */
-#include "common.h"
-#include <linux/errqueue.h>
-#include <poll.h>
+#include "zerocopy.h"
 #include <sys/uio.h>
 #include <sys/wait.h>
-#ifndef SO_ZEROCOPY
-#define SO_ZEROCOPY 60
-#endif
-#ifndef MSG_ZEROCOPY
-#define MSG_ZEROCOPY 0x4000000
-#endif
-static unsigned drain(int s, unsigned want, int block) {
-    unsigned done = 0;
-    while (done < want) {
-        char control[256]; struct msghdr msg = {0};
-        msg.msg_control = control; msg.msg_controllen = sizeof control;
-        ssize_t r = recvmsg(s, &msg, MSG_ERRQUEUE);
-        if (r < 0) {
-            if (errno == EAGAIN) { if (!block) return done; struct pollfd p = { s, 0, 0 }; poll(&p, 1, 1000); continue; }
-            die("recvmsg");
-        }
-        for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-            struct sock_extended_err *ee = (struct sock_extended_err *)CMSG_DATA(cm);
-            if (ee->ee_origin != SO_EE_ORIGIN_ZEROCOPY) continue;
-            fprintf(stderr, "completion [%u..%u] code=%u\n", ee->ee_info, ee->ee_data, ee->ee_code);
-            done += ee->ee_data - ee->ee_info + 1;
-        }
-    }
-    return done;
-}
 int main(int argc, char **argv) {
     if (argc < 4) return 2;
     const char *mode = argv[1]; int port = atoi(argv[2]);

@@ -3,14 +3,8 @@
  * in 64 KiB pieces; the child receives and writes FILE.unix.out. The kernel ignores MSG_ZEROCOPY on a
  * socket without SO_ZEROCOPY (Documentation/networking/msg_zerocopy.rst), so it copies; a recvmsg(MSG_ERRQUEUE)
  * at the end shows no completion (EAGAIN). */
-#include "common.h"
+#include "zerocopy.h"
 #include <sys/wait.h>
-#ifndef SO_ZEROCOPY
-#define SO_ZEROCOPY 60
-#endif
-#ifndef MSG_ZEROCOPY
-#define MSG_ZEROCOPY 0x4000000
-#endif
 int main(int argc, char **argv) {
     if (argc < 3) return 2;
     int sv[2]; if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0) die("socketpair");
