@@ -484,6 +484,10 @@ const HTTP_RESPONSE = 'HTTP/';
 const UPLOAD_REQUEST = /^(?:POST|PUT|PATCH) /;
 /** A tar member header as strace prints it: the member's name, then NUL padding to the end of the print. */
 const TAR_MEMBER_HEADER = /^[^\\"]+(?:\\0)+$/;
+/** A tar header's size: tar reads and writes whole records of them. */
+const TAR_BLOCK = 512;
+/** A line of tar's verbose listing (tar tv): the member's mode, then its owner/group. */
+const TAR_LISTING_LINE = /^[-dlcbphs][-r][-w][-xsStT][-r][-w][-xsStT][-r][-w][-xtT] /;
 
 /**
  * strace printed no byte of the write (-s 0: no evidence can be had) and it sends exactly the credit's
@@ -507,9 +511,10 @@ let writePrinted: string | null | undefined;
  * begin like (io-model: "where strace printed buffer contents, the printed prefixes agree"). Except
  * where a program reads a header and the data behind it in one read and writes the data (which
  * strace does not print): an HTTP response a client saves (curl, wget), an upload (POST, PUT, PATCH)
- * a server stores in a file, a tar member's header (its name, then NULs); a read scattered into
- * several buffers (a header iovec, then the payload's); and a server that writes its HTTP header and
- * the first body bytes in one write (Go's http.ServeFile).
+ * a server stores in a file, a tar member's header read with its data (tar x); a read scattered
+ * into several buffers (a header iovec, then the payload's); a server that writes its HTTP header
+ * and the first body bytes in one write (Go's http.ServeFile); and tar c, which writes a member's
+ * header and the file's first bytes in one record.
  */
 function contradictsPrinted(credit: Credit, sink: FdObject, event: SyscallEvent, spec: DataCallSpec): boolean {
   const head = credit.reads[0];
@@ -517,16 +522,48 @@ function contradictsPrinted(credit: Credit, sink: FdObject, event: SyscallEvent,
   // A copy loop under way (this source's bytes already go to this sink): its writes are not re-checked.
   if (credit.confirmed && credit.lastTransfer?.sink === sink) return false;
   const prefix = readPrefix(head);
-  if (head.scattered || prefix === null || prefix.length === 0 || TAR_MEMBER_HEADER.test(prefix)) return false;
+  if (head.scattered || prefix === null || prefix.length === 0) return false;
   if (credit.kind === 'socket' && (prefix.startsWith(HTTP_RESPONSE) || (sink.endpoint.kind === 'file' && UPLOAD_REQUEST.test(prefix)))) return false;
-  if (writePrinted === undefined && spec.buf[0] === 1 && event instanceof TraceSyscall) {
+  const readHeader = head.bytes >= TAR_BLOCK ? tarMemberName(prefix) : null;
+  if (writePrinted === undefined && readHeader === null && spec.buf[0] === 1 && event instanceof TraceSyscall) {
     // Hot path (a plain copy loop asks this of every write): compared where the write was parsed, no cut.
     const inPlace = event.compareSecondString(prefix);
     if (inPlace === 1) return false;
-    if (inPlace === 0) return event.secondStringStartsWith(HTTP_RESPONSE) !== true;
+    if (inPlace === 0 && credit.source.endpoint.kind !== 'file') return event.secondStringStartsWith(HTTP_RESPONSE) !== true;
   }
   if (writePrinted === undefined) writePrinted = rawStringArg(event, spec.buf);
-  return writePrinted !== null && writePrinted.length > 0 && !compatible(prefix, writePrinted) && !writePrinted.startsWith(HTTP_RESPONSE);
+  if (writePrinted === null || writePrinted.length === 0) return false;
+  if (readHeader !== null) return !extractsMember(readHeader, sink, writePrinted);
+  if (compatible(prefix, writePrinted) || writePrinted.startsWith(HTTP_RESPONSE)) return false;
+  const writtenHeader = (event.ret ?? 0) > TAR_BLOCK ? tarMemberName(writePrinted) : null;
+  return writtenHeader === null || !namesMember(writtenHeader, credit.source);
+}
+
+/**
+ * tar x: a write after a read that began with a member's header sends that member's data when it
+ * goes to the file of that name, or elsewhere (tar xO) when it is no line of tar's verbose listing
+ * (tar tv reads the same headers and writes `-rw-r--r-- user/group ...`).
+ */
+function extractsMember(name: string, sink: FdObject, printed: string): boolean {
+  return namesMember(name, sink) || !TAR_LISTING_LINE.test(printed);
+}
+
+/** The member name of a tar header as strace prints it (its name, then NUL padding to the end of the print), else null. */
+function tarMemberName(printed: string): string | null {
+  return TAR_MEMBER_HEADER.test(printed) ? printed.slice(0, printed.indexOf('\\0')) : null;
+}
+
+/**
+ * The file is that tar member, or inside that member directory (a directory's header starts its
+ * first file's record). Without -y a path is as the program opened it, maybe relative to a directory
+ * fd (tar opens `b` in `dir/`): then its last part is compared, and any directory may hold it.
+ */
+function namesMember(name: string, object: FdObject): boolean {
+  if (object.endpoint.kind !== 'file') return false;
+  const relative = !object.endpoint.path.startsWith('/');
+  const path = `/${object.endpoint.path}`;
+  if (name.endsWith('/')) return relative || path.includes(`/${name}`);
+  return path.endsWith(`/${name}`) || (relative && name.endsWith(path));
 }
 
 /** strace printed the write's bytes whole (its buffer, or every iovec), and none of them can be the credit's next ones. */

@@ -10,8 +10,9 @@
 // followed the response header in its read (the corpus's curl traces), a server writes a header and
 // the first body bytes in one write (Go's http.ServeFile: analysis-credits' Go test), a server stores
 // an upload whose header came in the same read (upload_server.c), tar x writes members whose header
-// it read with them, a reader scatters each frame into a header and a payload buffer
-// (scatter_frames.c).
+// it read with them (but tar tv's listing and a binary protocol's NUL-padded requests are no such
+// header: binary_request_log.c), tar c writes each member's header and first bytes in one record, a
+// reader scatters each frame into a header and a payload buffer (scatter_frames.c).
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -97,6 +98,47 @@ test('tar x: each member is a transfer from the archive, its header read with it
   assert.equal(recording.exitCode, 0, recording.stderr);
   const report = await analyzeTraceFiles([recording.tracePath]);
   const rows = report.transfers.filter((t) => t.source.path === archive).map((t) => [path.basename(t.sink.path), t.bytes]);
+  assert.deepEqual(rows.sort(), Object.entries(sizes).sort(), describe(report.transfers));
+});
+
+test('binary requests padded with NULs, a log line written per request: no transfer into the log', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-binlog-'));
+  const bin = buildWorkload(dir, 'binary_request_log');
+  const log = path.join(dir, 'requests.log');
+  const recording = await recordStrace([bin, log], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  // strace prints each request as a name, then NULs: like a tar member's header.
+  assert.match(fs.readFileSync(recording.tracePath, 'utf8'), /read\([^"]*"GET key00(\\0)+"\.\.\., 62\) = 62/);
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.transfers.filter((t) => t.sink.path === log).map((t) => [t.strategy, t.bytes]), [], describe(report.transfers));
+});
+
+test('tar tv: the listing written after each member header read is no copy of the archive', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-tartv-'));
+  for (const [name, size] of [['a.bin', 30_000], ['b.bin', 20_000]] as const) fs.writeFileSync(path.join(dir, name), Buffer.alloc(size, name));
+  const archive = path.join(dir, 'arc.tar');
+  execFileSync('tar', ['cf', archive, '-C', dir, 'a.bin', 'b.bin']);
+  const listing = path.join(dir, 'listing.txt');
+  const recording = await recordStrace(['sh', '-c', 'exec tar tvf "$1" > "$2"', 'sh', archive, listing], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  assert.match(fs.readFileSync(listing, 'utf8'), /^-rw-r--r-- .* a\.bin$/m);
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.transfers.filter((t) => t.source.path === archive).map((t) => [t.strategy, t.sink.path, t.bytes]), [], describe(report.transfers));
+});
+
+test('tar c: each member file is a transfer into the archive, whole, its first record behind its header', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-tarc-'));
+  const members = path.join(dir, 'm');
+  fs.mkdirSync(members);
+  // Sizes past one 10 KiB record, so that each member's first bytes share a record with its header.
+  const sizes: Record<string, number> = { 'a.bin': 300_000, 'b.bin': 200_000, 'c.bin': 50_000 };
+  for (const [name, size] of Object.entries(sizes)) fs.writeFileSync(path.join(members, name), Buffer.from(Array.from({ length: size }, (_, i) => (i * 7 + (i >> 9) + name.charCodeAt(0)) & 0xff)));
+  const archive = path.join(dir, 'arc.tar');
+  const recording = await recordStrace(['tar', 'cf', archive, '-C', dir, 'm/a.bin', 'm/b.bin', 'm/c.bin'], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  assert.match(fs.readFileSync(recording.tracePath, 'utf8'), /write\([^"]*"m\/a\.bin\\0\\0/);
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  const rows = report.transfers.filter((t) => t.sink.path === archive).map((t) => [path.basename(t.source.path), t.bytes]);
   assert.deepEqual(rows.sort(), Object.entries(sizes).sort(), describe(report.transfers));
 });
 
