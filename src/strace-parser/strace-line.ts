@@ -1,8 +1,11 @@
 // One line of strace text output (5.x-6.x) into a ParsedLine. Hot path: charCodeAt and bounded searches, no
 // regex, no split; the only allocations are the substrings an event keeps (name, args, result).
 //
-//   [pid  N] | N  (pid)          optional: `[pid N] ` from stderr captures, `N ` from -f -o
-//   HH:MM:SS[.uuuuuu] | s.uuuuuu optional: -t/-tt, -ttt or -r
+//   [pid  N] | N  (pid)          optional: `[pid N] ` from stderr captures, `N ` from -f -o; -Y adds
+//                                `<comm>` to the pid: `[pid N<comm>] `, `N<comm> `
+//   HH:MM:SS[.uuuuuu] | s[.uuuuuu] optional: -t/-tt, -ttt or -r (whole seconds with --timestamps=unix,s);
+//                                -r with -t/-tt/-ttt adds `(+ s.uuuuuu) `
+//   [  59]                       optional: -n (the syscall's number)
 //   [00007f...]                  optional: -i
 //   name(args) = result <0.000012>        | name(args <unfinished ...>
 //   <... name resumed>rest) = result      | --- SIGCHLD {...} ---   | +++ exited with 0 +++
@@ -56,6 +59,7 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
       pid = pid * 10 + (s.charCodeAt(i) - 48);
       i++;
     }
+    if (s.charCodeAt(i) === 60 /* < */ && i > ds) i = afterComm(s, i, n, '>]');
     if (i === ds || s.charCodeAt(i) !== 93 /* ] */) {
       o.bad('malformed [pid N] prefix');
       return;
@@ -75,7 +79,17 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
       j++;
       d = j < n ? s.charCodeAt(j) : -1;
     }
-    if (d === 32) {
+    if (d === 60 /* < */) {
+      // -Y: `1234<comm> `
+      const after = afterComm(s, j, n, '> ');
+      if (after > j) {
+        j = after;
+        d = 32;
+      }
+    }
+    // Past the largest pid Linux can give (PID_MAX_LIMIT), a number is a whole-second timestamp
+    // (--timestamps=unix,s) of a trace without pids.
+    if (d === 32 && pid <= PID_MAX_LIMIT) {
       o.pid = pid;
       o.pidKind = PidKind.Column;
       i = j + 1;
@@ -112,7 +126,8 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
       v = v * 3600 + mm * 60 + ss;
       i += 6;
       o.tsKind = TsKind.T;
-    } else if (c === 46 /* . */) {
+    } else if (c === 46 /* . */ || c === 32) {
+      // s.frac (-ttt, -r), or whole seconds (--timestamps=unix,s, --relative-timestamps=s).
       o.tsKind = TsKind.Dotted;
     } else {
       o.bad('unexpected number at the start of the line');
@@ -139,8 +154,25 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
     }
     i++;
     o.tsValue = v;
+    // -r with -t/-tt/-ttt: the absolute time is kept, the relative one skipped.
+    if (s.charCodeAt(i) === 40 /* ( */ && s.charCodeAt(i + 1) === 43 /* + */) {
+      const close = indexIn(s, ') ', i, n);
+      if (close === -1 || close >= n) {
+        o.bad('malformed (+relative) timestamp');
+        return;
+      }
+      i = close + 2;
+    }
   }
   c = s.charCodeAt(i);
+  // -n: the syscall's number, `[  59] ` (at most 4 digits, padded), unlike -i's address.
+  if (c === 91 /* [ */) {
+    const close = indexIn(s, '] ', i, n);
+    if (close > i + 1 && close <= i + 5 && isDigit(s.charCodeAt(close - 1))) {
+      i = close + 2;
+      c = s.charCodeAt(i);
+    }
+  }
   // -i instruction pointer.
   if (c === 91 /* [ */) {
     const close = indexIn(s, '] ', i, n);
@@ -250,6 +282,18 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
     return;
   }
   o.bad(i === start ? 'not a trace line' : 'not a system call line');
+}
+
+/** Linux's largest possible pid (PID_MAX_LIMIT, 2^22). */
+const PID_MAX_LIMIT = 4_194_304;
+
+/**
+ * -Y prints a pid's command after it: `1234<comm>`. Returns where `close` (`> ` or `>]`) ends the
+ * comm that opens at `open` (its `>` is where the result points), or `open` when there is none.
+ */
+function afterComm(s: string, open: number, n: number, close: string): number {
+  const end = indexIn(s, close, open + 1, n);
+  return end === -1 || end >= n || end - open > 64 ? open : end + 1;
 }
 
 /** `strace: Process 1234 attached` (also detached) is bookkeeping; other `strace:` messages are kept as info. */

@@ -152,6 +152,42 @@ for (const [label, flags, check] of [
       assert.ok(c.syscalls.every((e) => e.ip !== null && /^\[[0-9a-f]+\]$/.test(e.ip)));
     },
   ],
+  [
+    '-Y',
+    ['-f', '-ttt', '-Y'],
+    (c: Collected) => {
+      // `1234<cat> ...`: the pid, its command skipped; clone's result `= 1235<sh>` is the child's pid.
+      const cloneRets = c.syscalls.filter((e) => e.name === 'clone' || e.name === 'clone3').map((e) => e.ret);
+      const children = [...new Set(c.events.map((e) => e.pid))].filter((p) => !c.events.some((e) => e.pid === p && e.type === 'syscall' && e.name === 'execve' && e.args[0]?.includes('/sh')));
+      assert.deepEqual(children.sort(), cloneRets.sort());
+      assert.equal(c.result.flags.timestamps, 'ttt');
+    },
+  ],
+  ['-n', ['-f', '-n'], (c: Collected) => assert.equal(c.result.flags.instructionPointers, false, "-n's `[  59]` is no address")],
+  [
+    '-n -i',
+    ['-f', '-n', '-i'],
+    (c: Collected) => assert.ok(c.syscalls.every((e) => e.ip !== null && /^\[[0-9a-f]{8,}\]$/.test(e.ip))),
+  ],
+  [
+    '-r -tt',
+    ['-f', '-r', '-tt'],
+    (c: Collected) => {
+      // `12:34:56.123456 (+     0.000123) read(...`: the time of day is kept.
+      assert.equal(c.result.flags.timestamps, 'tt');
+      assert.ok(c.events.every((e) => e.time !== null && e.time > 0 && e.time < 2 * 86_400));
+    },
+  ],
+  [
+    '--timestamps=unix,s',
+    ['-f', '--timestamps=unix,s'],
+    (c: Collected) => {
+      assert.equal(c.result.flags.timestamps, 'ttt');
+      const now = Date.now() / 1000;
+      assert.ok(c.events.every((e) => e.time !== null && Number.isInteger(e.time) && Math.abs(e.time - now) < 600));
+    },
+  ],
+  ['--relative-timestamps=s', ['-f', '--relative-timestamps=s'], (c: Collected) => assert.equal(c.result.flags.timestamps, 'r')],
 ] as [string, string[], (c: Collected) => void][]) {
   test(`strace ${label} -o: sh -c "cat a | cat > b"`, { skip: !HAVE_STRACE && 'strace not installed' }, async () => {
     const { trace } = strace(`pipe_${label.replace(/\W+/g, '_')}.trace`, [...flags, '-s', '32'], pipeline());
@@ -159,6 +195,30 @@ for (const [label, flags, check] of [
     checkPipeline(c);
     assert.equal(c.result.flags.pids, true);
     check(c);
+  });
+}
+
+test('strace --timestamps=unix,s without -f: a whole-second time is no pid column', { skip: !HAVE_STRACE && 'strace not installed' }, async () => {
+  const { trace } = strace('cat_unix_s.trace', ['--timestamps=unix,s', '-s', '32'], ['cat', input]);
+  const c = await collectFiles([trace]);
+  assert.deepEqual(c.diagnostics, []);
+  assert.equal(c.result.flags.pids, false);
+  assert.equal(c.result.flags.timestamps, 'ttt');
+  assert.deepEqual([...new Set(c.events.map((e) => e.pid))], [0]);
+  assert.equal(sumRet(c.syscalls, (e) => e.name === 'write' && fd0(e)?.fd === 1), SIZE);
+});
+
+for (const [label, flags, prefix] of [
+  ['-n', ['-n'], '`[  59]`'],
+  ['-Y', ['-Y'], 'no pid'],
+  ['-f -Y', ['-f', '-Y'], '`[pid N<comm>]`'],
+] as [string, string[], string][]) {
+  test(`strace ${label} to stderr: every line is a call (${prefix} prefixes)`, { skip: !HAVE_STRACE && 'strace not installed' }, async () => {
+    const { trace } = strace(`stderr_${label.replace(/\W+/g, '_')}.trace`, [...flags, '-s', '32'], flags.includes('-f') ? pipeline() : ['cat', input], true);
+    const c = await collectFiles([trace]);
+    assert.deepEqual(c.diagnostics, []);
+    if (flags.includes('-f')) checkPipeline(c);
+    else assert.equal(sumRet(c.syscalls, (e) => e.name === 'write' && fd0(e)?.fd === 1), SIZE);
   });
 }
 
