@@ -1,6 +1,7 @@
 // Tells strace output from perf trace output by looking at lines; the user never says which it is.
 // Regexes are fine here: only the first recognisable line of a file goes through them.
 
+import { summaryHeader } from './strace-summary';
 import type { TraceFormat } from './types';
 
 const PERF_EVENT = /^\s*(\?|\d+\.\d+) \(\s*(\d+\.\d+ ms)?\s*\): .*\/\d+ /;
@@ -15,7 +16,7 @@ const STRACE_OTHER = /^(strace: |% time +seconds)/;
 export function classifyLine(line: string): TraceFormat | null {
   if (line.length === 0) return null;
   if (PERF_EVENT.test(line) || PERF_SUMMARY.test(line)) return 'perf';
-  if (STRACE_CALL.test(line) || STRACE_OTHER.test(line)) return 'strace';
+  if (STRACE_CALL.test(line) || STRACE_OTHER.test(line) || summaryHeader(line) !== null) return 'strace';
   return null;
 }
 

@@ -8,6 +8,7 @@ import { decorationLevel } from './fd-decoration';
 import { indexIn, LineKind, ParsedLine, PidKind, TsKind } from './parsed-line';
 import { parsePerfLine } from './perf-line';
 import { parseStraceLine } from './strace-line';
+import { summaryHeader, type SummaryLayout } from './strace-summary';
 import { PendingCalls } from './unfinished';
 import type {
   CallStart,
@@ -47,6 +48,8 @@ export class ParseState {
   lines = 0;
   events = 0;
   readonly pids = new Set<number>();
+  /** The pids of summary rows (strace -c has none: 0): processes only when the trace has no calls (-c, not -C). */
+  readonly summaryPids = new Set<number>();
   readonly diagnosticCounts: Record<DiagnosticSeverity, number> = { error: 0, warning: 0, info: 0 };
   mainPid: number | null = null;
   seq = 0;
@@ -57,7 +60,7 @@ export class ParseState {
       files,
       lines: this.lines,
       events: this.events,
-      processes: this.pids.size,
+      processes: this.pids.size > 0 ? this.pids.size : this.summaryPids.size,
       flags: { ...this.flags },
       diagnosticCounts: { ...this.diagnosticCounts },
       mainPid: this.mainPid,
@@ -112,7 +115,8 @@ export class FileParser {
   private lastTod = -1;
   private relSum = 0;
   private lastPid = -1;
-  private inStraceSummary = false;
+  /** The layout of the `strace -c` table being read, if any. */
+  private straceSummary: SummaryLayout | null = null;
   private summaryPid = 0;
   /** Start of a line cut by `strace: Process N attached` printed in its middle. */
   private fragment: string | null = null;
@@ -216,7 +220,7 @@ export class FileParser {
   private dispatch(s: string, b: number, n: number, first: number, lineNo: number, joined: boolean): void {
     const o = this.o;
     if (this.format === 'perf') parsePerfLine(s, b, n, o);
-    else parseStraceLine(s, b, n, o, this.inStraceSummary);
+    else parseStraceLine(s, b, n, o, this.straceSummary);
     switch (o.kind) {
       case LineKind.Call:
         this.onCall(first, lineNo);
@@ -274,24 +278,33 @@ export class FileParser {
       }
       case LineKind.SummaryRow:
         this.flushHeld();
-        this.emit(makeSummaryRow(this.fileIndex, first, this.summaryPid, ++this.state.seq, o.text1, o.num1, o.num2, o.num3));
+        this.state.events++;
+        this.state.summaryPids.add(this.summaryPid);
+        this.out.event(makeSummaryRow(this.fileIndex, first, this.summaryPid, ++this.state.seq, o.text1, o.num1, o.num2, o.num3));
         return;
       case LineKind.SummaryHeading:
         this.summaryPid = o.pid;
         this.ignored(first, lineNo);
         return;
       case LineKind.Ignored:
-        if (o.text1 === 'summary-header') this.inStraceSummary = true;
+        if (o.text1 === 'summary-header') this.straceSummary = o.summaryLayout;
         else if (o.text1 === 'attached' && o.pid > 0) this.attached.add(o.pid);
         this.ignored(first, lineNo);
         return;
       case LineKind.StraceMessage:
-        this.inStraceSummary = false;
+        this.straceSummary = null;
         this.diag(first, 'info', o.text1);
         if (first !== lineNo) this.ignored(lineNo);
         return;
-      default:
-        this.inStraceSummary = false;
+      default: {
+        // A `strace -c -U ...` table whose header does not start with `% time`.
+        const header = this.format === 'strace' ? summaryHeader(s.slice(b, n)) : null;
+        if (header !== null) {
+          this.straceSummary = header;
+          this.ignored(first, lineNo);
+          return;
+        }
+        this.straceSummary = null;
         if (this.callFragment !== null && !joined) {
           const exit = findExitPart(s, b, n);
           if (exit !== -1) {
@@ -317,6 +330,7 @@ export class FileParser {
         this.diag(first, 'warning', `${o.reason}: ${preview(s.slice(b, n))}`);
         if (first !== lineNo) this.diag(lineNo, 'warning', 'continuation of the line above');
         return;
+      }
     }
   }
 

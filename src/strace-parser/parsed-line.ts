@@ -2,6 +2,7 @@
 // so the hot path allocates nothing but the substrings an event keeps.
 
 import { internalize } from './fd-decoration';
+import type { SummaryLayout } from './strace-summary';
 
 export const enum LineKind {
   /** Not understood: becomes a diagnostic with `reason`. */
@@ -80,6 +81,8 @@ export class ParsedLine {
   num3: number | null = null;
   /** Fault: major? */
   flag = false;
+  /** A `strace -c` table header: its columns. */
+  summaryLayout: SummaryLayout | null = null;
 
   reset(): void {
     this.kind = LineKind.Bad;
@@ -91,6 +94,7 @@ export class ParsedLine {
     this.errno = null;
     this.duration = null;
     this.ip = null;
+    this.summaryLayout = null;
   }
 
   bad(reason: string): void {

@@ -13,6 +13,7 @@
 
 import { parseCallTail } from './call-tail';
 import { indexIn, internName, isDigit, lastIndexIn, isIdentChar, isIdentStart, LineKind, ParsedLine, PidKind, TsKind } from './parsed-line';
+import { parseStraceSummaryLine, type SummaryLayout } from './strace-summary';
 
 const UNFINISHED = ' <unfinished ...>';
 const DETACHED = ' <detached ...>';
@@ -30,9 +31,9 @@ function endsAt(s: string, end: number, suffix: string): boolean {
 /**
  * Parses one strace line: s[start, end) (no line terminator). The line is NOT sliced out of the chunk
  * string: reading chars of the flat chunk is much faster than through a sliced string.
- * `summary` is true inside a `strace -c` table.
+ * `summary` is the layout of the `strace -c` table the line is in, if any.
  */
-export function parseStraceLine(s: string, start: number, end: number, o: ParsedLine, summary: boolean): void {
+export function parseStraceLine(s: string, start: number, end: number, o: ParsedLine, summary: SummaryLayout | null): void {
   o.reset();
   const n = end;
   if (n === start) {
@@ -45,8 +46,8 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
     o.text1 = s.slice(start + 3, n);
     return;
   }
-  if (summary || c === 37 /* % */) {
-    if (parseStraceSummaryLine(s.slice(start, n), o)) return;
+  if (summary !== null || c === 37 /* % */) {
+    if (parseStraceSummaryLine(s.slice(start, n), o, summary)) return;
     o.reset();
   }
   let i = start;
@@ -316,38 +317,4 @@ function parseStraceMessage(s: string, o: ParsedLine): void {
   }
   o.kind = LineKind.StraceMessage;
   o.text1 = s;
-}
-
-/**
- * strace -c table: `% time     seconds  usecs/call     calls    errors syscall`, dashes, rows
- * `  36.13    0.000155           7        20         3 mmap`, and the `total` row.
- */
-function parseStraceSummaryLine(s: string, o: ParsedLine): boolean {
-  const t = s.trim();
-  if (t.startsWith('% time')) {
-    o.kind = LineKind.Ignored;
-    o.text1 = 'summary-header';
-    return true;
-  }
-  if (t.startsWith('------')) {
-    o.kind = LineKind.Ignored;
-    return true;
-  }
-  const parts = t.split(/\s+/);
-  if (parts.length < 5 || parts.length > 6) return false;
-  for (let k = 0; k < parts.length - 1; k++) {
-    if (!/^\d+(\.\d+)?$/.test(parts[k])) return false;
-  }
-  const name = parts[parts.length - 1];
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return false;
-  if (name === 'total') {
-    o.kind = LineKind.Ignored;
-    return true;
-  }
-  o.kind = LineKind.SummaryRow;
-  o.text1 = name;
-  o.num1 = Number(parts[3]);
-  o.num2 = parts.length === 6 ? Number(parts[4]) : 0;
-  o.num3 = Number(parts[1]);
-  return true;
 }
