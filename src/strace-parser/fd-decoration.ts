@@ -39,6 +39,10 @@ export function internalize(s: string): string {
   return detachString(s);
 }
 
+function hexDigit(c: number): number {
+  return c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+}
+
 /**
  * Parses an fd argument or result with its optional decoration. Returns null for text that is not an fd
  * (a pointer, a string, a flag set). With `detach` false the path may be a slice of the parser's
@@ -66,9 +70,17 @@ export function parseFdArg(text: string, detach = true): FdArg | null {
     }
     const start = i;
     let n = 0;
-    while (i < s.length && isDigit(s.charCodeAt(i))) {
-      n = n * 10 + (s.charCodeAt(i) - 48);
-      i++;
+    if (s.startsWith('0x', i)) {
+      // -e raw=...: `read(0x3, 0x5648..., 0x10000)`; a 32-bit int printed unsigned (AT_FDCWD: 0xffffff9c).
+      i += 2;
+      for (let h = hexDigit(s.charCodeAt(i)); h >= 0; h = hexDigit(s.charCodeAt(++i))) n = n * 16 + h;
+      if (i === start + 2 || n > 0xffffffff) return null;
+      if (n >= 0x80000000) n -= 0x100000000;
+    } else {
+      while (i < s.length && isDigit(s.charCodeAt(i))) {
+        n = n * 10 + (s.charCodeAt(i) - 48);
+        i++;
+      }
     }
     if (i === start) return null;
     fd = neg ? -n : n;

@@ -153,6 +153,8 @@ export function parseDecimal(s: string, start: number, end: number, shift = 0): 
   return shift === 0 ? v : v / POW10[shift];
 }
 
+const PID_NS_NOTE = " in strace's PID NS */";
+
 /**
  * Parses a call's result text into `ret` and `errno`: `0`, `-1 ENOENT (No such file or directory)`,
  * `0x7f3b...`, `3</etc/ld.so.cache>`, `? ERESTARTSYS (To be restarted ...)`, `` (perf's empty result).
@@ -196,6 +198,13 @@ export function parseResult(r: string, start: number, n: number, o: ParsedLine):
       o.ret = null;
       return;
     }
+  }
+  // --decode-pids=pidns: `= 2 /* 7210 in strace's PID NS */`: the pid the trace's lines go by.
+  if (ret !== null && ret > 0 && r.charCodeAt(i) === 32 && r.charCodeAt(i + 1) === 47 /* / */ && r.startsWith(' /* ', i)) {
+    let j = i + 4;
+    let v = 0;
+    while (j < n && isDigit(r.charCodeAt(j))) v = v * 10 + (r.charCodeAt(j++) - 48);
+    if (j > i + 4 && r.startsWith(PID_NS_NOTE, j)) ret = v;
   }
   o.ret = ret;
   // errno only for failures: `-1 EAGAIN (...)`, `? ERESTARTSYS (...)`. `0 (Timeout)` is not one.

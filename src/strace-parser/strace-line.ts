@@ -46,6 +46,11 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
     o.text1 = s.slice(start + 3, n);
     return;
   }
+  if (c === 32 && isDataDumpLine(s, start, n)) {
+    o.kind = LineKind.Ignored;
+    o.text1 = '';
+    return;
+  }
   if (summary !== null || c === 37 /* % */) {
     if (parseStraceSummaryLine(s.slice(start, n), o, summary)) return;
     o.reset();
@@ -283,6 +288,22 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
     return;
   }
   o.bad(i === start ? 'not a trace line' : 'not a system call line');
+}
+
+/**
+ * -e read=FD / -e write=FD dump the data after the call: ` | 00000  65 72 0a ...  er.|` lines, and
+ * ` * 100 bytes in buffer 0` before each iovec's. The call line says what was read or written.
+ */
+function isDataDumpLine(s: string, start: number, n: number): boolean {
+  if (s.startsWith(' | ', start)) {
+    for (let k = start + 3; k < start + 8; k++) if (!isHexDigit(s.charCodeAt(k))) return false;
+    return s.charCodeAt(start + 8) === 32 && s.charCodeAt(n - 1) === 124 /* | */;
+  }
+  return s.startsWith(' * ', start) && indexIn(s, ' bytes in buffer ', start + 3, n) !== -1;
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
 }
 
 /** Linux's largest possible pid (PID_MAX_LIMIT, 2^22). */

@@ -188,6 +188,26 @@ for (const [label, flags, check] of [
     },
   ],
   ['--relative-timestamps=s', ['-f', '--relative-timestamps=s'], (c: Collected) => assert.equal(c.result.flags.timestamps, 'r')],
+  [
+    '-e read=3 -e write=1',
+    ['-f', '-e', 'read=3', '-e', 'write=1'],
+    (c: Collected) => {
+      // Each read of fd 3 and write to fd 1 is followed by its bytes as ` | 00000  49 4f ...  |` lines.
+      const text = fs.readFileSync(c.result.files[0], 'utf8');
+      assert.ok((text.match(/^ \| [0-9a-f]{5} /gm) ?? []).length > SIZE / 16, 'the dumps are in the trace');
+      assert.ok(c.result.lines > c.events.length + SIZE / 16);
+    },
+  ],
+  [
+    '-e raw=read,write',
+    ['-f', '-e', 'raw=read,write'],
+    (c: Collected) => {
+      // `read(0x3, 0x5648..., 0x20000) = 0x186a0`: hex fds.
+      const data = c.syscalls.filter((e) => e.name === 'read' || e.name === 'write');
+      assert.ok(data.every((e) => /^(0x[0-9a-f]+|0)$/.test(e.args[0]) && fd0(e) !== null));
+      assert.equal(sumRet(c.syscalls, (e) => e.name === 'write' && fd0(e)?.fd === 1), 2 * SIZE);
+    },
+  ],
 ] as [string, string[], (c: Collected) => void][]) {
   test(`strace ${label} -o: sh -c "cat a | cat > b"`, { skip: !HAVE_STRACE && 'strace not installed' }, async () => {
     const { trace } = strace(`pipe_${label.replace(/\W+/g, '_')}.trace`, [...flags, '-s', '32'], pipeline());
@@ -242,6 +262,19 @@ for (const columns of ['name,calls,errors', 'calls,name', 'max-time,min-time,tot
     assert.equal(c.result.processes, 3, 'the table is no process of its own');
   });
 }
+
+const CAN_UNSHARE_PID = have('unshare', ['-pf', 'true']);
+
+test('strace --decode-pids=pidns in a new pid namespace: a clone result is the pid the child\'s lines go by', { skip: (!HAVE_STRACE && 'strace not installed') || (!CAN_UNSHARE_PID && 'unshare -p not permitted here (needs root)') }, async () => {
+  const { trace } = strace('pidns.trace', ['-f', '-ttt', '--decode-pids=pidns', '-s', '32'], ['unshare', '-pf', ...pipeline()]);
+  const c = await collectFiles([trace]);
+  assert.deepEqual(c.diagnostics, []);
+  assert.match(fs.readFileSync(trace, 'utf8'), /= \d+ \/\* \d+ in strace's PID NS \*\//);
+  const clones = c.syscalls.filter((e) => /^(clone|clone3|fork|vfork)$/.test(e.name));
+  const pids = new Set(c.events.map((e) => e.pid));
+  assert.equal(clones.length, 3, 'unshare forks sh, sh forks two cats');
+  for (const clone of clones) assert.ok(pids.has(clone.ret as number), `clone = ${clone.resultText}: no lines of pid ${clone.ret}`);
+});
 
 test('strace -ff -tt: per-process files merged by time agree with the process tree', { skip: !HAVE_STRACE && 'strace not installed' }, async () => {
   const prefix = path.join(work, 'ff');
