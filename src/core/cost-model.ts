@@ -93,6 +93,7 @@ export function copiesPerByte(strategy: Strategy, source: Endpoint, sink: Endpoi
     }
   }
   if (source.inMemory === true || sink.inMemory === true) assumptions.push('file in /dev/shm (tmpfs): its pages are its storage, so no disk DMA is counted for it');
+  if (source.storage === true || sink.storage === true) assumptions.push('block device: storage, one DMA counted for it like a file\'s disk');
   for (const endpoint of [source, sink]) {
     if ((endpoint.kind === 'tcp' || endpoint.kind === 'udp') && endpoint.loopback === true) {
       assumptions.push('loopback socket: no NIC, so no DMA is counted for it');

@@ -71,10 +71,14 @@ export function endpointFromPath(rawPath: string, detail: string | null = null):
 /** endpointFromPath() for a path already copied out of the parser's chunk. */
 function pathEndpoint(escapedPath: string, detail: string | null): Endpoint {
   const path = utf8Name(escapedPath);
+  // A memfd, as -y names it (`/memfd:cache`): memory, as memfd_create names it when the trace has no -y.
+  if (path.startsWith('/memfd:')) return { kind: 'memory', path: path.slice(1) };
   // POSIX shared memory and anything else under /dev/shm: regular files on tmpfs, whose pages are their storage.
   if (path.startsWith('/dev/shm/')) return detail !== null && detail.startsWith('char ') ? { kind: 'dev', path } : { kind: 'file', path, inMemory: true };
   if (path.startsWith('/dev/')) {
     if (/^\/dev\/(pts\/|tty|console)/.test(path) || (detail !== null && /^char 136:|^char 4:|^char 5:/.test(detail))) return { kind: 'tty', path };
+    // A disk, a partition, a loop device (-yy: `<block 7:0>`): storage, not a /dev/zero-like device.
+    if (detail !== null && detail.startsWith('block ')) return { kind: 'dev', path, storage: true };
     return { kind: 'dev', path };
   }
   if (detail !== null && detail.startsWith('char ')) return { kind: 'dev', path };
@@ -108,6 +112,8 @@ export function dmaCopiesOf(endpoint: Endpoint): number {
   switch (endpoint.kind) {
     case 'file':
       return endpoint.inMemory === true ? 0 : 1;
+    case 'dev':
+      return endpoint.storage === true ? 1 : 0;
     case 'tcp':
     case 'udp':
       return endpoint.loopback === true ? 0 : 1;

@@ -1,7 +1,7 @@
 // Typed access to the arguments the analysis needs, over the parser's lazy argument text.
 
 import type { SyscallEvent } from '../strace-parser/types';
-import { argOf, indexOutsideStrings, parseFdArg, parseIntLoose, splitArgs } from '../strace-parser/args';
+import { argOf, decorationEnd, indexOutsideStrings, parseFdArg, parseIntLoose, splitArgs } from '../strace-parser/args';
 import type { ArgRef } from './syscall-classes';
 
 export interface FdRef {
@@ -126,8 +126,16 @@ export function resultFd(event: SyscallEvent): FdRef | null {
   if (text === null || event.ret === null || event.ret < 0) return null;
   const trimmed = text.trim();
   const space = trimmed.indexOf(' ');
+  // -yy's device detail has a space in it: `3</dev/loop0<block 7:0>>`, `4</dev/null<char 1:3>>`.
+  const open = trimmed.indexOf('<');
+  if (space !== -1 && open !== -1 && open < space) {
+    const close = decorationEnd(trimmed, open, trimmed.length);
+    if (close !== -1) return parseFdArg(trimmed.slice(0, trimmed.startsWith(DELETED, close + 1) ? close + 1 + DELETED.length : close + 1), false);
+  }
   return parseFdArg(space === -1 ? trimmed : trimmed.slice(0, space), false);
 }
+
+const DELETED = '(deleted)';
 
 /**
  * True when an argument's flag set (`O_RDONLY|O_CLOEXEC`, perf's `RDONLY|CLOEXEC`) contains `flag`.

@@ -37,6 +37,8 @@ export interface FdObject {
   ring?: Ring;
   /** The file offset reads go on from (open: 0; lseek; each read), undefined when unknown (inherited). */
   position?: number;
+  /** Opened with O_APPEND: the kernel refuses copy_file_range, sendfile and splice into it. */
+  append?: boolean;
 }
 
 interface FdEntry {

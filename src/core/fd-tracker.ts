@@ -364,16 +364,22 @@ export class FdTracker {
     const perfNames = event.argNames !== null;
     const access = accessOf(flags, perfNames);
     const cloexec = hasFlag(flags, 'O_CLOEXEC', perfNames);
+    const append = hasFlag(flags, 'O_APPEND', perfNames);
     if (decorated?.path != null) {
       // strace -y names the file in the result: the path argument is not needed.
-      this.bindDecorated(event, fd, decorated, access, cloexec).position = 0;
+      const object = this.bindDecorated(event, fd, decorated, access, cloexec);
+      object.position = 0;
+      if (append) object.append = true;
       return;
     }
     // perf trace prints file names as pointers: such a file stays unnamed until a decoration names it.
     const path = pathArg(event, pathIndex, pathName);
-    const object = this.bind(event, fd, endpointFromPath(path ?? `fd ${fd}`), path !== null, access, cloexec);
+    // O_TMPFILE opens an unnamed file in the directory it names (-y prints `/dir/#inode`).
+    const name = path !== null && hasFlag(flags, 'O_TMPFILE', perfNames) ? `${path.replace(/\/$/, '')}/(O_TMPFILE)` : path;
+    const object = this.bind(event, fd, endpointFromPath(name ?? `fd ${fd}`), path !== null, access, cloexec);
     object.opened = true;
     object.position = 0;
+    if (append) object.append = true;
   }
 
   created(event: SyscallEvent, endpoint: Endpoint, access: AccessMode, cloexec = false): void {
@@ -574,10 +580,21 @@ export class FdTracker {
     if (event.ret !== 0) return;
     if (event.name !== 'fstat' && !event.argText.includes('AT_EMPTY_PATH')) return;
     const fd = fdArg(event, [0, event.name === 'fstat' ? 'fd' : 'dfd']);
-    if (fd === null || fd.path !== null) return;
+    if (fd === null) return;
+    if (fd.path !== null) {
+      // A named FIFO is opened by path (and -y names it by path): its fstat says it is a pipe.
+      if (event.argText.includes('S_IFIFO')) {
+        const object = this.resolve(event.pid, fd, event.line);
+        if (object !== null && object.endpoint.kind === 'file') object.endpoint = { kind: 'pipe', path: object.endpoint.path };
+      }
+      return;
+    }
     const object = this.tables.of(event.pid).get(fd.fd);
-    if (object !== undefined && object.named) return;
     const mode = /st_mode=S_IF(\w+)/.exec(argText(event, [statIndex, 'statbuf']) ?? '')?.[1];
+    if (object !== undefined && object.named) {
+      if (mode === 'FIFO' && object.endpoint.kind === 'file') object.endpoint = { kind: 'pipe', path: object.endpoint.path };
+      return;
+    }
     const kindByMode: Record<string, Endpoint['kind']> = { REG: 'file', FIFO: 'pipe', SOCK: 'other', CHR: 'dev', BLK: 'dev' };
     const kind = mode !== undefined ? kindByMode[mode] : undefined;
     if (kind === undefined) return;

@@ -15,6 +15,8 @@ export interface Endpoint {
   loopback?: boolean;
   /** A file on tmpfs (/dev/shm): its pages are its storage, so no disk DMA is counted for it. */
   inMemory?: boolean;
+  /** A block device (a disk, a partition, a loop device): storage, one DMA per byte like a file's disk. */
+  storage?: boolean;
 }
 
 export const STRATEGIES = [

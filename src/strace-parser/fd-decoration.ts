@@ -39,6 +39,8 @@ export function internalize(s: string): string {
   return detachString(s);
 }
 
+const DELETED = '>(deleted)'.slice(1);
+
 function hexDigit(c: number): number {
   return c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
 }
@@ -86,6 +88,8 @@ export function parseFdArg(text: string, detach = true): FdArg | null {
     fd = neg ? -n : n;
   }
   if (i === s.length) return { fd, path: null, detail: null };
+  // An unlinked file (O_TMPFILE, a memfd, a file removed while open): `3</tmp/x>(deleted)`.
+  if (s.endsWith(DELETED)) s = s.slice(0, s.length - DELETED.length);
   const c = s.charCodeAt(i);
   if (c === 32 /* space */) {
     // -X verbose: `-100 /* AT_FDCWD */`, nothing else may follow a bare number.

@@ -6,7 +6,8 @@
 //   (test/workloads/udp_mmsg_copy.c), also past the 32 messages strace prints of a call;
 // - a UDP echo (recvfrom, then sendto back to the sender) is a reply, not a transfer (udp_echo.py),
 //   but a relay that forwards from the same socket to another address is one (udp_relay.py);
-// - a UDP socket bound to port 0 is named by the port getsockname gives (udp_ephemeral.py).
+// - a UDP socket bound to port 0 is named by the port getsockname gives (udp_ephemeral.py);
+// - nothing is recommended for datagrams: sendfile and splice cannot carry them.
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -48,6 +49,9 @@ for (const [index, flags] of FLAG_SETS.entries()) {
     assert.equal(received.strategy, 'recv_write');
     assert.deepEqual([received.source.kind, received.source.path, received.source.loopback], ['udp', `127.0.0.1:${port}`, true], 'the receiving socket is named by its bind');
     assert.equal(received.copies.dma, 1, 'the loopback source: no NIC DMA; the file sink: one');
+    // sendfile into a UDP socket fails (EMSGSIZE; EDESTADDRREQ unconnected), splice needs a stream:
+    // a datagram's size is the protocol's, no larger buffer either.
+    assert.deepEqual([sent.recommendation, received.recommendation], [null, null]);
   });
 }
 
