@@ -41,7 +41,13 @@ function cpuCopies(strategy: Strategy, source: Endpoint, sink: Endpoint, setting
         notes.push('sendfile into a pipe takes the kernel\'s splice path: the pipe holds page references, no copy');
         return 0;
       }
-      if (isSocketKind(sink.kind) && sink.kind !== 'unix') {
+      if (sink.kind === 'unix') {
+        // sendfile is splice through the kernel's own pipe; a unix stream socket takes spliced pages by
+        // reference, as it does for splice itself (no NIC to gather: nothing to assume).
+        notes.push('sendfile into a unix socket: the socket takes the page references it is spliced, no copy (the reader copies them out)');
+        return 0;
+      }
+      if (isSocketKind(sink.kind)) {
         notes.push(settings.assumeGatherNic ? GATHER_ASSUMPTION : NO_GATHER_ASSUMPTION);
         return settings.assumeGatherNic ? 0 : 1;
       }

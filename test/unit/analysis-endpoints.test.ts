@@ -8,7 +8,8 @@
 //   nothing in-kernel is recommended for them;
 // - the middle `cat` of `cat | cat | cat` copies pipe -> pipe: splice moves page references;
 // - a file read a second time is in the page cache: the recommendation for the same bytes does not
-//   count a disk DMA either.
+//   count a disk DMA either;
+// - unix_sendfile.c: sendfile into a unix stream socket hands it page references, as splice does.
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -132,4 +133,15 @@ test('a file copied after it was read once: the page cache is warm for the recom
   assert.ok(copy !== undefined, JSON.stringify(rows(report.transfers)));
   assert.equal(copy.copies.dma, 1, 'warm source: only the sink file\'s disk');
   assert.deepEqual([copy.recommendation?.strategy, copy.recommendation?.copies], ['copy_file_range', { cpu: 1, dma: 1 }]);
+});
+
+test('sendfile into a unix socket hands it page references, as splice does: no CPU copy on the sending side', async () => {
+  const dir = tempDir('unix-sendfile');
+  const bin = buildWorkload(dir, 'unix_sendfile');
+  writeData(path.join(dir, 'a.bin'), 300_000);
+  writeData(path.join(dir, 'b.bin'), 1 << 20);
+  const report = await traced([bin, 'a.bin', 'b.bin', 'out.bin'], dir);
+  assert.equal(fs.statSync(path.join(dir, 'out.bin')).size, 300_000 + (1 << 20));
+  const sent = report.transfers.filter((t) => t.sink.kind === 'unix').map((t) => [t.strategy, path.basename(t.source.path), t.bytes, t.copies.cpu]);
+  assert.deepEqual(sent.sort(), [['sendfile', 'a.bin', 300_000, 0], ['splice', 'b.bin', 1 << 20, 0]]);
 });
