@@ -42,6 +42,17 @@ export function sockaddrText(text: string | undefined): string | null {
   return port !== null ? `${host}:${port}` : host;
 }
 
+/**
+ * The address a datagram call names: sendto/recvfrom's sockaddr, or a msghdr's msg_name (sendmsg,
+ * recvmsg; sendmmsg/recvmmsg: the first message's). Its iovecs' bytes are no address.
+ */
+export function datagramAddress(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  const name = text.indexOf('msg_name={');
+  if (name < 0) return text.includes('msg_name=') ? null : sockaddrText(text);
+  return sockaddrText(text.slice(name, text.indexOf('}', name) + 1));
+}
+
 /** `sin_port=htons(9951)`; -X raw / verbose print the two bytes instead: `sin_port="\x26\xdf"`. */
 function portOf(text: string): string | null {
   const decoded = /sin6?_port=htons\((\d+)\)/.exec(text)?.[1];
@@ -187,11 +198,7 @@ export class FdTracker {
    */
   datagramPeer(socket: FdObject, addressText: string | undefined, line: number): FdObject | null {
     if (socket.endpoint.kind !== 'udp' || socket.endpoint.path.includes('->') || addressText === undefined) return null;
-    // sendmsg: only the msghdr's msg_name (its iovecs' bytes are no address).
-    const name = addressText.indexOf('msg_name={');
-    const text = name < 0 ? addressText : addressText.slice(name, addressText.indexOf('}', name) + 1);
-    if (name < 0 && addressText.includes('msg_name=')) return null;
-    const peer = sockaddrText(text);
+    const peer = datagramAddress(addressText);
     if (peer === null) return null;
     const key = `${socket.id}|${peer}`;
     let object = this.datagramPeers.get(key);

@@ -39,8 +39,8 @@ export const DATA_CALLS: Readonly<Record<string, DataCallSpec>> = {
   preadv2: { class: 'read', fd: [0, 'fd'], iov: [1, 'vec'], vectored: true, positional: true },
   recv: { class: 'read', fd: [0, 'fd'], buf: [1, 'ubuf'], socketCall: true },
   recvfrom: { class: 'read', fd: [0, 'fd'], buf: [1, 'ubuf'], socketCall: true, from: [4, 'addr'] },
-  recvmsg: { class: 'read', fd: [0, 'fd'], msg: [1, 'msg'], flags: [2, 'flags'], socketCall: true },
-  recvmmsg: { class: 'read', fd: [0, 'fd'], msg: [1, 'mmsg'], socketCall: true, messages: true },
+  recvmsg: { class: 'read', fd: [0, 'fd'], msg: [1, 'msg'], flags: [2, 'flags'], socketCall: true, from: [1, 'msg'] },
+  recvmmsg: { class: 'read', fd: [0, 'fd'], msg: [1, 'mmsg'], socketCall: true, messages: true, from: [1, 'mmsg'] },
   write: { class: 'write', fd: [0, 'fd'], buf: [1, 'buf'] },
   pwrite64: { class: 'write', fd: [0, 'fd'], buf: [1, 'buf'], positional: true },
   writev: { class: 'write', fd: [0, 'fd'], iov: [1, 'vec'], vectored: true },
@@ -49,7 +49,8 @@ export const DATA_CALLS: Readonly<Record<string, DataCallSpec>> = {
   send: { class: 'write', fd: [0, 'fd'], buf: [1, 'buff'], flags: [3, 'flags'], socketCall: true },
   sendto: { class: 'write', fd: [0, 'fd'], buf: [1, 'buff'], flags: [3, 'flags'], socketCall: true, to: [4, 'addr'] },
   sendmsg: { class: 'write', fd: [0, 'fd'], msg: [1, 'msg'], flags: [2, 'flags'], socketCall: true, to: [1, 'msg'] },
-  sendmmsg: { class: 'write', fd: [0, 'fd'], msg: [1, 'mmsg'], flags: [3, 'flags'], socketCall: true, messages: true },
+  // sendmmsg: the first message's msg_name names the peer (a batch to one address, like a DNS reply burst).
+  sendmmsg: { class: 'write', fd: [0, 'fd'], msg: [1, 'mmsg'], flags: [3, 'flags'], socketCall: true, messages: true, to: [1, 'mmsg'] },
 };
 
 /** In-kernel movers: sendfile(out, in), splice(in, off, out, off), tee(in, out), copy_file_range(in, off, out, off), vmsplice(pipe). */

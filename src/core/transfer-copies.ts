@@ -5,7 +5,7 @@
 
 import type { SyscallEvent } from '../strace-parser/types';
 import { argText, fdArg, intArg, movedBytes } from './event-args';
-import { sockaddrText } from './fd-tracker';
+import { datagramAddress } from './fd-tracker';
 import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
 import type { DataCallSpec } from './syscall-classes';
@@ -42,7 +42,7 @@ export function onRead(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpe
   // A datagram's sender: a write back to it from the same socket is a reply (transfer-credits isOwnSource).
   if (spec.from !== undefined && source.endpoint.kind === 'udp') {
     const latest = state.credits[0];
-    if (latest !== undefined) latest.peer = sockaddrText(argText(event, spec.from));
+    if (latest !== undefined) latest.peer = datagramAddress(argText(event, spec.from));
   }
   ctx.noteRead(event.pid);
 }

@@ -7,6 +7,9 @@
 // - a UDP echo (recvfrom, then sendto back to the sender) is a reply, not a transfer (udp_echo.py),
 //   but a relay that forwards from the same socket to another address is one (udp_relay.py);
 // - a UDP socket bound to port 0 is named by the port getsockname gives (udp_ephemeral.py);
+// - batches moved with recvmmsg/sendmmsg on one unconnected socket (udp_mmsg_relay.c): forwarded to
+//   another address, a transfer to that address (the first message's msg_name); sent back to where
+//   they came from, replies;
 // - nothing is recommended for datagrams: sendfile and splice cannot carry them.
 
 import { test } from 'node:test';
@@ -120,3 +123,30 @@ test('a single-socket UDP relay: forwarding to another address from the same soc
   assert.equal(forwarded.length, 1, JSON.stringify(report.transfers.map((t) => `${t.source.path} -> ${t.sink.path} ${t.bytes}`)));
   assert.equal(forwarded[0]?.bytes, 100_000, 'the 100 datagrams of 1,000 bytes the relay forwarded');
 });
+
+for (const [index, mode] of ['relay', 'echo'].entries()) {
+  test(`recvmmsg/sendmmsg on one unconnected socket, ${mode}: sendmmsg's msg_name is where the datagrams go`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `iolens-mmsg-${mode}-`));
+    const bin = buildWorkload(dir, 'udp_mmsg_relay');
+    const src = path.join(dir, 'src.bin');
+    const dst = path.join(dir, 'dst.bin');
+    fs.writeFileSync(src, Buffer.from(Array.from({ length: 64_000 }, (_, i) => (i * 11 + (i >> 8)) & 0xff)));
+    const port = 26_000 + (process.pid % 1_000) * 2 + 2_000 * index;
+    const recording = await recordStrace([bin, mode, src, dst, String(port)], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+    assert.equal(recording.exitCode, 0, recording.stderr);
+    assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    assert.deepEqual(report.diagnostics, []);
+    const between = report.transfers.filter((t) => t.source.kind === 'udp' && t.sink.kind === 'udp');
+    if (mode === 'relay') {
+      assert.deepEqual(
+        between.map((t) => [t.source.path, t.sink.path, t.sink.loopback, t.bytes, t.copies.dma]),
+        [[`127.0.0.1:${port}`, `127.0.0.1:${port + 1}`, true, 64_000, 0]],
+        'from the server\'s socket to the address its sendmmsg names, on loopback',
+      );
+    } else {
+      assert.deepEqual(between, [], 'sent back where they came from: replies');
+    }
+    assert.equal(report.transfers.find((t) => t.sink.path === dst)?.bytes, 64_000);
+  });
+}
