@@ -33,12 +33,26 @@ function hostsOf(addressPair: string): string[] {
   });
 }
 
-/** A socket named by its address (`127.0.0.1:9911`), or its pair (`a:1->b:2`, `->b:2`): loopback when every host is. */
+/** The wildcard address a listener binds to: the connection's own side is whichever address the peer reached. */
+function isWildcardAddress(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  return h === '0.0.0.0' || h === '::' || h === '::ffff:0.0.0.0';
+}
+
+/**
+ * A socket named by its address (`127.0.0.1:9911`), or its pair (`a:1->b:2`, `->b:2`): loopback when
+ * every host is, or is a wildcard beside a loopback one (accepted on `0.0.0.0` from `127.0.0.1`).
+ */
 export function socketEndpoint(kind: EndpointKind, inner: string): Endpoint {
   const endpoint: Endpoint = { kind, path: inner };
-  const hosts = hostsOf(inner).filter((h) => h.length > 0 && /[.:]/.test(h));
-  if (hosts.length > 0 && hosts.every(isLoopbackAddress)) endpoint.loopback = true;
+  if (isLoopbackConnection(inner.split('->'))) endpoint.loopback = true;
   return endpoint;
+}
+
+/** Addresses (`host:port`) of a connection's ends, as far as known: on loopback by the rule of socketEndpoint(). */
+export function isLoopbackConnection(addresses: readonly string[]): boolean {
+  const hosts = hostsOf(addresses.join('->')).filter((h) => h.length > 0 && /[.:]/.test(h));
+  return hosts.some(isLoopbackAddress) && hosts.every((h) => isLoopbackAddress(h) || isWildcardAddress(h));
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { SyscallEvent } from '../strace-parser/types';
 import { TraceSyscall } from '../strace-parser/events';
 import { decodeCString, parseFdArg, parseIntLoose } from '../strace-parser/args';
-import { endpointFromDecoration, endpointFromPath, endpointKey, isSocketKind, socketEndpoint } from './endpoints';
+import { endpointFromDecoration, endpointFromPath, endpointKey, isLoopbackConnection, isSocketKind, socketEndpoint } from './endpoints';
 import { argText, fdArg, hasFlag, resultFd, type FdRef } from './event-args';
 import { FdsInFlight, passedFds } from './fd-passing';
 import { FdTables, type AccessMode, type FdObject } from './fd-table';
@@ -448,7 +448,8 @@ export class FdTracker {
     const local = listener !== null ? this.boundAddresses.get(listener.id) : undefined;
     const kind = listener !== null && listener.endpoint.kind !== 'other' ? listener.endpoint.kind : 'tcp';
     const endpoint: Endpoint = { kind, path: `${local ?? 'listener'}<-${peer ?? 'peer'}` };
-    if (local !== undefined && /^(127\.|\[::1\])/.test(local)) endpoint.loopback = true;
+    // A peer on 127.x reached a listener bound to 127.x or to the wildcard address: loopback.
+    if (isLoopbackConnection([local, peer].filter((a): a is string => a !== undefined && a !== null))) endpoint.loopback = true;
     this.newFd(event, endpoint, 'readwrite', hasFlag(argText(event, [3, 'flags']), 'SOCK_CLOEXEC'));
   }
 

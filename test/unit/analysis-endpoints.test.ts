@@ -9,7 +9,9 @@
 // - the middle `cat` of `cat | cat | cat` copies pipe -> pipe: splice moves page references;
 // - a file read a second time is in the page cache: the recommendation for the same bytes does not
 //   count a disk DMA either;
-// - unix_sendfile.c: sendfile into a unix stream socket hands it page references, as splice does.
+// - unix_sendfile.c: sendfile into a unix stream socket hands it page references, as splice does;
+// - wildcard_server.c: a connection accepted on 0.0.0.0 from 127.0.0.1 is on loopback (no NIC DMA),
+//   also without -y, where only the listener's bind and accept's peer address say where it is.
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -145,3 +147,16 @@ test('sendfile into a unix socket hands it page references, as splice does: no C
   const sent = report.transfers.filter((t) => t.sink.kind === 'unix').map((t) => [t.strategy, path.basename(t.source.path), t.bytes, t.copies.cpu]);
   assert.deepEqual(sent.sort(), [['sendfile', 'a.bin', 300_000, 0], ['splice', 'b.bin', 1 << 20, 0]]);
 });
+
+for (const flags of [['-f', '-ttt', '-T', '-yy'], ['-f', '-ttt', '-T']]) {
+  test(`a connection accepted on 0.0.0.0 from 127.0.0.1 is on loopback: no NIC DMA (strace ${flags.join(' ')})`, async () => {
+    const dir = tempDir('wildcard');
+    const bin = buildWorkload(dir, 'wildcard_server');
+    writeData(path.join(dir, 'in.bin'), 1 << 20);
+    const port = String(31_000 + (process.pid % 1_000) + (flags.length > 4 ? 1_000 : 0));
+    const report = await traced([bin, port, 'in.bin', 'out.bin'], dir, flags);
+    const sent = report.transfers.find((t) => t.source.path.endsWith('in.bin'));
+    assert.ok(sent !== undefined, JSON.stringify(rows(report.transfers)));
+    assert.deepEqual([sent.sink.kind, sent.sink.loopback, sent.bytes, sent.copies.dma], ['tcp', true, 1 << 20, 1], sent.sink.path);
+  });
+}
