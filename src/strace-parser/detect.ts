@@ -4,7 +4,8 @@
 import { summaryHeader } from './strace-summary';
 import type { TraceFormat } from './types';
 
-const PERF_EVENT = /^\s*(\?|\d+\.\d+) \(\s*(\d+\.\d+ ms)?\s*\): .*\/\d+ /;
+// `0.045 ( 0.026 ms): comm/tid read(...`; --no-comm: `tid read(`; one thread (-p, --no-inherit): `read(`.
+const PERF_EVENT = /^\s*(\?|\d+\.\d+) \(\s*(\d+\.\d+ ms)?\s*\): (.*\/\d+ |(\d+ +)?([A-Za-z_]\w*\(|\s*\.\.\. \[continued\]: ))/;
 const PERF_SUMMARY = /^\s*Summary of events:\s*$/;
 // [pid N] or a pid column (-Y: with <comm>); a time (-t/-tt, -ttt/-r, whole seconds; -r beside -t:
 // `(+ s.frac)`); -n's syscall number; -i's address; then the call, resumed call, signal or exit.

@@ -10,6 +10,29 @@ import { parseCallTail } from './call-tail';
 import { indexIn, internName, isDigit, lastIndexIn, isIdentChar, isIdentStart, LineKind, parseDecimal, ParsedLine, PidKind, TsKind } from './parsed-line';
 
 const CONTINUED = '... [continued]: ';
+/** Frames of --call-graph sit under their call, indented far past any event line's timestamp. */
+const FRAME_INDENT = 20;
+
+function digitsEnd(s: string, from: number, n: number): number {
+  let k = from;
+  while (k < n && isDigit(s.charCodeAt(k))) k++;
+  return k;
+}
+
+function skipSpaces(s: string, from: number, n: number): number {
+  let k = from;
+  while (k < n && s.charCodeAt(k) === 32) k++;
+  return k;
+}
+
+/** An event starts at `i`: a call `name(`, its `... [continued]:` part, or a page fault. */
+function startsEvent(s: string, i: number, n: number): boolean {
+  if (s.startsWith(CONTINUED, i) || s.startsWith('majfault [', i) || s.startsWith('minfault [', i)) return true;
+  if (!isIdentStart(s.charCodeAt(i))) return false;
+  let k = i + 1;
+  while (k < n && isIdentChar(s.charCodeAt(k))) k++;
+  return s.charCodeAt(k) === 40 /* ( */;
+}
 
 /** Parses s[start, end) (one line, not sliced out of its chunk). */
 export function parsePerfLine(s: string, start: number, end: number, o: ParsedLine): void {
@@ -23,6 +46,12 @@ export function parsePerfLine(s: string, start: number, end: number, o: ParsedLi
   }
   const c = s.charCodeAt(i);
   if (!isDigit(c) && c !== 63 /* ? */) {
+    // --call-graph / --max-stack: the call's frames under it, deeply indented: `_start (/usr/lib/ld.so)`.
+    if (i - start >= FRAME_INDENT && c !== 40 /* ( */ && s.charCodeAt(n - 1) === 41 /* ) */ && indexIn(s, ' (', i, n) !== -1) {
+      o.kind = LineKind.Frame;
+      o.text1 = s.slice(i, n);
+      return;
+    }
     parsePerfSummaryLine(s.slice(i, n), o);
     return;
   }
@@ -58,33 +87,48 @@ export function parsePerfLine(s: string, start: number, end: number, o: ParsedLi
       if (!Number.isNaN(sec)) o.duration = sec;
     }
   }
-  // comm/tid: comm may hold spaces and slashes, so look for `/digits ` from the left.
+  // comm/tid: comm may hold spaces, slashes and digits (`w/7 x/25358`): the tid is the first
+  // `/digits ` that an event follows. --no-comm prints the tid alone, and a single thread traced with
+  // -p or --no-inherit neither (pid 0: the traced process).
   i = closeDur + 3;
-  let slash = indexIn(s, '/', i, n);
-  let tidEnd = -1;
-  let tid = 0;
-  while (slash !== -1) {
-    let k = slash + 1;
-    let v = 0;
-    while (k < n && isDigit(s.charCodeAt(k))) {
-      v = v * 10 + (s.charCodeAt(k) - 48);
-      k++;
-    }
-    if (k > slash + 1 && (k === n || s.charCodeAt(k) === 32)) {
-      tidEnd = k;
+  let tid = -1;
+  let after = -1;
+  let firstTid = -1;
+  let firstAfter = -1;
+  for (let slash = indexIn(s, '/', i, n); slash !== -1; slash = indexIn(s, '/', slash + 1, n)) {
+    const k = digitsEnd(s, slash + 1, n);
+    if (k === slash + 1 || (k !== n && s.charCodeAt(k) !== 32)) continue;
+    const v = parseDecimal(s, slash + 1, k);
+    const next = skipSpaces(s, k, n);
+    if (startsEvent(s, next, n)) {
       tid = v;
+      after = next;
       break;
     }
-    slash = indexIn(s, '/', slash + 1, n);
+    if (firstTid < 0) {
+      firstTid = v;
+      firstAfter = next;
+    }
   }
-  if (tidEnd === -1) {
-    o.bad('perf line without comm/tid');
-    return;
+  if (tid < 0) {
+    const k = digitsEnd(s, i, n);
+    if (k > i && s.charCodeAt(k) === 32 && startsEvent(s, skipSpaces(s, k, n), n)) {
+      tid = parseDecimal(s, i, k);
+      after = skipSpaces(s, k, n);
+    } else if (startsEvent(s, skipSpaces(s, i, n), n)) {
+      tid = 0;
+      after = skipSpaces(s, i, n);
+    } else if (firstTid >= 0) {
+      tid = firstTid;
+      after = firstAfter;
+    } else {
+      o.bad('perf line without comm/tid');
+      return;
+    }
   }
   o.pid = tid;
   o.pidKind = PidKind.Perf;
-  i = tidEnd;
-  while (i < n && s.charCodeAt(i) === 32) i++;
+  i = after;
   if (s.startsWith(CONTINUED, i)) {
     i += CONTINUED.length;
     const nameStart = i;

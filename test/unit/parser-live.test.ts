@@ -345,3 +345,49 @@ test('perf trace -s and --pf=all: summary rows and page faults', async (t) => {
   assert.ok(d.events.some((e) => e.type === 'fault'));
   assert.ok(d.syscalls.some((e) => e.name === 'read'));
 });
+
+/** cat's writes to stdout (fd 1), in bytes. */
+function catOutput(c: Collected): number {
+  return c.syscalls.filter((e) => e.name === 'write' && parseFdArg(argOf(e, 0, 'fd') ?? '')?.fd === 1).reduce((a, e) => a + (e.ret ?? 0), 0);
+}
+
+test('perf trace --no-inherit and --no-comm: lines without comm/tid, or with the tid alone', async (t) => {
+  // One thread traced (--no-inherit, or -p PID of a single thread): `0.043 ( 0.024 ms): read(fd: 3, ...)`.
+  const alone = await perfTraceParsed(t, 'cat_no_inherit.perf', ['--no-inherit'], ['cat', input]);
+  if (alone === null) return;
+  assert.deepEqual(alone.diagnostics, []);
+  assert.equal(alone.result.format, 'perf');
+  assert.ok(alone.syscalls.length > 20);
+  assert.deepEqual([...new Set(alone.events.map((e) => e.pid))], [0], 'no tid printed: the traced process');
+  assert.equal(catOutput(alone), SIZE);
+  // --no-comm: `2.953 ( 0.022 ms): 10070 brk()`.
+  const tids = await perfTraceParsed(t, 'cat_no_comm.perf', ['--no-comm'], ['cat', input]);
+  if (tids === null) return;
+  assert.deepEqual(tids.diagnostics, []);
+  assert.equal(tids.result.processes, 1);
+  assert.ok(tids.events.every((e) => e.pid > 0));
+  assert.equal(catOutput(tids), SIZE);
+});
+
+test('perf trace --call-graph fp --max-stack 3: the frames under each call are its stack', async (t) => {
+  const c = await perfTraceParsed(t, 'cat_callgraph.perf', ['--call-graph', 'fp', '--max-stack', '3'], ['cat', input]);
+  if (c === null) return;
+  assert.deepEqual(c.diagnostics, []);
+  assert.equal(c.result.flags.stacks, true);
+  const withStack = c.syscalls.filter((e) => e.stack !== null && e.stack !== undefined && e.stack.length > 0);
+  assert.ok(withStack.length >= c.syscalls.length / 2, `${withStack.length} of ${c.syscalls.length} calls have frames`);
+  assert.ok(withStack.every((e) => (e.stack ?? []).length <= 3));
+  assert.equal(catOutput(c), SIZE);
+});
+
+test('perf trace: a command name with `/digits ` in it (`w/7 x/25358 read(`) is not taken for comm/tid', async (t) => {
+  // The thread names itself `w/7 x` (prctl PR_SET_NAME), then copies the file to its stdout.
+  const script = `import ctypes,os,sys\nctypes.CDLL(None).prctl(15, b'w/7 x', 0, 0, 0)\nf=os.open(sys.argv[1], os.O_RDONLY)\nwhile True:\n  b=os.read(f, 65536)\n  if not b: break\n  os.write(1, b)\n`;
+  // /usr/bin/python3 itself: a version manager's `python3` shim would run shell scripts first.
+  const c = await perfTraceParsed(t, 'slash_comm.perf', [], ['/usr/bin/python3', '-c', script, input]);
+  if (c === null) return;
+  assert.match(fs.readFileSync(path.join(work, 'slash_comm.perf'), 'utf8'), /w\/7 x\/\d+ read\(/);
+  assert.deepEqual(c.diagnostics, []);
+  assert.equal(c.result.processes, 1);
+  assert.equal(catOutput(c), SIZE);
+});
