@@ -264,9 +264,9 @@ export class FdTracker {
     let object = known;
     if (object === undefined) {
       const pipe = this.pendingPipeEnds.get(pid);
-      if (pipe !== undefined && ref.path === null) {
+      if (pipe !== undefined && ref.path === null && this.mayBeNewFd(pid, ref.fd)) {
         object = this.tables.createObject(pipe.endpoint, true, 'unknown', pipe.line);
-        if (--pipe.left === 0) this.pendingPipeEnds.delete(pid);
+        this.takePipeEnd(pid, pipe);
       } else {
         object = this.tables.createObject({ kind: 'other', path: `fd ${ref.fd}` }, false, 'unknown', 0);
         this.tables.of(pid).placeholders.set(ref.fd, object);
@@ -544,7 +544,22 @@ export class FdTracker {
   }
 
   closeFd(pid: number, fd: number): void {
+    // perf: closing an unknown number after pipe2 closes one of its ends (a parent closes the end its child writes).
+    const pipe = this.pendingPipeEnds.get(pid);
+    if (pipe !== undefined && this.tables.of(pid).get(fd) === undefined && this.mayBeNewFd(pid, fd)) this.takePipeEnd(pid, pipe);
     this.tables.of(pid).close(fd);
+  }
+
+  /**
+   * perf: whether an fd the table does not know may be one that pipe2 made (whose numbers perf does not
+   * print): not stdin, stdout or stderr, which a process inherits, unless the trace showed them closed.
+   */
+  private mayBeNewFd(pid: number, fd: number): boolean {
+    return fd > 2 || this.tables.of(pid).closedHere.has(fd);
+  }
+
+  private takePipeEnd(pid: number, pipe: { left: number }): void {
+    if (--pipe.left === 0) this.pendingPipeEnds.delete(pid);
   }
 
   closedRange(event: SyscallEvent): void {

@@ -1,6 +1,8 @@
 // Page faults on mmapped memory are kernel entries strace cannot see; a `perf trace --pf=all` trace
 // shows them, and they are added to the mode switches of the transfer that writes from the mapping,
 // and shown apart (io-model.md). test/workloads/mmap_to_file.c, recorded here with real perf trace.
+// A fault inside a call (a read faulting on its fresh buffer: perf prints the read as interrupted,
+// the fault, then `[continued]: read()`) is part of that call, which goes on (pipe_fork_copy.c).
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -44,3 +46,41 @@ test('perf trace --pf=all: the page faults on the mapping are counted in the mma
   assert.equal(transfer.modeSwitches, 2 * calls + 2 * faults);
   assert.ok(transfer.assumptions.some((a) => a.includes(`${faults} page faults`)), transfer.assumptions.join('; '));
 });
+
+test('perf trace --syscalls --pf=all: a read that faults on its buffer is one call, its fault inside it', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-fault-in-call-'));
+  const bin = buildWorkload(dir, 'pipe_fork_copy');
+  const src = path.join(dir, 'src.bin');
+  fs.writeFileSync(src, Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 13 + (i >> 11)) & 0xff)));
+  const out = path.join(dir, 'out.bin');
+  let recording: Awaited<ReturnType<typeof recordPerfTrace>>;
+  let text: string;
+  // The parent's first read into its untouched static buffer faults inside the kernel's copy to it:
+  // between that tid's interrupted `read(... ...` and its `[continued]: read())`, a fault of the same
+  // tid. perf prints the read whole when nothing came between: such a recording is redone.
+  for (let attempt = 1; ; attempt++) {
+    recording = await recordPerfTrace([bin, src], { outDir: dir, name: `perf${attempt}`, perfArgs: ['--syscalls', '--pf=all'], stdoutFile: out });
+    assert.ok(recording.ok, recording.ok ? '' : recording.reason);
+    assert.deepEqual(fs.readFileSync(out), fs.readFileSync(src));
+    text = fs.readFileSync(recording.tracePath, 'utf8');
+    if (faultInsideRead(text) || attempt === 5) break;
+  }
+  assert.ok(faultInsideRead(text), 'perf showed a fault inside a read');
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.diagnostics, []);
+  const starts = (text.match(/ read\(fd: /g) ?? []).length;
+  assert.equal(report.summary.bySyscall.read?.calls, starts, 'one call per read the trace started');
+  assert.deepEqual(report.transfers.map((t) => [t.source.kind, t.bytes]).sort(), [['file', 300_000], ['pipe', 300_000]]);
+});
+
+function faultInsideRead(text: string): boolean {
+  const open = new Set<string>();
+  for (const line of text.split('\n')) {
+    const tid = /\): \S+\/(\d+) /.exec(line)?.[1];
+    if (tid === undefined) continue;
+    if (/ read\(fd: .*\.\.\.$/.test(line)) open.add(tid);
+    else if (line.includes('[continued]: read()')) open.delete(tid);
+    else if (/ (min|maj)fault \[/.test(line) && open.has(tid)) return true;
+  }
+  return false;
+}
