@@ -221,6 +221,9 @@ export class FileParser {
     const o = this.o;
     if (this.format === 'perf') parsePerfLine(s, b, n, o);
     else parseStraceLine(s, b, n, o, this.straceSummary);
+    // A bare exit part (strace -z) with no call in flight, or the rest of a call that the program's
+    // own output cut (stderr captures, below): not a resumed call.
+    if (o.kind === LineKind.Resumed && o.name === '' && (this.callFragment !== null || this.pending.size === 0)) o.bad('not a trace line');
     switch (o.kind) {
       case LineKind.Call:
         this.onCall(first, lineNo);
@@ -403,6 +406,14 @@ export class FileParser {
   private onResumed(first: number, lineNo: number): void {
     this.flushHeld();
     const o = this.o;
+    if (o.name === '') {
+      // strace -z's bare exit part (strace-line.ts): the call that went in flight last (dispatch made sure there is one).
+      const latest = this.pending.latestPid() as number;
+      const call = this.pending.peek(latest) as TraceSyscall;
+      o.name = call.name;
+      o.pid = latest;
+      o.pidKind = latest === 0 ? PidKind.None : this.pidColumn ? PidKind.Column : PidKind.Bracket;
+    }
     const pid = this.resolvePid();
     this.resolveTime();
     const perf = this.format === 'perf';

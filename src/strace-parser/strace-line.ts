@@ -241,6 +241,14 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
     if (parseCallTail(s, rest, n, o)) o.kind = LineKind.Resumed;
     return;
   }
+  if (c === 41 /* ) */ && i === start) {
+    // strace -z prints some calls' exit part bare, with no pid and no `<... name resumed>`:
+    // `)                                       = 65536 <0.000084>`. The file parser gives it to the
+    // call that went in flight last (named there: empty here).
+    o.name = '';
+    if (parseCallTail(s, i, n, o)) o.kind = LineKind.Resumed;
+    return;
+  }
   if (c === 45 /* - */ && s.startsWith('--- ', i)) {
     // `--- SIGCHLD {si_signo=SIGCHLD, ...} ---` or `--- stopped by SIGSTOP ---`
     if (!endsAt(s, n, ' ---') || n - 4 < i + 4) {

@@ -13,7 +13,14 @@ export class PendingCalls {
   }
 
   put(pid: number, call: TraceSyscall): void {
+    // Re-inserted, so that insertion order stays start order (latestPid).
+    this.byPid.delete(pid);
     this.byPid.set(pid, call);
+  }
+
+  /** The call in flight for `pid`, left in flight, or null. */
+  peek(pid: number): TraceSyscall | null {
+    return this.byPid.get(pid) ?? null;
   }
 
   /** Removes and returns the call in flight for `pid`, or null. */
@@ -23,6 +30,13 @@ export class PendingCalls {
     if (call === undefined) return null;
     this.byPid.delete(pid);
     return call;
+  }
+
+  /** The pid whose call went in flight last and is still in flight, or null. */
+  latestPid(): number | null {
+    let latest: number | null = null;
+    for (const pid of this.byPid.keys()) latest = pid;
+    return latest;
   }
 
   /** Makes every call in flight independent of the chunk string it was parsed from. */
