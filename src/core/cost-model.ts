@@ -22,7 +22,13 @@ export interface CostContext {
   zerocopyCopied?: boolean | null;
   /** Fan-out: the bytes were read once and written to several sinks; the read (its copy and DMA) is counted in the first sink's transfer. */
   sharedRead?: boolean;
+  /** The source / the sink was opened with O_DIRECT: its device DMAs to or from the user buffer, no CPU copy on that side. */
+  sourceDirect?: boolean;
+  sinkDirect?: boolean;
 }
+
+/** Strategies that pass the bytes through a user buffer: a read into it, a write out of it. */
+const THROUGH_USER_BUFFER: ReadonlySet<Strategy> = new Set(['read_write', 'pread_pwrite', 'readv_writev', 'recv_write']);
 
 const GATHER_ASSUMPTION = 'NIC gathers (SG-DMA + checksum offload): sendfile hands only descriptors to the socket (setting iolens.assumeGatherNic)';
 const NO_GATHER_ASSUMPTION = 'NIC does not gather: sendfile copies page cache -> socket buffer (setting iolens.assumeGatherNic is off)';
@@ -83,14 +89,19 @@ function cpuCopies(strategy: Strategy, source: Endpoint, sink: Endpoint, setting
 /** CPU and DMA copies per payload byte for one transfer. */
 export function copiesPerByte(strategy: Strategy, source: Endpoint, sink: Endpoint, settings: CostSettings, context: CostContext): CopyCost {
   const assumptions: string[] = [];
-  const cpu = cpuCopies(strategy, source, sink, settings, context, assumptions);
+  let cpu = cpuCopies(strategy, source, sink, settings, context, assumptions);
+  if (cpu !== null && THROUGH_USER_BUFFER.has(strategy) && (context.sourceDirect === true || context.sinkDirect === true)) {
+    const direct = (context.sourceDirect === true ? 1 : 0) + (context.sinkDirect === true ? 1 : 0);
+    cpu = Math.max(0, cpu - direct);
+    assumptions.push(`O_DIRECT on the ${direct === 2 ? 'source and the sink' : context.sourceDirect === true ? 'source' : 'sink'}: the device moves the data to and from the user buffer itself, no CPU copy and no page cache on that side`);
+  }
   if (strategy === 'io_uring') return { cpu: null, dma: null, assumptions };
   let sourceDma = dmaCopiesOf(source);
   if (context.sharedRead === true) {
     assumptions.push('the same bytes were read once and also written to another sink (fan-out, like tee(1)): the read, its copy to user space and its DMA are counted in that transfer, not here');
     return { cpu: cpu !== null ? Math.max(0, cpu - 1) : null, dma: dmaCopiesOf(sink), assumptions };
   }
-  if (source.kind === 'file' && source.inMemory !== true) {
+  if (source.kind === 'file' && source.inMemory !== true && context.sourceDirect !== true) {
     if (context.sourceWarm) {
       sourceDma = 0;
       assumptions.push('page cache warm: the same file was read earlier in this trace, so no disk DMA is counted');

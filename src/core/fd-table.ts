@@ -39,6 +39,8 @@ export interface FdObject {
   position?: number;
   /** Opened with O_APPEND: the kernel refuses copy_file_range, sendfile and splice into it. */
   append?: boolean;
+  /** Opened with O_DIRECT: the device moves the data to and from the user buffer itself, past the page cache. */
+  direct?: boolean;
 }
 
 interface FdEntry {

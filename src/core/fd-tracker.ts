@@ -372,11 +372,13 @@ export class FdTracker {
     const access = accessOf(flags, perfNames);
     const cloexec = hasFlag(flags, 'O_CLOEXEC', perfNames);
     const append = hasFlag(flags, 'O_APPEND', perfNames);
+    const direct = hasFlag(flags, 'O_DIRECT', perfNames);
     if (decorated?.path != null) {
       // strace -y names the file in the result: the path argument is not needed.
       const object = this.bindDecorated(event, fd, decorated, access, cloexec);
       object.position = 0;
       if (append) object.append = true;
+      if (direct) object.direct = true;
       return;
     }
     // perf trace prints file names as pointers: such a file stays unnamed until a decoration names it.
@@ -387,6 +389,7 @@ export class FdTracker {
     object.opened = true;
     object.position = 0;
     if (append) object.append = true;
+    if (direct) object.direct = true;
   }
 
   created(event: SyscallEvent, endpoint: Endpoint, access: AccessMode, cloexec = false): void {

@@ -30,6 +30,8 @@ export interface CurrentCost {
   sourceWarm?: boolean;
   /** The sink was opened with O_APPEND: copy_file_range (EBADF), sendfile and splice (EINVAL) refuse it. */
   sinkAppends?: boolean;
+  /** An end opened with O_DIRECT: the in-kernel ways would go through the page cache it avoids, with a CPU copy it does not pay. */
+  direct?: boolean;
 }
 
 interface Candidate {
@@ -41,7 +43,7 @@ interface Candidate {
 
 function candidateFor(current: CurrentCost, bytes: number): Candidate | null {
   const { source, sink } = current;
-  if (current.sinkAppends === true) return null;
+  if (current.sinkAppends === true || current.direct === true) return null;
   const socketSink = isSocketKind(sink.kind);
   if (source.kind === 'file' && socketSink) {
     return { strategy: 'sendfile', costAs: 'sendfile', calls: Math.max(1, Math.ceil(bytes / MAX_RW_COUNT)), why: 'file -> socket: sendfile moves the pages inside the kernel, no user buffer' };

@@ -10,7 +10,8 @@ import type { TransferAccumulator } from './transfer';
 function toTransfer(accumulator: TransferAccumulator, index: number, settings: CostSettings): Transfer {
   const source = accumulator.source.endpoint;
   const sink = accumulator.sink.endpoint;
-  const cost = copiesPerByte(accumulator.strategy, source, sink, settings, { sourceWarm: accumulator.sourceWarm, zerocopyCopied: accumulator.zerocopyCopied, sharedRead: accumulator.sharedRead });
+  const direct = { sourceDirect: accumulator.source.direct === true, sinkDirect: accumulator.sink.direct === true };
+  const cost = copiesPerByte(accumulator.strategy, source, sink, settings, { sourceWarm: accumulator.sourceWarm, zerocopyCopied: accumulator.zerocopyCopied, sharedRead: accumulator.sharedRead, ...direct });
   const calls = accumulator.calls;
   // perf --pf: page faults on a mapping are kernel entries too (io-model.md: added, and shown apart).
   const modeSwitches = 2 * calls.calls + 2 * accumulator.pageFaults;
@@ -58,6 +59,7 @@ function toTransfer(accumulator: TransferAccumulator, index: number, settings: C
         refused: accumulator.refused ?? [],
         sourceWarm: accumulator.sourceWarm,
         sinkAppends: accumulator.sink.append === true,
+        direct: direct.sourceDirect || direct.sinkDirect,
       },
       settings,
     ),

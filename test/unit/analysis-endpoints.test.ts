@@ -11,7 +11,9 @@
 //   count a disk DMA either;
 // - unix_sendfile.c: sendfile into a unix stream socket hands it page references, as splice does;
 // - wildcard_server.c: a connection accepted on 0.0.0.0 from 127.0.0.1 is on loopback (no NIC DMA),
-//   also without -y, where only the listener's bind and accept's peer address say where it is.
+//   also without -y, where only the listener's bind and accept's peer address say where it is;
+// - dd iflag=direct oflag=direct: O_DIRECT moves the data between the device and the user buffer,
+//   no CPU copy and no page cache: nothing in-kernel is better.
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -160,3 +162,18 @@ for (const flags of [['-f', '-ttt', '-T', '-yy'], ['-f', '-ttt', '-T']]) {
     assert.deepEqual([sent.sink.kind, sent.sink.loopback, sent.bytes, sent.copies.dma], ['tcp', true, 1 << 20, 1], sent.sink.path);
   });
 }
+
+test('dd with O_DIRECT on both files: no CPU copy, two disk DMAs, nothing in-kernel advised', async (t) => {
+  const dir = tempDir('direct');
+  writeData(path.join(dir, 'in.bin'), 1 << 20);
+  // tmpfs has no O_DIRECT: the test needs a disk-backed temp directory.
+  const probe = spawnSync('dd', ['if=in.bin', 'of=probe.bin', 'bs=64k', 'count=1', 'iflag=direct', 'oflag=direct'], { cwd: dir });
+  if (probe.status !== 0) {
+    t.skip(`O_DIRECT is not supported on ${dir}'s filesystem: ${probe.stderr.toString().trim()}`);
+    return;
+  }
+  const report = await traced(['dd', 'if=in.bin', 'of=out.bin', 'bs=64k', 'iflag=direct', 'oflag=direct'], dir);
+  const copy = report.transfers.find((x) => x.sink.path.endsWith('out.bin'));
+  assert.ok(copy !== undefined, JSON.stringify(rows(report.transfers)));
+  assert.deepEqual([copy.strategy, copy.bytes, copy.copies, copy.cpuBytesCopied, copy.recommendation], ['read_write', 1 << 20, { cpu: 0, dma: 2 }, 0, null]);
+});
