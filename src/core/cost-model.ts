@@ -49,9 +49,15 @@ function cpuCopies(strategy: Strategy, source: Endpoint, sink: Endpoint, setting
       }
       if (sink.kind === 'unix') {
         // sendfile is splice through the kernel's own pipe; a unix stream socket takes spliced pages by
-        // reference, as it does for splice itself (no NIC to gather: nothing to assume).
-        notes.push('sendfile into a unix socket: the socket takes the page references it is spliced, no copy (the reader copies them out)');
-        return 0;
+        // reference, as it does for splice itself (no NIC to gather: nothing to assume). A datagram or
+        // seqpacket one (-yy: `UNIX:[...]`) copies them into its message, as does one whose type the
+        // trace does not say (no -yy).
+        if (sink.path.startsWith('UNIX-STREAM:')) {
+          notes.push('sendfile into a unix stream socket: the socket takes the page references it is spliced, no copy (the reader copies them out)');
+          return 0;
+        }
+        notes.push('sendfile into a unix socket not known to be a stream socket: its message copies the pages (page cache -> socket buffer)');
+        return 1;
       }
       if (isSocketKind(sink.kind)) {
         notes.push(settings.assumeGatherNic ? GATHER_ASSUMPTION : NO_GATHER_ASSUMPTION);

@@ -75,6 +75,9 @@ function ipv6Of(text: string): string | null {
   return value !== undefined ? `[${value}]` : null;
 }
 
+/** perf: pipes per process whose fds are still to be told by their use (older ones are forgotten). */
+const MAX_PENDING_PIPES = 8;
+
 /** Distinct (socket, address) sinks of unconnected datagram sockets kept apart at most (a DNS server replies to many). */
 const MAX_DATAGRAM_PEERS = 10_000;
 
@@ -153,8 +156,11 @@ export class FdTracker {
   private readonly unnamedByFd = new Map<string, FdObject[]>();
   /** perf: the latest decoration printed for each `pid:fd` (it names that number's latest occupant). */
   private readonly lateDecorations = new Map<string, Endpoint>();
-  /** perf prints pipe2's fd array as a pointer: the next unknown fds of that process are its two ends. */
-  private readonly pendingPipeEnds = new Map<number, { endpoint: Endpoint; left: number; line: number }>();
+  /**
+   * perf prints pipe2's fd array as a pointer: the next unknown fds of that process are its two ends
+   * (newest pipe first; an older one whose ends are not all known yet is kept).
+   */
+  private readonly pendingPipeEnds = new Map<number, Array<{ endpoint: Endpoint; left: number; line: number }>>();
   /** Thread group leader by tid, for threads made with CLONE_THREAD (kept to the end: the report merges by group). */
   private readonly threadGroups = new Map<number, number>();
   /** Where the datagrams of unconnected UDP sockets went, one object per socket and address (see datagramPeer). */
@@ -263,10 +269,9 @@ export class FdTracker {
     const key = `${pid}:${ref.fd}`;
     let object = known;
     if (object === undefined) {
-      const pipe = this.pendingPipeEnds.get(pid);
-      if (pipe !== undefined && ref.path === null && this.mayBeNewFd(pid, ref.fd)) {
+      const pipe = ref.path === null && this.mayBeNewFd(pid, ref.fd) ? this.takePipeEnd(pid) : null;
+      if (pipe !== null) {
         object = this.tables.createObject(pipe.endpoint, true, 'unknown', pipe.line);
-        this.takePipeEnd(pid, pipe);
       } else {
         object = this.tables.createObject({ kind: 'other', path: `fd ${ref.fd}` }, false, 'unknown', 0);
         this.tables.of(pid).placeholders.set(ref.fd, object);
@@ -498,7 +503,10 @@ export class FdTracker {
     const arrayText = argText(event, isPair ? [3, 'usockvec'] : [0, 'fildes']);
     if (arrayText !== undefined && arrayText.startsWith('0x')) {
       const endpoint: Endpoint = isPair ? { kind: 'unix', path: `socketpair@${event.line}` } : { kind: 'pipe', path: `pipe@${event.line}` };
-      this.pendingPipeEnds.set(event.pid, { endpoint, left: 2, line: event.line });
+      const pipes = this.pendingPipeEnds.get(event.pid) ?? [];
+      pipes.push({ endpoint, left: 2, line: event.line });
+      if (pipes.length > MAX_PENDING_PIPES) pipes.shift();
+      this.pendingPipeEnds.set(event.pid, pipes);
       return;
     }
     if (arrayText === undefined || !arrayText.startsWith('[')) return;
@@ -547,9 +555,6 @@ export class FdTracker {
   }
 
   closeFd(pid: number, fd: number): void {
-    // perf: closing an unknown number after pipe2 closes one of its ends (a parent closes the end its child writes).
-    const pipe = this.pendingPipeEnds.get(pid);
-    if (pipe !== undefined && this.tables.of(pid).get(fd) === undefined && this.mayBeNewFd(pid, fd)) this.takePipeEnd(pid, pipe);
     this.tables.of(pid).close(fd);
   }
 
@@ -561,8 +566,14 @@ export class FdTracker {
     return fd > 2 || this.tables.of(pid).closedHere.has(fd);
   }
 
-  private takePipeEnd(pid: number, pipe: { left: number }): void {
-    if (--pipe.left === 0) this.pendingPipeEnds.delete(pid);
+  /** perf: an end of the newest pipe whose ends are not all known yet (used up), or null. */
+  private takePipeEnd(pid: number): { endpoint: Endpoint; line: number } | null {
+    const pipes = this.pendingPipeEnds.get(pid);
+    const pipe = pipes?.[pipes.length - 1];
+    if (pipes === undefined || pipe === undefined) return null;
+    if (--pipe.left === 0) pipes.pop();
+    if (pipes.length === 0) this.pendingPipeEnds.delete(pid);
+    return pipe;
   }
 
   closedRange(event: SyscallEvent): void {
@@ -609,7 +620,7 @@ export class FdTracker {
     if (fd === null) return;
     if (fd.path !== null) {
       // A named FIFO is opened by path (and -y names it by path): its fstat says it is a pipe.
-      if (event.argText.includes('S_IFIFO')) {
+      if (argText(event, [statIndex, 'statbuf'])?.includes('st_mode=S_IFIFO') === true) {
         const object = this.resolve(event.pid, fd, event.line);
         if (object !== null && object.endpoint.kind === 'file') object.endpoint = { kind: 'pipe', path: object.endpoint.path };
       }

@@ -75,6 +75,8 @@ export interface Credit {
   echoing: boolean;
   /** UDP: the address the last datagram came from (recvfrom), the only one a datagram is sent back to. */
   peer: string | null;
+  /** A tar archive: one of its reads began with a member's header (then its verbose listing's lines are never its bytes). */
+  tarArchive?: boolean;
   /** Its reads are not in stream order (several threads' parts, merged when they ended): a write that starts with a later one skips none. */
   unordered: boolean;
   /** The source's fd was closed after the read (the bytes may still sit in a user buffer). */
@@ -420,9 +422,13 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   // file whole, closes it and writes it out: fitsUnprinted); and none whose next bytes
   // strace printed otherwise than the write's (a log line written after a request was read, a program
   // that compresses or encrypts what it reads).
+  // perf shows no bytes, only buffer addresses: a short write (a checksum, a count: sha256sum, wc)
+  // from a buffer no unsent read filled is no copy of them.
+  const unfilledShort = address !== null && bytes <= SHORT_WRITE;
   let partial: Credit | null = null;
   for (const c of credits) {
     if (!usable(c, sink) || (c.closed && !c.confirmed && !fitsUnprinted(c, event, spec, bytes, count === 1)) || contradictsAll(c) || contradictsPrinted(c, sink, event, spec)) continue;
+    if (unfilledShort && c.reads[0]?.address != null) continue;
     if (c.remaining >= bytes) return match(c, bytes, 0);
     partial ??= c;
   }
@@ -484,6 +490,10 @@ const HTTP_RESPONSE = 'HTTP/';
 const UPLOAD_REQUEST = /^(?:POST|PUT|PATCH) /;
 /** A tar member header as strace prints it: the member's name, then NUL padding to the end of the print. */
 const TAR_MEMBER_HEADER = /^[^\\"]+(?:\\0)+$/;
+/** One line of text as strace prints it: no escape but the final newline. */
+const ONE_TEXT_LINE = /^[^\\"]*\\n$/;
+/** A pax extended header's name: `dir/PaxHeaders/file` (GNU tar), `dir/PaxHeaders.1234/file` (older). */
+const PAX_HEADERS = /(^|\/)PaxHeaders(?:\.\d+)?\//;
 /** A tar header's size: tar reads and writes whole records of them. */
 const TAR_BLOCK = 512;
 /** A line of tar's verbose listing (tar tv): the member's mode, then its owner/group. */
@@ -518,13 +528,22 @@ let writePrinted: string | null | undefined;
  */
 function contradictsPrinted(credit: Credit, sink: FdObject, event: SyscallEvent, spec: DataCallSpec): boolean {
   const head = credit.reads[0];
-  if (head === undefined || !head.fresh || spec.buf === undefined || event.argNames !== null) return false;
+  if (head === undefined || spec.buf === undefined || event.argNames !== null) return false;
+  if (!head.fresh) {
+    // Where a read was sent in part, its printed prefix says nothing of the rest: but an archive's
+    // rest is no line of tar's verbose listing (tar xv, tar tv print one per member).
+    if (credit.tarArchive !== true || (credit.lastTransfer?.sink === sink)) return false;
+    if (writePrinted === undefined) writePrinted = rawStringArg(event, spec.buf);
+    return writePrinted !== null && isListingLine(writePrinted);
+  }
   // A copy loop under way (this source's bytes already go to this sink): its writes are not re-checked.
   if (credit.confirmed && credit.lastTransfer?.sink === sink) return false;
   const prefix = readPrefix(head);
   if (head.scattered || prefix === null || prefix.length === 0) return false;
   if (credit.kind === 'socket' && (prefix.startsWith(HTTP_RESPONSE) || (sink.endpoint.kind === 'file' && UPLOAD_REQUEST.test(prefix)))) return false;
-  const readHeader = head.bytes >= TAR_BLOCK ? tarMemberName(prefix) : null;
+  // tar x reads archives from files and pipes (`xz -d | tar x`); a socket's NUL-padded messages are a protocol's.
+  const archiveKind = credit.source.endpoint.kind === 'file' || credit.source.endpoint.kind === 'pipe';
+  const readHeader = head.bytes >= TAR_BLOCK && archiveKind ? tarMemberName(prefix) : null;
   if (writePrinted === undefined && readHeader === null && spec.buf[0] === 1 && event instanceof TraceSyscall) {
     // Hot path (a plain copy loop asks this of every write): compared where the write was parsed, no cut.
     const inPlace = event.compareSecondString(prefix);
@@ -533,7 +552,11 @@ function contradictsPrinted(credit: Credit, sink: FdObject, event: SyscallEvent,
   }
   if (writePrinted === undefined) writePrinted = rawStringArg(event, spec.buf);
   if (writePrinted === null || writePrinted.length === 0) return false;
-  if (readHeader !== null) return !extractsMember(readHeader, sink, writePrinted);
+  if (readHeader !== null) {
+    credit.tarArchive = true;
+    // The archive itself copied (cat arc.tar > copy.tar) begins with the same header.
+    return !compatible(prefix, writePrinted) && !extractsMember(readHeader, sink, writePrinted);
+  }
   if (compatible(prefix, writePrinted) || writePrinted.startsWith(HTTP_RESPONSE)) return false;
   const writtenHeader = (event.ret ?? 0) > TAR_BLOCK ? tarMemberName(writePrinted) : null;
   return writtenHeader === null || !namesMember(writtenHeader, credit.source);
@@ -542,10 +565,15 @@ function contradictsPrinted(credit: Credit, sink: FdObject, event: SyscallEvent,
 /**
  * tar x: a write after a read that began with a member's header sends that member's data when it
  * goes to the file of that name, or elsewhere (tar xO) when it is no line of tar's verbose listing
- * (tar tv reads the same headers and writes `-rw-r--r-- user/group ...`).
+ * (tar tv writes `-rw-r--r-- user/group ...`, tar xv the member names: `m/a.bin\n`).
  */
 function extractsMember(name: string, sink: FdObject, printed: string): boolean {
-  return namesMember(name, sink) || !TAR_LISTING_LINE.test(printed);
+  return namesMember(name, sink) || !(isListingLine(printed) || printed.startsWith(name));
+}
+
+/** A line of tar's verbose listing: `-rw-r--r-- user/group ...` (tar tv), or one line of text (tar xv's member names). */
+function isListingLine(printed: string): boolean {
+  return TAR_LISTING_LINE.test(printed) || ONE_TEXT_LINE.test(printed);
 }
 
 /** The member name of a tar header as strace prints it (its name, then NUL padding to the end of the print), else null. */
@@ -554,12 +582,15 @@ function tarMemberName(printed: string): string | null {
 }
 
 /**
- * The file is that tar member, or inside that member directory (a directory's header starts its
- * first file's record). Without -y a path is as the program opened it, maybe relative to a directory
+ * The file is the tar member a header names (its own, its pax header's, or any for GNU's
+ * `././@LongLink`), or inside that member directory (a directory's header starts its first file's record). Without -y a path is as the program opened it, maybe relative to a directory
  * fd (tar opens `b` in `dir/`): then its last part is compared, and any directory may hold it.
  */
-function namesMember(name: string, object: FdObject): boolean {
+function namesMember(header: string, object: FdObject): boolean {
   if (object.endpoint.kind !== 'file') return false;
+  // GNU tar's long-name header (the name is in the next block) and pax's extended header for a member.
+  if (header === '././@LongLink') return true;
+  const name = header.replace(PAX_HEADERS, '$1');
   const relative = !object.endpoint.path.startsWith('/');
   const path = `/${object.endpoint.path}`;
   if (name.endsWith('/')) return relative || path.includes(`/${name}`);

@@ -59,10 +59,13 @@ export function resolveArg(fds: FdTracker, event: SyscallEvent, ref: readonly [n
   return fds.resolve(event.pid, fdArg(event, ref), event.line);
 }
 
-/** A name that is only perf's late-resolved hint cannot rule a file out (it may be another file's name). */
+/**
+ * A name that is only perf's late-resolved hint cannot rule a file out (it may be another file's
+ * name), unless the object's own calls showed it (hintOwn: `read(fd: 4</proc/meminfo>, ...)`).
+ */
 export function isAncillary(object: FdObject): boolean {
   const endpoint = object.endpoint;
-  if (endpoint.kind !== 'file' || object.hint === true) return false;
+  if (endpoint.kind !== 'file' || (object.hint === true && object.hintOwn !== true)) return false;
   if (object.judgedEndpoint !== endpoint) {
     object.judgedEndpoint = endpoint;
     object.ancillaryPath = isAncillaryPath(endpoint.path);

@@ -10,7 +10,7 @@ const PERF_SUMMARY = /^\s*Summary of events:\s*$/;
 // [pid N] or a pid column (-Y: with <comm>); a time (-t/-tt, -ttt/-r, whole seconds; -r beside -t:
 // `(+ s.frac)`); -n's syscall number; -i's address; then the call, resumed call, signal or exit.
 const STRACE_CALL =
-  /^(\[pid\s+\d+(<[^>]*>)?\] |\d+(<[^>]*>)? +)?((\d\d:\d\d:\d\d(\.\d+)?|\s*\d+(\.\d+)?) (\(\+\s*\d+\.\d+\) )?)?(\[\s*\d+\] )?(\[[0-9a-f]+\] )?([A-Za-z_][A-Za-z0-9_]*\(|<\.\.\. [A-Za-z0-9_]+ resumed>|--- |\+\+\+ )/;
+  /^(\[pid\s+\d+(<[^>]*>)?\] |\d+(<[^>]*>)? +)?((\d\d:\d\d:\d\d(\.\d+)?|\s*\d+(\.\d+)?) (\(\+\s*\d+(\.\d+)?\) )?)?(\[\s*\d+\] )?(\[[0-9a-f]+\] )?([A-Za-z_][A-Za-z0-9_]*\(|<\.\.\. [A-Za-z0-9_]+ resumed>|--- |\+\+\+ )/;
 const STRACE_OTHER = /^(strace: |% time +seconds)/;
 
 /** The format one line belongs to, or null when the line alone does not tell (blank, garbage, a -k frame). */

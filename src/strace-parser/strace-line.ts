@@ -171,10 +171,11 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
     }
   }
   c = s.charCodeAt(i);
-  // -n: the syscall's number, `[  59] ` (at most 4 digits, padded), unlike -i's address.
+  // -n: the syscall's number, `[  59] ` (`%4u`: padded, wider for x32 or unknown numbers), unlike
+  // -i's address, which is hex and zero-padded (`[00007f...]`).
   if (c === 91 /* [ */) {
     const close = indexIn(s, '] ', i, n);
-    if (close > i + 1 && close <= i + 5 && isDigit(s.charCodeAt(close - 1))) {
+    if (close > i + 1 && isSyscallNumber(s, i + 1, close)) {
       i = close + 2;
       c = s.charCodeAt(i);
     }
@@ -304,10 +305,21 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
  */
 function isDataDumpLine(s: string, start: number, n: number): boolean {
   if (s.startsWith(' | ', start)) {
-    for (let k = start + 3; k < start + 8; k++) if (!isHexDigit(s.charCodeAt(k))) return false;
-    return s.charCodeAt(start + 8) === 32 && s.charCodeAt(n - 1) === 124 /* | */;
+    // The offset: 5 hex digits, more in a buffer of 1 MiB or more.
+    let k = start + 3;
+    while (k < n && isHexDigit(s.charCodeAt(k))) k++;
+    return k - (start + 3) >= 5 && s.charCodeAt(k) === 32 && s.charCodeAt(n - 1) === 124 /* | */;
   }
   return s.startsWith(' * ', start) && indexIn(s, ' bytes in buffer ', start + 3, n) !== -1;
+}
+
+/** s[from, to) is -n's `%4u` (spaces, then decimal digits without a leading zero, or `0`). */
+function isSyscallNumber(s: string, from: number, to: number): boolean {
+  let k = from;
+  while (k < to && s.charCodeAt(k) === 32) k++;
+  if (k === to || to - k > 10 || (s.charCodeAt(k) === 48 && to - k > 1)) return false;
+  for (let j = k; j < to; j++) if (!isDigit(s.charCodeAt(j))) return false;
+  return true;
 }
 
 function isHexDigit(c: number): boolean {

@@ -101,45 +101,77 @@ test('tar x: each member is a transfer from the archive, its header read with it
   assert.deepEqual(rows.sort(), Object.entries(sizes).sort(), describe(report.transfers));
 });
 
-test('binary requests padded with NULs, a log line written per request: no transfer into the log', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-binlog-'));
-  const bin = buildWorkload(dir, 'binary_request_log');
-  const log = path.join(dir, 'requests.log');
-  const recording = await recordStrace([bin, log], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
-  assert.equal(recording.exitCode, 0, recording.stderr);
-  // strace prints each request as a name, then NULs: like a tar member's header.
-  assert.match(fs.readFileSync(recording.tracePath, 'utf8'), /read\([^"]*"GET key00(\\0)+"\.\.\., 62\) = 62/);
-  const report = await analyzeTraceFiles([recording.tracePath]);
-  assert.deepEqual(report.transfers.filter((t) => t.sink.path === log).map((t) => [t.strategy, t.bytes]), [], describe(report.transfers));
-});
+for (const bytes of [62, 512]) {
+  test(`binary requests padded with NULs to ${bytes} bytes, a log line written per request: no transfer into the log`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-binlog-'));
+    const bin = buildWorkload(dir, 'binary_request_log');
+    const log = path.join(dir, 'requests.log');
+    const recording = await recordStrace([bin, log, String(bytes)], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+    assert.equal(recording.exitCode, 0, recording.stderr);
+    // strace prints each request as a name, then NULs: like a tar member's header (512 bytes: a tar block).
+    assert.match(fs.readFileSync(recording.tracePath, 'utf8'), new RegExp(`"GET key00(\\\\0)+"\\.\\.\\., ${bytes}\\) = ${bytes}`));
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    assert.deepEqual(report.transfers.filter((t) => t.sink.path === log).map((t) => [t.strategy, t.bytes]), [], describe(report.transfers));
+  });
+}
 
-test('tar tv: the listing written after each member header read is no copy of the archive', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-tartv-'));
-  for (const [name, size] of [['a.bin', 30_000], ['b.bin', 20_000]] as const) fs.writeFileSync(path.join(dir, name), Buffer.alloc(size, name));
-  const archive = path.join(dir, 'arc.tar');
-  execFileSync('tar', ['cf', archive, '-C', dir, 'a.bin', 'b.bin']);
-  const listing = path.join(dir, 'listing.txt');
-  const recording = await recordStrace(['sh', '-c', 'exec tar tvf "$1" > "$2"', 'sh', archive, listing], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
-  assert.equal(recording.exitCode, 0, recording.stderr);
-  assert.match(fs.readFileSync(listing, 'utf8'), /^-rw-r--r-- .* a\.bin$/m);
-  const report = await analyzeTraceFiles([recording.tracePath]);
-  assert.deepEqual(report.transfers.filter((t) => t.source.path === archive).map((t) => [t.strategy, t.sink.path, t.bytes]), [], describe(report.transfers));
-});
+for (const verbose of ['tvf', 'xvf']) {
+  test(`tar ${verbose}: the listing written after each member header read is no copy of the archive`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-tarv-'));
+    const members = path.join(dir, 'm');
+    fs.mkdirSync(members);
+    const sizes: Record<string, number> = { 'a.bin': 30_000, 'b.bin': 20_000, 'c.bin': 5_000 };
+    for (const [name, size] of Object.entries(sizes)) fs.writeFileSync(path.join(members, name), Buffer.from(Array.from({ length: size }, (_, i) => (i * 3 + name.charCodeAt(0)) & 0xff)));
+    const archive = path.join(dir, 'arc.tar');
+    execFileSync('tar', ['cf', archive, '-C', dir, 'm']);
+    const into = path.join(dir, 'x');
+    fs.mkdirSync(into);
+    const listing = path.join(dir, 'listing.txt');
+    const recording = await recordStrace(['sh', '-c', `exec tar ${verbose} "$1" -C "$2" > "$3"`, 'sh', archive, into, listing], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+    assert.equal(recording.exitCode, 0, recording.stderr);
+    assert.match(fs.readFileSync(listing, 'utf8'), /m\/b\.bin$/m);
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    const fromArchive = report.transfers.filter((t) => t.source.path === archive).map((t) => [path.basename(t.sink.path), t.bytes]);
+    // tar tv extracts nothing; tar xv extracts each member whole, and its listing is no member.
+    assert.deepEqual(fromArchive.sort(), verbose === 'tvf' ? [] : Object.entries(sizes).sort(), describe(report.transfers));
+  });
+}
 
-test('tar c: each member file is a transfer into the archive, whole, its first record behind its header', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-tarc-'));
-  const members = path.join(dir, 'm');
-  fs.mkdirSync(members);
-  // Sizes past one 10 KiB record, so that each member's first bytes share a record with its header.
-  const sizes: Record<string, number> = { 'a.bin': 300_000, 'b.bin': 200_000, 'c.bin': 50_000 };
-  for (const [name, size] of Object.entries(sizes)) fs.writeFileSync(path.join(members, name), Buffer.from(Array.from({ length: size }, (_, i) => (i * 7 + (i >> 9) + name.charCodeAt(0)) & 0xff)));
-  const archive = path.join(dir, 'arc.tar');
-  const recording = await recordStrace(['tar', 'cf', archive, '-C', dir, 'm/a.bin', 'm/b.bin', 'm/c.bin'], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+// GNU format (the default), pax (`--format=posix`: a `m/PaxHeaders/a.bin` header first) and a name
+// longer than 100 bytes (GNU's `././@LongLink` header first).
+for (const [label, args, memberDir] of [
+  ['gnu', [], 'm'],
+  ['posix', ['--format=posix'], 'm'],
+  ['long names', [], `m/${'d'.repeat(60)}/${'e'.repeat(60)}`],
+] as const) {
+  test(`tar c (${label}): each member file is a transfer into the archive, whole, its first record behind its header`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-tarc-'));
+    const members = path.join(dir, memberDir);
+    fs.mkdirSync(members, { recursive: true });
+    // Sizes past one 10 KiB record, so that each member's first bytes share a record with its header.
+    const sizes: Record<string, number> = { 'a.bin': 300_000, 'b.bin': 200_000, 'c.bin': 50_000 };
+    for (const [name, size] of Object.entries(sizes)) fs.writeFileSync(path.join(members, name), Buffer.from(Array.from({ length: size }, (_, i) => (i * 7 + (i >> 9) + name.charCodeAt(0)) & 0xff)));
+    const archive = path.join(dir, 'arc.tar');
+    const names = Object.keys(sizes).map((name) => `${memberDir}/${name}`);
+    const recording = await recordStrace(['tar', ...args, '-cf', archive, '-C', dir, ...names], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+    assert.equal(recording.exitCode, 0, recording.stderr);
+    assert.match(fs.readFileSync(recording.tracePath, 'utf8'), /write\([^"]*"(m\/a\.bin|m\/PaxHeaders\/a\.bin|\.\/\.\/@LongLink)\\0\\0/);
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    const rows = report.transfers.filter((t) => t.sink.path === archive).map((t) => [path.basename(t.source.path), t.bytes]);
+    assert.deepEqual(rows.sort(), Object.entries(sizes).sort(), describe(report.transfers));
+  });
+}
+
+test('an archive copied whole (tar cf - m | cat > copy.tar): cat\'s writes begin like its reads, headers and all', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-tarcat-'));
+  fs.mkdirSync(path.join(dir, 'm'));
+  fs.writeFileSync(path.join(dir, 'm', 'a.bin'), Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 5 + (i >> 8)) & 0xff)));
+  const recording = await recordStrace(['sh', '-c', 'tar cf - m | cat > copy.tar'], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir, cwd: dir });
   assert.equal(recording.exitCode, 0, recording.stderr);
-  assert.match(fs.readFileSync(recording.tracePath, 'utf8'), /write\([^"]*"m\/a\.bin\\0\\0/);
+  const size = fs.statSync(path.join(dir, 'copy.tar')).size;
   const report = await analyzeTraceFiles([recording.tracePath]);
-  const rows = report.transfers.filter((t) => t.sink.path === archive).map((t) => [path.basename(t.source.path), t.bytes]);
-  assert.deepEqual(rows.sort(), Object.entries(sizes).sort(), describe(report.transfers));
+  const copied = report.transfers.filter((t) => t.source.kind === 'pipe' && t.sink.path.endsWith('copy.tar')).map((t) => t.bytes);
+  assert.deepEqual(copied, [size], describe(report.transfers));
 });
 
 test('frames read with readv into a header and a payload buffer, the payload written: one transfer', async () => {

@@ -9,7 +9,8 @@
 // - the middle `cat` of `cat | cat | cat` copies pipe -> pipe: splice moves page references;
 // - a file read a second time is in the page cache: the recommendation for the same bytes does not
 //   count a disk DMA either;
-// - unix_sendfile.c: sendfile into a unix stream socket hands it page references, as splice does;
+// - unix_sendfile.c: sendfile into a unix stream socket hands it page references, as splice does (a
+//   seqpacket socket's messages copy them);
 // - wildcard_server.c: a connection accepted on 0.0.0.0 from 127.0.0.1 is on loopback (no NIC DMA),
 //   also without -y, where only the listener's bind and accept's peer address say where it is;
 // - dd iflag=direct oflag=direct: O_DIRECT moves the data between the device and the user buffer,
@@ -81,6 +82,10 @@ test('a named FIFO is a pipe: no disk DMA for it, and splice is what it allows',
     assert.equal(t.copies.dma, 1, `${t.source.path} -> ${t.sink.path}: only the regular file's disk`);
     assert.equal(t.recommendation?.strategy, 'splice');
   }
+  // A regular file whose very name says S_IFIFO stays a file: its fstat's st_mode says S_IFREG.
+  fs.copyFileSync(path.join(dir, 'in.bin'), path.join(dir, 'S_IFIFO.dat'));
+  const named = await traced(['sh', '-c', 'cat S_IFIFO.dat > copy.bin'], dir);
+  assert.deepEqual(rows(named.transfers), ['copy_file_range file:S_IFIFO.dat -> file:copy.bin 300000']);
 });
 
 const LOOP_DEVICE = (() => {
@@ -176,4 +181,14 @@ test('dd with O_DIRECT on both files: no CPU copy, two disk DMAs, nothing in-ker
   const copy = report.transfers.find((x) => x.sink.path.endsWith('out.bin'));
   assert.ok(copy !== undefined, JSON.stringify(rows(report.transfers)));
   assert.deepEqual([copy.strategy, copy.bytes, copy.copies, copy.cpuBytesCopied, copy.recommendation], ['read_write', 1 << 20, { cpu: 0, dma: 2 }, 0, null]);
+});
+
+test('sendfile into a unix SOCK_SEQPACKET socket: each message copies the pages (-yy: `UNIX:[...]`, not `UNIX-STREAM`)', async () => {
+  const dir = tempDir('unix-seqpacket');
+  const bin = buildWorkload(dir, 'unix_sendfile');
+  writeData(path.join(dir, 'a.bin'), 300_000);
+  const report = await traced([bin, 'a.bin', 'unused', 'out.bin', 'seqpacket'], dir);
+  assert.equal(fs.statSync(path.join(dir, 'out.bin')).size, 300_000);
+  const sent = report.transfers.filter((t) => t.sink.kind === 'unix').map((t) => [t.strategy, path.basename(t.source.path), t.bytes, t.copies.cpu, t.sink.path.split(':')[0]]);
+  assert.deepEqual(sent, [['sendfile', 'a.bin', 300_000, 1, 'UNIX']]);
 });

@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
+import type { IoReport } from '../../src/core/report-types';
 import { perfTraceAvailable, recordPerfTrace, recordStrace } from '../support/record';
 import { buildWorkload } from './support/programs';
 
@@ -102,35 +103,57 @@ test('a copy from /dev/shm to a file on disk: copy_file_range cannot cross files
   }
 });
 
-test('perf trace replayed (no fd names at all): pipe2\'s fds are the ones the process uses next, not its inherited stdout', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-perf-pipe2-'));
-  const bin = buildWorkload(dir, 'pipe_fork_copy');
-  const src = path.join(dir, 'src.bin');
-  fs.writeFileSync(src, Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 29 + (i >> 10)) & 0xff)));
-  const out = path.join(dir, 'out.bin');
-  // `perf trace -i` prints a recording after the program has gone: perf can name no fd (it looks them up in /proc).
-  const data = path.join(dir, 'perf.data');
+/**
+ * `perf trace record`, then `perf trace -i`: printed after the program has gone, no fd can be named
+ * (perf looks them up in /proc). Redone (perf drops an event now and then) until `accept` takes the
+ * report, up to 5 times; the last report is returned.
+ */
+async function replayedPerfTrace(dir: string, argv: string[], stdoutFile: string, accept: (report: IoReport) => boolean): Promise<IoReport> {
   const probe = await perfTraceAvailable();
   assert.ok(probe.ok, probe.ok ? '' : probe.reason);
-  // The child copies the file into the pipe (its write end: an fd no call named); the parent reads the
-  // pipe and writes to fd 1, which it inherited: that is no pipe end.
-  const expected = [['file', 'other', SIZE], ['pipe', 'other', SIZE]];
+  const data = path.join(dir, 'perf.data');
   for (let attempt = 1; ; attempt++) {
-    const stdout = fs.openSync(out, 'w');
-    const record = spawnSync('perf', ['trace', 'record', '-q', '-o', data, '--', bin, src], { cwd: dir, stdio: ['ignore', stdout, 'pipe'] });
+    const stdout = fs.openSync(stdoutFile, 'w');
+    const record = spawnSync('perf', ['trace', 'record', '-q', '-o', data, '--', ...argv], { cwd: dir, stdio: ['ignore', stdout, 'pipe'] });
     fs.closeSync(stdout);
     assert.equal(record.status, 0, record.stderr?.toString());
-    assert.deepEqual(fs.readFileSync(out), fs.readFileSync(src));
     const tracePath = path.join(dir, `replay${attempt}.trace`);
     const replay = spawnSync('perf', ['trace', '-i', data, '-o', tracePath], { cwd: dir });
     assert.equal(replay.status, 0, replay.stderr?.toString());
     assert.match(fs.readFileSync(tracePath, 'utf8'), /pipe2\(fildes: 0x[0-9a-f]+\)/);
     const report = await analyzeTraceFiles([tracePath]);
-    const rows = report.transfers.map((t) => [t.source.kind, t.sink.kind, t.bytes]).sort();
-    // perf drops an event now and then: a recording that lost one is redone.
-    if (JSON.stringify(rows) !== JSON.stringify(expected) && attempt < 5) continue;
-    assert.deepEqual(rows, expected, JSON.stringify(report.transfers.map((t) => [t.pid, t.source.path, t.sink.path, t.bytes])));
-    assert.equal(report.transfers.find((t) => t.source.kind === 'pipe')?.sink.path, 'fd 1');
-    return;
+    if (accept(report) || attempt === 5) return report;
   }
+}
+
+function dataFile(dir: string, name: string, size: number): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, Buffer.from(Array.from({ length: size }, (_, i) => (i * 29 + (i >> 10) + name.length) & 0xff)));
+  return file;
+}
+
+test('perf trace replayed (no fd names at all): pipe2\'s fds are the ones the process uses next, not its inherited stdout', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-perf-pipe2-'));
+  const bin = buildWorkload(dir, 'pipe_fork_copy');
+  const src = dataFile(dir, 'src.bin', SIZE);
+  const out = path.join(dir, 'out.bin');
+  // The child copies the file into the pipe (its write end: an fd no call named); the parent reads the
+  // pipe and writes to fd 1, which it inherited: that is no pipe end.
+  const expected = JSON.stringify([['file', 'other', SIZE], ['pipe', 'other', SIZE]]);
+  const rows = (report: IoReport): string => JSON.stringify(report.transfers.map((t) => [t.source.kind, t.sink.kind, t.bytes]).sort());
+  const report = await replayedPerfTrace(dir, [bin, src], out, (r) => rows(r) === expected);
+  assert.deepEqual(fs.readFileSync(out), fs.readFileSync(src));
+  assert.equal(rows(report), expected, JSON.stringify(report.transfers.map((t) => [t.pid, t.source.path, t.sink.path, t.bytes])));
+  assert.equal(report.transfers.find((t) => t.source.kind === 'pipe')?.sink.path, 'fd 1');
+});
+
+test('perf trace replayed: two pipes made before their ends are used (a child\'s stdout and stderr) are both pipes', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-perf-two-pipes-'));
+  const bin = buildWorkload(dir, 'two_pipes_copy');
+  const a = dataFile(dir, 'a.bin', 40_000);
+  const b = dataFile(dir, 'b.bin', 30_000);
+  const fromPipes = (r: IoReport): string => JSON.stringify(r.transfers.filter((t) => t.source.kind === 'pipe').map((t) => t.bytes).sort());
+  const report = await replayedPerfTrace(dir, [bin, a, b, 'out_a.bin', 'out_b.bin'], path.join(dir, 'stdout.txt'), (r) => fromPipes(r) === '[30000,40000]');
+  assert.deepEqual(fs.readFileSync(path.join(dir, 'out_b.bin')), fs.readFileSync(b));
+  assert.equal(fromPipes(report), '[30000,40000]', JSON.stringify(report.transfers.map((t) => [t.pid, t.source.path, t.sink.path, t.bytes])));
 });

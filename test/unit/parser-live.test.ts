@@ -189,6 +189,7 @@ for (const [label, flags, check] of [
     },
   ],
   ['--relative-timestamps=s', ['-f', '--relative-timestamps=s'], (c: Collected) => assert.equal(c.result.flags.timestamps, 'r')],
+  ['-ttt --relative-timestamps=s', ['-f', '-ttt', '--relative-timestamps=s'], (c: Collected) => assert.equal(c.result.flags.timestamps, 'ttt')],
   [
     '-e read=3 -e write=1',
     ['-f', '-e', 'read=3', '-e', 'write=1'],
@@ -408,4 +409,23 @@ test('strace -f -z: the exit part of a call cut in two is printed bare (`)   = 4
     assert.equal(sumRet(writes, () => true), 4 * 2000 * 4096);
     return;
   }
+});
+
+test('strace -e read=all of a read of more than 1 MiB: the dump\'s offsets grow past 5 hex digits', { skip: !HAVE_STRACE && 'strace not installed' }, async () => {
+  const big = path.join(work, 'big.bin');
+  fs.writeFileSync(big, Buffer.alloc(1_200_000, 7));
+  const { trace } = strace('big_dump.trace', ['-e', 'trace=read', '-e', 'read=all'], ['dd', `if=${big}`, 'of=/dev/null', 'bs=1200000', 'count=1']);
+  assert.match(fs.readFileSync(trace, 'utf8'), /^ \| 1[0-9a-f]{5} /m);
+  const c = await collectFiles([trace]);
+  assert.deepEqual(c.diagnostics, []);
+  assert.equal(sumRet(c.syscalls, (e) => e.name === 'read' && e.ret === 1_200_000), 1_200_000);
+});
+
+test('strace -n -i: a syscall number wider than 4 digits (`[99999] [00007f...] syscall_0x1869f(`)', { skip: !HAVE_STRACE && 'strace not installed' }, async () => {
+  const { trace } = strace('wide_number.trace', ['-f', '-n', '-i'], ['/usr/bin/python3', '-c', 'import ctypes; ctypes.CDLL(None).syscall(99999)']);
+  assert.match(fs.readFileSync(trace, 'utf8'), /\[99999\] \[[0-9a-f]+\] syscall_0x1869f\(/);
+  const c = await collectFiles([trace]);
+  assert.deepEqual(c.diagnostics, []);
+  const unknown = c.syscalls.find((e) => e.name === 'syscall_0x1869f');
+  assert.ok(unknown !== undefined && unknown.ip !== null && /^\[[0-9a-f]+\]$/.test(unknown.ip));
 });
