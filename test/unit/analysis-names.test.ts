@@ -157,3 +157,12 @@ test('perf trace replayed: two pipes made before their ends are used (a child\'s
   assert.deepEqual(fs.readFileSync(path.join(dir, 'out_b.bin')), fs.readFileSync(b));
   assert.equal(fromPipes(report), '[30000,40000]', JSON.stringify(report.transfers.map((t) => [t.pid, t.source.path, t.sink.path, t.bytes])));
 });
+
+test('perf trace: a file its own calls name /proc/... (cat /proc/meminfo > out) is not payload, as under strace', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-perf-proc-'));
+  const recording = await recordPerfTrace(['sh', '-c', 'cat /proc/meminfo > out.txt'], { outDir: dir, cwd: dir });
+  assert.ok(recording.ok, recording.ok ? '' : recording.reason);
+  assert.match(fs.readFileSync(recording.tracePath, 'utf8'), /read\(fd: \d+<\/proc\/meminfo>/);
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.transfers.map((t) => [t.source.path, t.sink.path, t.bytes]), []);
+});
