@@ -14,7 +14,8 @@ function toTransfer(accumulator: TransferAccumulator, index: number, settings: C
   const cost = copiesPerByte(accumulator.strategy, source, sink, settings, { sourceWarm: accumulator.sourceWarm, zerocopyCopied: accumulator.zerocopyCopied, sharedRead: accumulator.sharedRead, ...direct });
   const calls = accumulator.calls;
   // perf --pf: page faults on a mapping are kernel entries too (io-model.md: added, and shown apart).
-  const modeSwitches = 2 * calls.calls + 2 * accumulator.pageFaults;
+  const userFaults = accumulator.pageFaults - accumulator.pageFaultsInCalls;
+  const modeSwitches = 2 * calls.calls + 2 * userFaults;
   const bytes = accumulator.bytesVisible ? accumulator.bytes : null;
   const cpuBytesCopied = bytes !== null && cost.cpu !== null ? bytes * cost.cpu : null;
   const chunks = accumulator.chunks.stats();
@@ -23,7 +24,8 @@ function toTransfer(accumulator: TransferAccumulator, index: number, settings: C
     assumptions.push('a file name comes from perf trace, which prints fd names as it resolves them later: it can be the name of another file that used the same fd number');
   }
   if (!accumulator.source.named || !accumulator.sink.named) assumptions.push('an endpoint was not named by the trace (no -y decoration and no open/socket call seen for its fd)');
-  if (accumulator.pageFaults > 0) assumptions.push(`mode switches include ${accumulator.pageFaults} page faults on the mapping that perf --pf showed, 2 each (strace cannot see them)`);
+  if (userFaults > 0) assumptions.push(`mode switches include ${userFaults} page faults on the mapping that perf --pf showed, taken in user mode, 2 each (strace cannot see them)`);
+  if (accumulator.pageFaultsInCalls > 0) assumptions.push(`${accumulator.pageFaultsInCalls} page faults on the mapping were taken inside calls (the kernel copying from it): counted in pageFaults, no mode switch`);
   if (accumulator.zerocopyIgnored) assumptions.push('its sends ask for MSG_ZEROCOPY, but setsockopt(SO_ZEROCOPY) failed on the socket, so the kernel ignored the flag and copied as usual');
   if (accumulator.sharedWrite) assumptions.push('some of its bytes went out in a write that also carried another source\'s bytes: that write is counted in the other transfer');
   if (accumulator.refused !== null) assumptions.push(`the program tried ${accumulator.refused.join(', ')} first and the kernel refused it (the failed call is counted here); it is not recommended`);

@@ -122,7 +122,9 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
     transfer.addPayload(bytes);
     // The faults the kernel took reading the mapping for this write (perf prints them before it).
     transfer.pageFaults += mapping.faults;
+    transfer.pageFaultsInCalls += mapping.faultsInCalls;
     mapping.faults = 0;
+    mapping.faultsInCalls = 0;
     return;
   }
   if (sendFromOtherThread(ctx, others, event, spec, sink, bytes)) return;

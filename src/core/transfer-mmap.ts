@@ -19,8 +19,12 @@ export interface Mapping {
   mmap: CallGroup;
   /** Page faults on it (perf --pf) not yet given to the transfer that writes from it. */
   faults: number;
+  /** Of those, the ones the kernel's own code took inside a call (a write copying from the mapping): no mode switch. */
+  faultsInCalls: number;
   /** The mapped range of the file was read before in the trace (page cache warm); undefined when unknown. */
   warm: boolean | undefined;
+  /** Where in the file the mapping starts (mmap's offset; 0 when not printed). */
+  fileOffset: number;
 }
 
 /** mmap flags of a read-only mapping of a file's data (not the loader's: no PROT_EXEC, no MAP_DENYWRITE/MAP_FIXED). */
@@ -65,21 +69,41 @@ export function onMmap(ctx: BuildContext, event: SyscallEvent): void {
   mmap.add(event);
   const offset = source.named && source.hint !== true ? intArg(event, [5, 'off']) : null;
   const warm = offset !== null && length > 0 ? ctx.readRange(source, offset, length) : undefined;
-  state.mappings.push({ address: address ?? 0, length, source, mmap, faults: 0, warm });
+  state.mappings.push({ address: address ?? 0, length, source, mmap, faults: 0, faultsInCalls: 0, warm, fileOffset: intArg(event, [5, 'off']) ?? 0 });
 }
 
-/** perf --pf: a page fault at an address inside one of the process's file mappings counts on that mapping. */
+/**
+ * perf --pf: a page fault on one of the process's file mappings counts on that mapping: at an address
+ * inside it (`=> 0x7f...`), or at an offset of its file inside the mapped range (perf names the file:
+ * `=> /tmp/in.bin@0xd000`; an unnamed mapping's file is taken to be it). A fault the kernel's own code
+ * takes inside a call (perf's level `k`: a write copying from the mapping) is counted apart: it is no
+ * crossing from user mode.
+ */
 export function onFault(ctx: BuildContext, event: PageFaultEvent): void {
   const state = ctx.existingState(event.pid);
-  if (state === undefined || state.mappings.length === 0 || !event.target.startsWith('0x')) return;
-  const address = parseIntLoose(event.target.split(' ')[0] ?? '');
-  if (address === null) return;
-  for (const mapping of state.mappings) {
-    if (address >= mapping.address && address < mapping.address + mapping.length) {
-      mapping.faults++;
-      return;
-    }
+  if (state === undefined || state.mappings.length === 0) return;
+  const mapping = faultedMapping(state.mappings, event.target.split(' ')[0] ?? '');
+  if (mapping === null) return;
+  mapping.faults++;
+  if (event.inKernel === true) mapping.faultsInCalls++;
+}
+
+function faultedMapping(mappings: readonly Mapping[], target: string): Mapping | null {
+  if (target.startsWith('0x')) {
+    const address = parseIntLoose(target);
+    if (address === null) return null;
+    for (const mapping of mappings) if (address >= mapping.address && address < mapping.address + mapping.length) return mapping;
+    return null;
   }
+  const at = target.lastIndexOf('@0x');
+  const offset = at > 0 ? parseIntLoose(target.slice(at + 1)) : null;
+  if (offset === null) return null;
+  const path = target.slice(0, at);
+  for (const mapping of mappings) {
+    const named = mapping.source.named && mapping.source.hint !== true;
+    if ((!named || mapping.source.endpoint.path === path) && offset >= mapping.fileOffset && offset < mapping.fileOffset + mapping.length) return mapping;
+  }
+  return null;
 }
 
 export function onMunmap(ctx: BuildContext, event: SyscallEvent): void {

@@ -54,6 +54,8 @@ export class TransferAccumulator {
   sharedRead = false;
   /** mmap_write: page faults on the mapping that perf --pf showed (kernel entries strace cannot see). */
   pageFaults = 0;
+  /** Of pageFaults, those taken inside calls (kernel code): no mode switch. */
+  pageFaultsInCalls = 0;
   /** io_uring: bytes the process wrote to the ring's sink with plain writes (the ring's own are invisible). */
   plainWriteBytes = 0;
   /** Its sends asked for MSG_ZEROCOPY on a socket that refused SO_ZEROCOPY: the kernel ignored the flag. */
@@ -89,6 +91,7 @@ export class TransferAccumulator {
     this.chunks.absorb(other.chunks);
     this.bytes += other.bytes;
     this.pageFaults += other.pageFaults;
+    this.pageFaultsInCalls += other.pageFaultsInCalls;
     this.instances += other.instances;
     if (other.zerocopyCopied === true || (this.zerocopyCopied === null && other.zerocopyCopied !== null)) this.zerocopyCopied = other.zerocopyCopied;
     for (const pid of other.pids) if (this.pids.length < 16 && !this.pids.includes(pid)) this.pids.push(pid);

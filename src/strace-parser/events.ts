@@ -319,8 +319,11 @@ export function makeFault(
   major: boolean,
   location: string,
   target: string,
+  inKernel = false,
 ): PageFaultEvent {
-  return { type: 'fault', fileIndex, line, endLine: line, pid, time, startSeq, major, location, target };
+  const fault: PageFaultEvent = { type: 'fault', fileIndex, line, endLine: line, pid, time, startSeq, major, location, target };
+  if (inKernel) fault.inKernel = true;
+  return fault;
 }
 
 export function makeSummaryRow(

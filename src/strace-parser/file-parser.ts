@@ -277,7 +277,7 @@ export class FileParser {
         // A fault of a tid whose call perf printed as interrupted happened inside that call (a read
         // faulting on its buffer): the call goes on, its `[continued]` line comes later.
         this.state.flags.pageFaults = true;
-        this.emit(makeFault(this.fileIndex, first, pid, time, ++this.state.seq, o.flag, o.text1, o.text2));
+        this.emit(makeFault(this.fileIndex, first, pid, time, ++this.state.seq, o.flag, o.text1, o.text2, o.faultInKernel));
         return;
       }
       case LineKind.SummaryRow:

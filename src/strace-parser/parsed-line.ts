@@ -81,6 +81,8 @@ export class ParsedLine {
   num3: number | null = null;
   /** Fault: major? */
   flag = false;
+  /** Fault: taken by the kernel's own code (perf's level `k`), inside a call. */
+  faultInKernel = false;
   /** A `strace -c` table header: its columns. */
   summaryLayout: SummaryLayout | null = null;
 

@@ -154,11 +154,16 @@ export function parsePerfLine(s: string, start: number, end: number, o: ParsedLi
     }
     o.text1 = s.slice(i + 10, closeLoc);
     const tStart = closeLoc + 5;
-    // Target, then ` (d.)`-style map type.
+    // Target, then ` (d.)`: the map type, then the level of the faulting code (`k`: the kernel's own,
+    // a fault inside a call, like a read's copy to its buffer; `.`: user code).
     let tEnd = n;
+    o.faultInKernel = false;
     if (s.charCodeAt(n - 1) === 41 /* ) */) {
       const paren = lastIndexIn(s, ' (', tStart, n);
-      if (paren > tStart) tEnd = paren;
+      if (paren > tStart) {
+        tEnd = paren;
+        o.faultInKernel = n - paren === 5 && s.charCodeAt(n - 2) === 107; /* k */
+      }
     }
     o.text2 = s.slice(tStart, tEnd);
     o.flag = major;

@@ -150,6 +150,8 @@ export interface PageFaultEvent extends EventBase {
   location: string;
   /** The target as printed (`0x557721306098` or `dso@0xoff`). */
   target: string;
+  /** Taken by the kernel's own code (perf's level `k`: a call copying to or from user memory), not a crossing from user mode. */
+  inKernel?: boolean;
 }
 
 /** One row of a `perf trace -s` (or `strace -c`) summary table. */
