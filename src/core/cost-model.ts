@@ -123,5 +123,11 @@ export function copiesPerByte(strategy: Strategy, source: Endpoint, sink: Endpoi
       break;
     }
   }
+  for (const endpoint of [source, sink]) {
+    if ((endpoint.kind === 'tcp' || endpoint.kind === 'udp') && endpoint.loopback !== true && !/\d/.test(endpoint.path)) {
+      assumptions.push('a socket whose addresses the trace does not show (perf prints them as pointers): one NIC DMA counted for it, none if it is on loopback');
+      break;
+    }
+  }
   return { cpu, dma: sourceDma + dmaCopiesOf(sink), assumptions };
 }

@@ -257,7 +257,9 @@ export class TransferBuilder implements BuildContext {
     const key = `${pid}|${source.id}|${sink.id}|${strategy}`;
     let transfer = this.transfers.get(key);
     if (transfer === undefined) {
-      const sourceKey = source.endpoint.kind === 'file' ? source.endpoint.path : null;
+      // A named file (perf's late names too: a server sending one file again and again has it warm);
+      // perf's placeholders (`fd 5`) stand for whatever files used that number.
+      const sourceKey = source.endpoint.kind === 'file' && source.named ? source.endpoint.path : null;
       // Whether its first bytes were read before (file ranges), else whether the file was.
       const sourceWarm = warm ?? (sourceKey !== null && this.sourcesRead.has(sourceKey));
       if (sourceKey !== null) this.sourcesRead.add(sourceKey);
