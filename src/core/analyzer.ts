@@ -118,6 +118,8 @@ export class TraceAnalyzer implements TraceSink {
   }
 
   report(parse: TraceParseResult): IoReport {
+    // perf prints a program's path as a pointer: its lines' command names name the processes.
+    for (const [pid, command] of Object.entries(parse.commands ?? {})) if (!this.fds.commands.has(Number(pid))) this.fds.commands.set(Number(pid), command);
     const transfers = buildTransfers(this.transfers.drain(), this.settings);
     const perProcess = new Map<number, { modeSwitches: number; cpuBytesCopied: number }>();
     let bytes = 0;

@@ -48,6 +48,8 @@ export class ParseState {
   lines = 0;
   events = 0;
   readonly pids = new Set<number>();
+  /** perf: each process's command, as its lines name it. */
+  readonly commands = new Map<number, string>();
   /** The pids of summary rows (strace -c has none: 0): processes only when the trace has no calls (-c, not -C). */
   readonly summaryPids = new Set<number>();
   readonly diagnosticCounts: Record<DiagnosticSeverity, number> = { error: 0, warning: 0, info: 0 };
@@ -64,6 +66,7 @@ export class ParseState {
       flags: { ...this.flags },
       diagnosticCounts: { ...this.diagnosticCounts },
       mainPid: this.mainPid,
+      ...(this.commands.size > 0 ? { commands: Object.fromEntries(this.commands) } : {}),
     };
   }
 }
@@ -219,8 +222,11 @@ export class FileParser {
   /** Parses s[b, n) (physical lines first..lineNo) and acts on what it is. */
   private dispatch(s: string, b: number, n: number, first: number, lineNo: number, joined: boolean): void {
     const o = this.o;
-    if (this.format === 'perf') parsePerfLine(s, b, n, o);
-    else parseStraceLine(s, b, n, o, this.straceSummary);
+    if (this.format === 'perf') {
+      parsePerfLine(s, b, n, o);
+      // perf names each line's command (execve's own line already the new one): the per-process table's names.
+      if (o.commEnd > o.commStart && (o.name === 'execve' || !this.state.commands.has(o.pid))) this.state.commands.set(o.pid, s.slice(o.commStart, o.commEnd));
+    } else parseStraceLine(s, b, n, o, this.straceSummary);
     // A bare exit part (strace -z) with no call in flight, or the rest of a call that the program's
     // own output cut (stderr captures, below): not a resumed call.
     if (o.kind === LineKind.Resumed && o.name === '' && (this.callFragment !== null || this.pending.size === 0)) o.bad('not a trace line');

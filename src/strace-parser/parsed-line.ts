@@ -83,6 +83,9 @@ export class ParsedLine {
   flag = false;
   /** Fault: taken by the kernel's own code (perf's level `k`), inside a call. */
   faultInKernel = false;
+  /** perf: the command name before `/tid`, src[commStart, commEnd); commEnd = -1 when the line has none. */
+  commStart = 0;
+  commEnd = -1;
   /** A `strace -c` table header: its columns. */
   summaryLayout: SummaryLayout | null = null;
 

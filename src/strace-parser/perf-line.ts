@@ -95,6 +95,7 @@ export function parsePerfLine(s: string, start: number, end: number, o: ParsedLi
   let after = -1;
   let firstTid = -1;
   let firstAfter = -1;
+  o.commEnd = -1;
   for (let slash = indexIn(s, '/', i, n); slash !== -1; slash = indexIn(s, '/', slash + 1, n)) {
     const k = digitsEnd(s, slash + 1, n);
     if (k === slash + 1 || (k !== n && s.charCodeAt(k) !== 32)) continue;
@@ -103,6 +104,8 @@ export function parsePerfLine(s: string, start: number, end: number, o: ParsedLi
     if (startsEvent(s, next, n)) {
       tid = v;
       after = next;
+      o.commStart = i;
+      o.commEnd = slash;
       break;
     }
     if (firstTid < 0) {

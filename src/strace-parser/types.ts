@@ -228,6 +228,8 @@ export interface TraceParseResult {
    * `[pid N]` prefix reveals it; null when never revealed or not applicable.
    */
   mainPid?: number | null;
+  /** (Added.) perf trace: each process's command by pid, as its lines name it (`cat/1234 read(`). */
+  commands?: Record<number, string>;
 }
 
 export interface ParseProgress {

@@ -331,6 +331,8 @@ test('perf trace -o: cat of a 100000-byte file', async (t) => {
   assert.equal(writes.reduce((a, e) => a + (e.ret ?? 0), 0), SIZE);
   assert.equal(c.syscalls[0].name, 'execve');
   assert.equal(c.syscalls[0].incomplete, true, 'perf starts tracing inside execve');
+  // perf prints the program's path as a pointer; its lines name the command (`cat/1234 read(`).
+  assert.deepEqual(Object.values(c.result.commands ?? {}), ['cat']);
 });
 
 test('perf trace -s and --pf=all: summary rows and page faults', async (t) => {
