@@ -22,6 +22,8 @@ export interface CostContext {
   zerocopyCopied?: boolean | null;
   /** Fan-out: the bytes were read once and written to several sinks; the read (its copy and DMA) is counted in the first sink's transfer. */
   sharedRead?: boolean;
+  /** The sink is a unix stream socket by the call that made it (without -yy, whose name says so). */
+  sinkStream?: boolean;
   /** The source / the sink was opened with O_DIRECT: its device DMAs to or from the user buffer, no CPU copy on that side. */
   sourceDirect?: boolean;
   sinkDirect?: boolean;
@@ -52,7 +54,7 @@ function cpuCopies(strategy: Strategy, source: Endpoint, sink: Endpoint, setting
         // reference, as it does for splice itself (no NIC to gather: nothing to assume). A datagram or
         // seqpacket one (-yy: `UNIX:[...]`) copies them into its message, as does one whose type the
         // trace does not say (no -yy).
-        if (sink.path.startsWith('UNIX-STREAM:')) {
+        if (sink.path.startsWith('UNIX-STREAM:') || context.sinkStream === true) {
           notes.push('sendfile into a unix stream socket: the socket takes the page references it is spliced, no copy (the reader copies them out)');
           return 0;
         }

@@ -39,8 +39,10 @@ export interface FdObject {
   position?: number;
   /** Opened with O_APPEND: the kernel refuses copy_file_range, sendfile and splice into it. */
   append?: boolean;
-  /** Opened with O_DIRECT: the device moves the data to and from the user buffer itself, past the page cache. */
+  /** Opened with O_DIRECT (or set by fcntl F_SETFL): the device moves the data to and from the user buffer itself, past the page cache. */
   direct?: boolean;
+  /** A unix socket made with SOCK_STREAM (socket, socketpair): the type -yy's `UNIX-STREAM:[...]` says. */
+  stream?: boolean;
 }
 
 interface FdEntry {

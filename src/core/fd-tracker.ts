@@ -414,7 +414,8 @@ export class FdTracker {
     else if (/INET/.test(domain) || family === 2 || family === 10) {
       kind = /DGRAM/.test(type) || socketType === 2 ? 'udp' : /STREAM/.test(type) || socketType === 1 ? 'tcp' : 'other';
     }
-    this.newFd(event, { kind, path: `${kind} socket` }, 'readwrite', hasFlag(type, 'SOCK_CLOEXEC') || (typeBits !== null && (typeBits & SOCK_CLOEXEC) !== 0));
+    const object = this.newFd(event, { kind, path: `${kind} socket` }, 'readwrite', hasFlag(type, 'SOCK_CLOEXEC') || (typeBits !== null && (typeBits & SOCK_CLOEXEC) !== 0));
+    if (object !== null && kind === 'unix' && (/SOCK_STREAM/.test(type) || socketType === 1)) object.stream = true;
   }
 
   bound(event: SyscallEvent): void {
@@ -525,7 +526,9 @@ export class FdTracker {
       // -y names a socketpair's ends by inode only: socketpair itself says they are unix sockets.
       const endpoint = decorated !== null && !(isPair && isBareSocket(decorated)) ? endpointFromDecoration(decorated) : fallback;
       const access: AccessMode = isPair ? 'readwrite' : index === 0 ? 'read' : 'write';
-      table.set(fd, this.tables.createObject(endpoint, true, access, event.line), cloexec);
+      const object = this.tables.createObject(endpoint, true, access, event.line);
+      if (isPair && /SOCK_STREAM/.test(argText(event, [1, 'type']) ?? '')) object.stream = true;
+      table.set(fd, object, cloexec);
     });
   }
 
@@ -545,6 +548,11 @@ export class FdTracker {
       if (source !== null) this.tables.of(event.pid).set(event.ret, source, command.includes('CLOEXEC'));
     } else if (command.includes('F_SETFD') || command === 'SETFD') {
       if (fd !== null) this.tables.of(event.pid).setCloexec(fd.fd, hasFlag(argText(event, [2, 'arg']), 'FD_CLOEXEC'));
+    } else if ((command.includes('F_SETFL') || command === 'SETFL') && event.ret === 0) {
+      // dd iflag=direct sets O_DIRECT on an inherited fd; clearing it again for a last unaligned block
+      // leaves the copy direct (counted from the first time it is set).
+      const object = hasFlag(argText(event, [2, 'arg']), 'O_DIRECT', event.argNames !== null) ? this.resolve(event.pid, fd, event.line) : null;
+      if (object !== null) object.direct = true;
     }
   }
 

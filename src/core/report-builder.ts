@@ -11,7 +11,8 @@ function toTransfer(accumulator: TransferAccumulator, index: number, settings: C
   const source = accumulator.source.endpoint;
   const sink = accumulator.sink.endpoint;
   const direct = { sourceDirect: accumulator.source.direct === true, sinkDirect: accumulator.sink.direct === true };
-  const cost = copiesPerByte(accumulator.strategy, source, sink, settings, { sourceWarm: accumulator.sourceWarm, zerocopyCopied: accumulator.zerocopyCopied, sharedRead: accumulator.sharedRead, ...direct });
+  const context = { sourceWarm: accumulator.sourceWarm, zerocopyCopied: accumulator.zerocopyCopied, sharedRead: accumulator.sharedRead, sinkStream: accumulator.sink.stream === true, ...direct };
+  const cost = copiesPerByte(accumulator.strategy, source, sink, settings, context);
   const calls = accumulator.calls;
   // perf --pf: page faults on a mapping are kernel entries too (io-model.md: added, and shown apart).
   const userFaults = accumulator.pageFaults - accumulator.pageFaultsInCalls;

@@ -49,6 +49,8 @@ interface UnsentRead {
   warm: boolean | null;
   /** Read into several buffers (readv, recvmsg: more than one iovec printed; known once its prefix is cut): its prefix is only its first buffer's. */
   scattered: boolean;
+  /** The read's line in the trace. */
+  line: number;
 }
 
 /** The last read a single write sent whole, and where: the same bytes written to another sink next are fanned out (tee(1)). */
@@ -277,7 +279,7 @@ export function recordRead(credits: Credit[], credit: Credit | undefined, source
   if (reads.length >= MAX_UNSENT_READS) joinNewest(reads, bytes);
   else {
     const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
-    appendRead(reads, { bytes, fresh: true, event, spec, prefix: undefined, address, warm, scattered: false });
+    appendRead(reads, { bytes, fresh: true, event, spec, prefix: undefined, address, warm, scattered: false, line: event.line });
   }
 }
 
@@ -531,8 +533,9 @@ function contradictsPrinted(credit: Credit, sink: FdObject, event: SyscallEvent,
   if (head === undefined || spec.buf === undefined || event.argNames !== null) return false;
   if (!head.fresh) {
     // Where a read was sent in part, its printed prefix says nothing of the rest: but an archive's
-    // rest is no line of tar's verbose listing (tar xv, tar tv print one per member).
-    if (credit.tarArchive !== true || (credit.lastTransfer?.sink === sink)) return false;
+    // rest is no line of tar's verbose listing (tar xv, tar tv print one per member); a member's
+    // file, which tar opens once it has read the member's header, may hold one line.
+    if (credit.tarArchive !== true || credit.lastTransfer?.sink === sink || openedSince(sink, credit.source)) return false;
     if (writePrinted === undefined) writePrinted = rawStringArg(event, spec.buf);
     return writePrinted !== null && isListingLine(writePrinted);
   }
@@ -541,8 +544,10 @@ function contradictsPrinted(credit: Credit, sink: FdObject, event: SyscallEvent,
   const prefix = readPrefix(head);
   if (head.scattered || prefix === null || prefix.length === 0) return false;
   if (credit.kind === 'socket' && (prefix.startsWith(HTTP_RESPONSE) || (sink.endpoint.kind === 'file' && UPLOAD_REQUEST.test(prefix)))) return false;
-  // tar x reads archives from files and pipes (`xz -d | tar x`); a socket's NUL-padded messages are a protocol's.
-  const archiveKind = credit.source.endpoint.kind === 'file' || credit.source.endpoint.kind === 'pipe';
+  // tar x reads archives from files and pipes (`xz -d | tar x`), and writes members into files it
+  // opens once it has read their header (also from a socket: `tar xf - < /dev/tcp/...`); a
+  // protocol's NUL-padded messages on a socket, logged to a file open before, are no archive.
+  const archiveKind = credit.source.endpoint.kind === 'file' || credit.source.endpoint.kind === 'pipe' || sink.openedAtLine > head.line;
   const readHeader = head.bytes >= TAR_BLOCK && archiveKind ? tarMemberName(prefix) : null;
   if (writePrinted === undefined && readHeader === null && spec.buf[0] === 1 && event instanceof TraceSyscall) {
     // Hot path (a plain copy loop asks this of every write): compared where the write was parsed, no cut.
@@ -569,6 +574,11 @@ function contradictsPrinted(credit: Credit, sink: FdObject, event: SyscallEvent,
  */
 function extractsMember(name: string, sink: FdObject, printed: string): boolean {
   return namesMember(name, sink) || !(isListingLine(printed) || printed.startsWith(name));
+}
+
+/** The sink is a file opened after the source was (tar opens each member's file as it comes to it). */
+function openedSince(sink: FdObject, source: FdObject): boolean {
+  return sink.endpoint.kind === 'file' && sink.openedAtLine > source.openedAtLine;
 }
 
 /** A line of tar's verbose listing: `-rw-r--r-- user/group ...` (tar tv), or one line of text (tar xv's member names). */

@@ -99,9 +99,12 @@ function faultedMapping(mappings: readonly Mapping[], target: string): Mapping |
   const offset = at > 0 ? parseIntLoose(target.slice(at + 1)) : null;
   if (offset === null) return null;
   const path = target.slice(0, at);
-  for (const mapping of mappings) {
-    const named = mapping.source.named && mapping.source.hint !== true;
-    if ((!named || mapping.source.endpoint.path === path) && offset >= mapping.fileOffset && offset < mapping.fileOffset + mapping.length) return mapping;
+  const covers = (mapping: Mapping): boolean => offset >= mapping.fileOffset && offset < mapping.fileOffset + mapping.length;
+  // The mapping of that file (by name, even a hint); else the newest unnamed one that covers the offset.
+  for (const mapping of mappings) if (mapping.source.endpoint.path === path && covers(mapping)) return mapping;
+  for (let k = mappings.length - 1; k >= 0; k--) {
+    const mapping = mappings[k];
+    if (!mapping.source.named && covers(mapping)) return mapping;
   }
   return null;
 }

@@ -17,6 +17,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as net from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -114,6 +115,42 @@ for (const bytes of [62, 512]) {
     assert.deepEqual(report.transfers.filter((t) => t.sink.path === log).map((t) => [t.strategy, t.bytes]), [], describe(report.transfers));
   });
 }
+
+test('tar x: a one-line text member after another member is still its file\'s data, not a listing line', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-tarnote-'));
+  fs.writeFileSync(path.join(dir, 'bin.dat'), Buffer.from(Array.from({ length: 3_000 }, (_, i) => (i * 7) & 0xff)));
+  fs.writeFileSync(path.join(dir, 'note.txt'), 'just one line of config text\n');
+  const archive = path.join(dir, 'd.tar');
+  execFileSync('tar', ['cf', archive, '-C', dir, 'bin.dat', 'note.txt']);
+  const into = path.join(dir, 'x');
+  fs.mkdirSync(into);
+  const recording = await recordStrace(['tar', 'xf', archive, '-C', into], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  const rows = report.transfers.filter((t) => t.source.path === archive).map((t) => [path.basename(t.sink.path), t.bytes]);
+  assert.deepEqual(rows.sort(), [['bin.dat', 3_000], ['note.txt', 29]], describe(report.transfers));
+});
+
+test('tar xf - reading the archive from a TCP socket: each member whole, its header read with its first bytes', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-tarsock-'));
+  fs.writeFileSync(path.join(dir, 'big.bin'), Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 13 + (i >> 9)) & 0xff)));
+  const archive = execFileSync('tar', ['cf', '-', '-C', dir, 'big.bin'], { maxBuffer: 1 << 22 });
+  const server = net.createServer((socket) => socket.end(archive));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  const into = path.join(dir, 'x');
+  fs.mkdirSync(into);
+  try {
+    const recording = await recordStrace(['bash', '-c', `exec tar xf - -C "$1" < /dev/tcp/127.0.0.1/${port}`, 'bash', into], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+    assert.equal(recording.exitCode, 0, recording.stderr);
+    assert.equal(fs.statSync(path.join(into, 'big.bin')).size, 200_000);
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    const rows = report.transfers.filter((t) => t.sink.path === path.join(into, 'big.bin')).map((t) => [t.source.kind, t.bytes]);
+    assert.deepEqual(rows, [['tcp', 200_000]], describe(report.transfers));
+  } finally {
+    server.close();
+  }
+});
 
 for (const verbose of ['tvf', 'xvf']) {
   test(`tar ${verbose}: the listing written after each member header read is no copy of the archive`, async () => {

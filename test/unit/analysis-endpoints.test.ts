@@ -144,16 +144,19 @@ test('a file copied after it was read once: the page cache is warm for the recom
   assert.deepEqual([copy.recommendation?.strategy, copy.recommendation?.copies], ['copy_file_range', { cpu: 1, dma: 1 }]);
 });
 
-test('sendfile into a unix socket hands it page references, as splice does: no CPU copy on the sending side', async () => {
+for (const flags of [['-f', '-ttt', '-T', '-yy'], ['-f', '-ttt', '-T', '-y']]) {
+test(`sendfile into a unix socket hands it page references, as splice does: no CPU copy on the sending side (strace ${flags.join(' ')})`, async () => {
   const dir = tempDir('unix-sendfile');
   const bin = buildWorkload(dir, 'unix_sendfile');
   writeData(path.join(dir, 'a.bin'), 300_000);
   writeData(path.join(dir, 'b.bin'), 1 << 20);
-  const report = await traced([bin, 'a.bin', 'b.bin', 'out.bin'], dir);
+  // -y names the pair's ends by inode only: socketpair's SOCK_STREAM says they are stream sockets.
+  const report = await traced([bin, 'a.bin', 'b.bin', 'out.bin'], dir, flags);
   assert.equal(fs.statSync(path.join(dir, 'out.bin')).size, 300_000 + (1 << 20));
   const sent = report.transfers.filter((t) => t.sink.kind === 'unix').map((t) => [t.strategy, path.basename(t.source.path), t.bytes, t.copies.cpu]);
   assert.deepEqual(sent.sort(), [['sendfile', 'a.bin', 300_000, 0], ['splice', 'b.bin', 1 << 20, 0]]);
 });
+}
 
 for (const flags of [['-f', '-ttt', '-T', '-yy'], ['-f', '-ttt', '-T']]) {
   test(`a connection accepted on 0.0.0.0 from 127.0.0.1 is on loopback: no NIC DMA (strace ${flags.join(' ')})`, async () => {
@@ -177,10 +180,13 @@ test('dd with O_DIRECT on both files: no CPU copy, two disk DMAs, nothing in-ker
     t.skip(`O_DIRECT is not supported on ${dir}'s filesystem: ${probe.stderr.toString().trim()}`);
     return;
   }
-  const report = await traced(['dd', 'if=in.bin', 'of=out.bin', 'bs=64k', 'iflag=direct', 'oflag=direct'], dir);
-  const copy = report.transfers.find((x) => x.sink.path.endsWith('out.bin'));
-  assert.ok(copy !== undefined, JSON.stringify(rows(report.transfers)));
-  assert.deepEqual([copy.strategy, copy.bytes, copy.copies, copy.cpuBytesCopied, copy.recommendation], ['read_write', 1 << 20, { cpu: 0, dma: 2 }, 0, null]);
+  // Opened with O_DIRECT (if=, of=), or given it by fcntl(F_SETFL) on the shell's redirections.
+  for (const command of [['dd', 'if=in.bin', 'of=out.bin', 'bs=64k', 'iflag=direct', 'oflag=direct'], ['sh', '-c', 'exec dd bs=64k iflag=direct oflag=direct < in.bin > out.bin']]) {
+    const report = await traced(command, dir);
+    const copy = report.transfers.find((x) => x.sink.path.endsWith('out.bin'));
+    assert.ok(copy !== undefined, JSON.stringify(rows(report.transfers)));
+    assert.deepEqual([copy.strategy, copy.bytes, copy.copies, copy.cpuBytesCopied, copy.recommendation], ['read_write', 1 << 20, { cpu: 0, dma: 2 }, 0, null], command.join(' '));
+  }
 });
 
 test('sendfile into a unix SOCK_SEQPACKET socket: each message copies the pages (-yy: `UNIX:[...]`, not `UNIX-STREAM`)', async () => {

@@ -58,6 +58,26 @@ for (const touch of [false, true]) {
   });
 }
 
+test('perf trace --pf=all: faults perf names by file offset go to that file\'s mapping, not to an older unnamed one covering the offset', async () => {
+  // Python maps its locale archive and other files first (unnamed under perf, like this one): the
+  // faults `=> src.bin@0x...` are this file's.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-faults-py-'));
+  const src = path.join(dir, 'src.bin');
+  const dst = path.join(dir, 'dst.bin');
+  fs.writeFileSync(src, Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 3 + (i >> 10)) & 0xff)));
+  const script = 'import mmap,os,sys\nf=os.open(sys.argv[1],os.O_RDONLY)\nm=mmap.mmap(f,0,prot=mmap.PROT_READ)\ns=sum(m[i] for i in range(0,len(m),4096))\no=os.open(sys.argv[2],os.O_WRONLY|os.O_CREAT|os.O_TRUNC,0o644)\nv=memoryview(m)\nfor i in range(0,len(m),65536): os.write(o,v[i:i+65536])\n';
+  const recording = await recordPerfTrace(['/usr/bin/python3', '-c', script, src, dst], { outDir: dir, perfArgs: ['--pf=all', '--syscalls'] });
+  assert.ok(recording.ok, recording.ok ? '' : recording.reason);
+  assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+  const text = fs.readFileSync(recording.tracePath, 'utf8');
+  const byOffset = text.split('\n').filter((line) => line.includes(`=> ${src}@0x`)).length;
+  assert.ok(byOffset > 0, 'perf named the file of some faults');
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  const written = report.transfers.find((t) => t.sink.path === dst || t.sink.path.endsWith('dst.bin') || (t.strategy === 'mmap_write' && t.bytes === SIZE));
+  assert.ok(written !== undefined, JSON.stringify(report.transfers.map((t) => [t.strategy, t.source.path, t.sink.path, t.bytes])));
+  assert.ok((written.pageFaults ?? 0) >= byOffset, `${written.pageFaults} faults counted, ${byOffset} named by the file's offset`);
+});
+
 test('perf trace --syscalls --pf=all: a read that faults on its buffer is one call, its fault inside it', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-fault-in-call-'));
   const bin = buildWorkload(dir, 'pipe_fork_copy');
