@@ -72,6 +72,7 @@ export class TraceAnalyzer implements TraceSink {
           const role = this.roleOf(info);
           if ((role & ROLE_FD) !== 0) this.fds.apply(event);
           if ((role & ROLE_TRANSFER) !== 0) this.transfers.onSyscall(event);
+          if (event.ret !== null && event.ret > 0 && CHILD_RETURNS.has(event.name)) this.transfers.adopt(event.ret);
         }
         return;
       case 'fault':

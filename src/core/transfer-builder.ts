@@ -17,6 +17,7 @@ import { onRingEnter, onRingSetup } from './transfer-io-uring';
 import { onFault, onMmap, onMunmap } from './transfer-mmap';
 import { mergeCredit } from './transfer-credits';
 import { flushDanglingFeeds, onMover, onSplice, onVmsplice, type PipeFeed } from './transfer-movers';
+import { endpointKey } from './endpoints';
 import { FileRanges } from './file-ranges';
 import { onIoctl, onSetsockopt, takePrelude } from './transfer-preludes';
 import { ProcessState, type BuildContext } from './transfer-state';
@@ -25,7 +26,9 @@ import { ProcessState, type BuildContext } from './transfer-state';
  * Finished transfers kept one by one; past this, a finished transfer is folded into one record per
  * shape (source, sink kind, strategy), so memory stays bounded on traces of millions of transfers.
  */
-export const MAX_SEPARATE_TRANSFERS = 5000;
+export /** Ended tids kept waiting for a late clone result (a handful are ever in flight at once). */
+const MAX_EXITED_UNCLAIMED = 64;
+const MAX_SEPARATE_TRANSFERS = 5000;
 
 /** The calls besides DATA_CALLS that onSyscall() handles (its switch). */
 const OTHER_CALLS = new Set([
@@ -54,6 +57,8 @@ export class TransferBuilder implements BuildContext {
   private readonly folded = new Map<string, TransferAccumulator>();
   private readonly feeds = new Map<string, PipeFeed>();
   private readonly sourcesRead = new Set<string>();
+  /** Processes or threads that ended with unsent bytes before any clone result said whose thread they were. */
+  private readonly exitedUnclaimed = new Map<number, ProcessState>();
   private readonly fileRanges = new FileRanges();
 
   /** For the strategy handlers: a read of [from, from + length) of a file; whether any of it was read before. */
@@ -160,6 +165,30 @@ export class TransferBuilder implements BuildContext {
    * joined): they are in the process's memory still, so its leader holds them now, where the
    * group's other threads look (as one of the group's recent readers).
    */
+  /** A clone's result named `tid`: if it is a thread that ended before, its process takes its unsent bytes. */
+  adopt(tid: number): void {
+    if (this.exitedUnclaimed.size === 0) return;
+    const state = this.exitedUnclaimed.get(tid);
+    if (state === undefined) return;
+    this.exitedUnclaimed.delete(tid);
+    const group = this.fds.threadGroupOf(tid);
+    if (group === tid) return;
+    // Its calls came before the clone result that shares its process's fd table: its objects are
+    // copies made from their decorations. The process's own object of the same name is the one.
+    const table = this.fds.tables.of(group);
+    for (const credit of state.credits) {
+      if (credit.remaining <= 0) continue;
+      const key = endpointKey(credit.source.endpoint);
+      for (const entry of table.entries.values()) {
+        if (entry.object !== credit.source && endpointKey(entry.object.endpoint) === key) {
+          credit.source = entry.object;
+          break;
+        }
+      }
+    }
+    this.bequeath(state, group);
+  }
+
   private bequeath(state: ProcessState, leader: number): void {
     const waiting = state.credits.filter((credit) => credit.remaining > 0);
     if (waiting.length === 0) return;
@@ -207,6 +236,12 @@ export class TransferBuilder implements BuildContext {
     this.processes.delete(pid);
     this.lastState = null;
     if (group !== pid) this.bequeath(state, group);
+    else if (state.credits.some((credit) => credit.remaining > 0)) {
+      // A thread can end before strace prints the clone3 result that makes it one (`<... clone3
+      // resumed> = 17039` after `17039 +++ exited`): its unsent bytes wait for that result (adopt).
+      this.exitedUnclaimed.set(pid, state);
+      if (this.exitedUnclaimed.size > MAX_EXITED_UNCLAIMED) this.exitedUnclaimed.delete(this.exitedUnclaimed.keys().next().value as number);
+    }
     for (const transfer of state.transfers) {
       this.transfers.delete(transfer.key);
       this.finish(transfer);

@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import { recordStrace } from '../support/record';
 import { buildWorkload } from './support/programs';
+import { repoRoot } from './support/corpus';
 
 const SIZE = 1_000_000; // 15 reads of 65536 + one of 16960, then EOF
 
@@ -142,6 +143,16 @@ test('four threads pread parts of a file and end; the main thread writes it: one
   assert.deepEqual(report.diagnostics, []);
   assert.equal(report.transfers.length, 1, JSON.stringify(report.transfers.map((t) => `${t.source.path} -> ${t.sink.path} ${t.bytes}`)));
   assert.deepEqual([report.transfers[0]?.bytes, report.transfers[0]?.syscalls.write], [1 << 20, 16]);
+});
+
+test('a thread that ends before strace prints the clone3 result making it one: its unsent bytes are still its process\'s', async () => {
+  // Recorded by the test above in a CI run under load (test/fixtures/recorded/README.md).
+  const trace = path.join(repoRoot(), 'test', 'fixtures', 'recorded', 'strace_thread_exits_before_clone3_result.trace');
+  const text = fs.readFileSync(trace, 'utf8');
+  assert.ok(text.indexOf('17039 1795354397.414587 +++ exited with 0 +++') < text.indexOf('<... clone3 resumed> => {parent_tid=[0]}, 88) = 17039'));
+  const report = await analyzeTraceFiles([trace]);
+  assert.deepEqual(report.diagnostics, []);
+  assert.deepEqual(report.transfers.map((t) => [t.pid, t.strategy, t.bytes, t.syscalls]), [[17035, 'read_write', 1 << 20, { pread64: 4, write: 16 }]]);
 });
 
 test('a header written by one thread, the file sent by a pool thread: the header is in the sendfile transfer', async () => {
