@@ -236,9 +236,11 @@ export class TransferBuilder implements BuildContext {
     this.processes.delete(pid);
     this.lastState = null;
     if (group !== pid) this.bequeath(state, group);
-    else if (state.credits.some((credit) => credit.remaining > 0)) {
+    else if (!this.fds.commands.has(pid) && state.credits.some((credit) => credit.remaining > 0)) {
       // A thread can end before strace prints the clone3 result that makes it one (`<... clone3
       // resumed> = 17039` after `17039 +++ exited`): its unsent bytes wait for that result (adopt).
+      // Only a tid no clone result or execve named yet (those name every known process and thread):
+      // the states kept hold their reads, and with them the parser's text.
       this.exitedUnclaimed.set(pid, state);
       if (this.exitedUnclaimed.size > MAX_EXITED_UNCLAIMED) this.exitedUnclaimed.delete(this.exitedUnclaimed.keys().next().value as number);
     }
