@@ -1,7 +1,7 @@
 // Typed access to the arguments the analysis needs, over the parser's lazy argument text.
 
 import type { SyscallEvent } from '../strace-parser/types';
-import { argOf, decorationEnd, indexOutsideStrings, parseFdArg, parseIntLoose, splitArgs } from '../strace-parser/args';
+import { argOf, decorationEnd, DELETED_SUFFIX, indexOutsideStrings, parseFdArg, parseIntLoose, splitArgs } from '../strace-parser/args';
 import type { ArgRef } from './syscall-classes';
 
 export interface FdRef {
@@ -130,12 +130,10 @@ export function resultFd(event: SyscallEvent): FdRef | null {
   const open = trimmed.indexOf('<');
   if (space !== -1 && open !== -1 && open < space) {
     const close = decorationEnd(trimmed, open, trimmed.length);
-    if (close !== -1) return parseFdArg(trimmed.slice(0, trimmed.startsWith(DELETED, close + 1) ? close + 1 + DELETED.length : close + 1), false);
+    if (close !== -1) return parseFdArg(trimmed.slice(0, trimmed.startsWith(DELETED_SUFFIX, close + 1) ? close + 1 + DELETED_SUFFIX.length : close + 1), false);
   }
   return parseFdArg(space === -1 ? trimmed : trimmed.slice(0, space), false);
 }
-
-const DELETED = '(deleted)';
 
 /**
  * True when an argument's flag set (`O_RDONLY|O_CLOEXEC`, perf's `RDONLY|CLOEXEC`) contains `flag`.

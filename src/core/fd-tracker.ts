@@ -376,25 +376,21 @@ export class FdTracker {
     const perfNames = event.argNames !== null;
     const access = accessOf(flags, perfNames);
     const cloexec = hasFlag(flags, 'O_CLOEXEC', perfNames);
-    const append = hasFlag(flags, 'O_APPEND', perfNames);
-    const direct = hasFlag(flags, 'O_DIRECT', perfNames);
+    let object: FdObject;
     if (decorated?.path != null) {
       // strace -y names the file in the result: the path argument is not needed.
-      const object = this.bindDecorated(event, fd, decorated, access, cloexec);
-      object.position = 0;
-      if (append) object.append = true;
-      if (direct) object.direct = true;
-      return;
+      object = this.bindDecorated(event, fd, decorated, access, cloexec);
+    } else {
+      // perf trace prints file names as pointers: such a file stays unnamed until a decoration names it.
+      const path = pathArg(event, pathIndex, pathName);
+      // O_TMPFILE opens an unnamed file in the directory it names (-y prints `/dir/#inode`).
+      const name = path !== null && hasFlag(flags, 'O_TMPFILE', perfNames) ? `${path.replace(/\/$/, '')}/(O_TMPFILE)` : path;
+      object = this.bind(event, fd, endpointFromPath(name ?? `fd ${fd}`), path !== null, access, cloexec);
+      object.opened = true;
     }
-    // perf trace prints file names as pointers: such a file stays unnamed until a decoration names it.
-    const path = pathArg(event, pathIndex, pathName);
-    // O_TMPFILE opens an unnamed file in the directory it names (-y prints `/dir/#inode`).
-    const name = path !== null && hasFlag(flags, 'O_TMPFILE', perfNames) ? `${path.replace(/\/$/, '')}/(O_TMPFILE)` : path;
-    const object = this.bind(event, fd, endpointFromPath(name ?? `fd ${fd}`), path !== null, access, cloexec);
-    object.opened = true;
     object.position = 0;
-    if (append) object.append = true;
-    if (direct) object.direct = true;
+    if (hasFlag(flags, 'O_APPEND', perfNames)) object.append = true;
+    if (hasFlag(flags, 'O_DIRECT', perfNames)) object.direct = true;
   }
 
   created(event: SyscallEvent, endpoint: Endpoint, access: AccessMode, cloexec = false): void {
@@ -628,16 +624,13 @@ export class FdTracker {
     if (fd === null) return;
     if (fd.path !== null) {
       // A named FIFO is opened by path (and -y names it by path): its fstat says it is a pipe.
-      if (argText(event, [statIndex, 'statbuf'])?.includes('st_mode=S_IFIFO') === true) {
-        const object = this.resolve(event.pid, fd, event.line);
-        if (object !== null && object.endpoint.kind === 'file') object.endpoint = { kind: 'pipe', path: object.endpoint.path };
-      }
+      if (argText(event, [statIndex, 'statbuf'])?.includes('st_mode=S_IFIFO') === true) namedFifo(this.resolve(event.pid, fd, event.line));
       return;
     }
     const object = this.tables.of(event.pid).get(fd.fd);
     const mode = /st_mode=S_IF(\w+)/.exec(argText(event, [statIndex, 'statbuf']) ?? '')?.[1];
     if (object !== undefined && object.named) {
-      if (mode === 'FIFO' && object.endpoint.kind === 'file') object.endpoint = { kind: 'pipe', path: object.endpoint.path };
+      if (mode === 'FIFO') namedFifo(object);
       return;
     }
     const kindByMode: Record<string, Endpoint['kind']> = { REG: 'file', FIFO: 'pipe', SOCK: 'other', CHR: 'dev', BLK: 'dev' };
@@ -670,6 +663,11 @@ export class FdTracker {
   exited(pid: number): void {
     this.tables.exit(pid);
   }
+}
+
+/** A FIFO opened by its path is a file to the table (and to -y) until its fstat says S_IFIFO: a pipe. */
+function namedFifo(object: FdObject | null): void {
+  if (object !== null && object.endpoint.kind === 'file') object.endpoint = { kind: 'pipe', path: object.endpoint.path };
 }
 
 /** Records the decoration an object was named by (copied: `path` may be a slice of a parser chunk). */

@@ -160,11 +160,6 @@ export class TransferBuilder implements BuildContext {
     onFault(this, event);
   }
 
-  /**
-   * A thread that ends with bytes it read and nobody sent yet (a worker that reads a file and is
-   * joined): they are in the process's memory still, so its leader holds them now, where the
-   * group's other threads look (as one of the group's recent readers).
-   */
   /** A clone's result named `tid`: if it is a thread that ended before, its process takes its unsent bytes. */
   adopt(tid: number): void {
     if (this.exitedUnclaimed.size === 0) return;
@@ -189,6 +184,11 @@ export class TransferBuilder implements BuildContext {
     this.bequeath(state, group);
   }
 
+  /**
+   * A thread that ends with bytes it read and nobody sent yet (a worker that reads a file and is
+   * joined): they are in the process's memory still, so its leader holds them now, where the
+   * group's other threads look (as one of the group's recent readers).
+   */
   private bequeath(state: ProcessState, leader: number): void {
     const waiting = state.credits.filter((credit) => credit.remaining > 0);
     if (waiting.length === 0) return;

@@ -4,7 +4,7 @@
 import type { SyscallEvent } from './types';
 import { decodeEscapes } from './escapes';
 
-export { parseFdArg, detachString, internalize, decorationEnd } from './fd-decoration';
+export { parseFdArg, detachString, internalize, decorationEnd, DELETED_SUFFIX } from './fd-decoration';
 export type { FdArg } from './fd-decoration';
 export { decodeEscapes } from './escapes';
 

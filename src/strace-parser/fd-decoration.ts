@@ -39,9 +39,11 @@ export function internalize(s: string): string {
   return detachString(s);
 }
 
-const DELETED = '>(deleted)'.slice(1);
+/** What -y prints after the decoration of an fd whose file has no name any more: `3</tmp/x>(deleted)`. */
+export const DELETED_SUFFIX = '(deleted)';
 
-function hexDigit(c: number): number {
+/** The value of a lowercase hex digit (as strace prints them), or -1. */
+export function hexDigit(c: number): number {
   return c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
 }
 
@@ -89,7 +91,7 @@ export function parseFdArg(text: string, detach = true): FdArg | null {
   }
   if (i === s.length) return { fd, path: null, detail: null };
   // An unlinked file (O_TMPFILE, a memfd, a file removed while open): `3</tmp/x>(deleted)`.
-  if (s.endsWith(DELETED)) s = s.slice(0, s.length - DELETED.length);
+  if (s.endsWith(DELETED_SUFFIX)) s = s.slice(0, s.length - DELETED_SUFFIX.length);
   const c = s.charCodeAt(i);
   if (c === 32 /* space */) {
     // -X verbose: `-100 /* AT_FDCWD */`, nothing else may follow a bare number.

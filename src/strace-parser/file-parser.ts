@@ -227,9 +227,7 @@ export class FileParser {
       // perf names each line's command (execve's own line already the new one): the per-process table's names.
       if (o.commEnd > o.commStart && (o.name === 'execve' || !this.state.commands.has(o.pid))) this.state.commands.set(o.pid, s.slice(o.commStart, o.commEnd));
     } else parseStraceLine(s, b, n, o, this.straceSummary);
-    // A bare exit part (strace -z) with no call in flight, or the rest of a call that the program's
-    // own output cut (stderr captures, below): not a resumed call.
-    if (o.kind === LineKind.Resumed && o.name === '' && (this.callFragment !== null || this.pending.size === 0)) o.bad('not a trace line');
+    if (o.kind === LineKind.Resumed && o.name === '') this.nameBareExitPart();
     switch (o.kind) {
       case LineKind.Call:
         this.onCall(first, lineNo);
@@ -288,9 +286,8 @@ export class FileParser {
       }
       case LineKind.SummaryRow:
         this.flushHeld();
-        this.state.events++;
         this.state.summaryPids.add(this.summaryPid);
-        this.out.event(makeSummaryRow(this.fileIndex, first, this.summaryPid, ++this.state.seq, o.text1, o.num1, o.num2, o.num3));
+        this.emit(makeSummaryRow(this.fileIndex, first, this.summaryPid, ++this.state.seq, o.text1, o.num1, o.num2, o.num3), false);
         return;
       case LineKind.SummaryHeading:
         this.summaryPid = o.pid;
@@ -409,17 +406,27 @@ export class FileParser {
     }
   }
 
+  /**
+   * strace -z prints some calls' exit part bare (strace-line.ts: no name, no pid): it ends the call
+   * that went in flight last. With none in flight, or when it is the rest of a call the program's own
+   * output cut (stderr captures: dispatch's default case), it is no resumed call.
+   */
+  private nameBareExitPart(): void {
+    const o = this.o;
+    const latest = this.callFragment === null ? this.pending.latestPid() : null;
+    const call = latest === null ? null : this.pending.peek(latest);
+    if (latest === null || call === null) {
+      o.bad('not a trace line');
+      return;
+    }
+    o.name = call.name;
+    o.pid = latest;
+    o.pidKind = latest === 0 ? PidKind.None : this.pidColumn ? PidKind.Column : PidKind.Bracket;
+  }
+
   private onResumed(first: number, lineNo: number): void {
     this.flushHeld();
     const o = this.o;
-    if (o.name === '') {
-      // strace -z's bare exit part (strace-line.ts): the call that went in flight last (dispatch made sure there is one).
-      const latest = this.pending.latestPid() as number;
-      const call = this.pending.peek(latest) as TraceSyscall;
-      o.name = call.name;
-      o.pid = latest;
-      o.pidKind = latest === 0 ? PidKind.None : this.pidColumn ? PidKind.Column : PidKind.Bracket;
-    }
     const pid = this.resolvePid();
     this.resolveTime();
     const perf = this.format === 'perf';
@@ -501,9 +508,10 @@ export class FileParser {
     if (p !== null) this.emit(p);
   }
 
-  private emit(ev: TraceEvent): void {
+  /** `isProcess` false: a summary row, whose pid counts as a process only in a trace without calls (ParseState). */
+  private emit(ev: TraceEvent, isProcess = true): void {
     this.state.events++;
-    if (ev.pid !== this.lastPid) {
+    if (isProcess && ev.pid !== this.lastPid) {
       this.lastPid = ev.pid;
       this.state.pids.add(ev.pid);
     }

@@ -115,12 +115,14 @@ export function parsePerfLine(s: string, start: number, end: number, o: ParsedLi
   }
   if (tid < 0) {
     const k = digitsEnd(s, i, n);
-    if (k > i && s.charCodeAt(k) === 32 && startsEvent(s, skipSpaces(s, k, n), n)) {
+    const afterTid = skipSpaces(s, k, n);
+    const afterNone = skipSpaces(s, i, n);
+    if (k > i && s.charCodeAt(k) === 32 && startsEvent(s, afterTid, n)) {
       tid = parseDecimal(s, i, k);
-      after = skipSpaces(s, k, n);
-    } else if (startsEvent(s, skipSpaces(s, i, n), n)) {
+      after = afterTid;
+    } else if (startsEvent(s, afterNone, n)) {
       tid = 0;
-      after = skipSpaces(s, i, n);
+      after = afterNone;
     } else if (firstTid >= 0) {
       tid = firstTid;
       after = firstAfter;

@@ -12,6 +12,7 @@
 //    > /path/bin(sym+0x1f) [0x1599]       (-k frame, no prefix)
 
 import { parseCallTail } from './call-tail';
+import { hexDigit } from './fd-decoration';
 import { indexIn, internName, isDigit, lastIndexIn, isIdentChar, isIdentStart, LineKind, ParsedLine, PidKind, TsKind } from './parsed-line';
 import { parseStraceSummaryLine, type SummaryLayout } from './strace-summary';
 
@@ -307,7 +308,7 @@ function isDataDumpLine(s: string, start: number, n: number): boolean {
   if (s.startsWith(' | ', start)) {
     // The offset: 5 hex digits, more in a buffer of 1 MiB or more.
     let k = start + 3;
-    while (k < n && isHexDigit(s.charCodeAt(k))) k++;
+    while (k < n && hexDigit(s.charCodeAt(k)) >= 0) k++;
     return k - (start + 3) >= 5 && s.charCodeAt(k) === 32 && s.charCodeAt(n - 1) === 124 /* | */;
   }
   return s.startsWith(' * ', start) && indexIn(s, ' bytes in buffer ', start + 3, n) !== -1;
@@ -320,10 +321,6 @@ function isSyscallNumber(s: string, from: number, to: number): boolean {
   if (k === to || to - k > 10 || (s.charCodeAt(k) === 48 && to - k > 1)) return false;
   for (let j = k; j < to; j++) if (!isDigit(s.charCodeAt(j))) return false;
   return true;
-}
-
-function isHexDigit(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
 }
 
 /** Linux's largest possible pid (PID_MAX_LIMIT, 2^22). */

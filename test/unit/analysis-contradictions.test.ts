@@ -25,6 +25,22 @@ import { analyzeTraceFiles } from '../../src/core/analyze';
 import { recordPerfTrace, recordStrace } from '../support/record';
 import { buildWorkload } from './support/programs';
 
+/** Writes each member of `sizes` under dir/memberDir, its bytes made by `byte`. */
+function writeMembers(dir: string, memberDir: string, sizes: Record<string, number>, byte: (i: number, name: string) => number): void {
+  const members = path.join(dir, memberDir);
+  fs.mkdirSync(members, { recursive: true });
+  for (const [name, size] of Object.entries(sizes)) fs.writeFileSync(path.join(members, name), Buffer.from(Array.from({ length: size }, (_, i) => byte(i, name) & 0xff)));
+}
+
+/** dir/m archived as dir/arc.tar, and an empty dir/x to extract it into. */
+function archiveOfM(dir: string): { archive: string; into: string } {
+  const archive = path.join(dir, 'arc.tar');
+  execFileSync('tar', ['cf', archive, '-C', dir, 'm']);
+  const into = path.join(dir, 'x');
+  fs.mkdirSync(into);
+  return { archive, into };
+}
+
 function describe(transfers: ReadonlyArray<{ strategy: string; source: { path: string }; sink: { path: string }; bytes: number | null }>): string {
   return JSON.stringify(transfers.map((t) => `${t.strategy} ${t.source.path} -> ${t.sink.path} ${t.bytes}`));
 }
@@ -87,14 +103,9 @@ test('an HTTP upload whose header and first body bytes come in one read: the bod
 
 test('tar x: each member is a transfer from the archive, its header read with its data', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-tarx-'));
-  const members = path.join(dir, 'm');
-  fs.mkdirSync(members);
   const sizes: Record<string, number> = { 'a.bin': 5_000, 'b.bin': 3_000, 'c.bin': 20_000 };
-  for (const [name, size] of Object.entries(sizes)) fs.writeFileSync(path.join(members, name), Buffer.from(Array.from({ length: size }, (_, i) => (i * 31 + name.charCodeAt(0)) & 0xff)));
-  const archive = path.join(dir, 'arc.tar');
-  execFileSync('tar', ['cf', archive, '-C', dir, 'm']);
-  const into = path.join(dir, 'x');
-  fs.mkdirSync(into);
+  writeMembers(dir, 'm', sizes, (i, name) => i * 31 + name.charCodeAt(0));
+  const { archive, into } = archiveOfM(dir);
   const recording = await recordStrace(['tar', 'xf', archive, '-C', into], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
   assert.equal(recording.exitCode, 0, recording.stderr);
   const report = await analyzeTraceFiles([recording.tracePath]);
@@ -155,14 +166,9 @@ test('tar xf - reading the archive from a TCP socket: each member whole, its hea
 for (const verbose of ['tvf', 'xvf']) {
   test(`tar ${verbose}: the listing written after each member header read is no copy of the archive`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-tarv-'));
-    const members = path.join(dir, 'm');
-    fs.mkdirSync(members);
     const sizes: Record<string, number> = { 'a.bin': 30_000, 'b.bin': 20_000, 'c.bin': 5_000 };
-    for (const [name, size] of Object.entries(sizes)) fs.writeFileSync(path.join(members, name), Buffer.from(Array.from({ length: size }, (_, i) => (i * 3 + name.charCodeAt(0)) & 0xff)));
-    const archive = path.join(dir, 'arc.tar');
-    execFileSync('tar', ['cf', archive, '-C', dir, 'm']);
-    const into = path.join(dir, 'x');
-    fs.mkdirSync(into);
+    writeMembers(dir, 'm', sizes, (i, name) => i * 3 + name.charCodeAt(0));
+    const { archive, into } = archiveOfM(dir);
     const listing = path.join(dir, 'listing.txt');
     const recording = await recordStrace(['sh', '-c', `exec tar ${verbose} "$1" -C "$2" > "$3"`, 'sh', archive, into, listing], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
     assert.equal(recording.exitCode, 0, recording.stderr);
@@ -183,11 +189,9 @@ for (const [label, args, memberDir] of [
 ] as const) {
   test(`tar c (${label}): each member file is a transfer into the archive, whole, its first record behind its header`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-tarc-'));
-    const members = path.join(dir, memberDir);
-    fs.mkdirSync(members, { recursive: true });
     // Sizes past one 10 KiB record, so that each member's first bytes share a record with its header.
     const sizes: Record<string, number> = { 'a.bin': 300_000, 'b.bin': 200_000, 'c.bin': 50_000 };
-    for (const [name, size] of Object.entries(sizes)) fs.writeFileSync(path.join(members, name), Buffer.from(Array.from({ length: size }, (_, i) => (i * 7 + (i >> 9) + name.charCodeAt(0)) & 0xff)));
+    writeMembers(dir, memberDir, sizes, (i, name) => i * 7 + (i >> 9) + name.charCodeAt(0));
     const archive = path.join(dir, 'arc.tar');
     const names = Object.keys(sizes).map((name) => `${memberDir}/${name}`);
     const recording = await recordStrace(['tar', ...args, '-cf', archive, '-C', dir, ...names], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
