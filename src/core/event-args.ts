@@ -50,21 +50,11 @@ function leadingFd(text: string): FdRef | null {
   if (i === 0) return null;
   if (i === length || text.charCodeAt(i) === 44 /* , */) return { fd, path: null, detail: null };
   if (text.charCodeAt(i) !== 60 /* < */) return null;
-  let depth = 0;
-  let inBracket = false;
-  let end = -1;
-  for (let j = i; j < length; j++) {
-    const c = text.charCodeAt(j);
-    if (inBracket) {
-      if (c === 93 /* ] */) inBracket = false;
-    } else if (c === 91 /* [ */) inBracket = true;
-    else if (c === 60 /* < */) depth++;
-    else if (c === 62 /* > */ && --depth === 0) {
-      end = j;
-      break;
-    } else if (c === 92 /* \ */) return null;
-  }
+  const end = decorationEnd(text, i, length);
   if (end < 0 || (end + 1 < length && text.charCodeAt(end + 1) !== 44)) return null;
+  // An escaped path (a backslash in it) is the general parser's to decode.
+  const backslash = text.indexOf('\\', i);
+  if (backslash >= 0 && backslash < end) return null;
   let path = text.slice(i + 1, end);
   let detail: string | null = null;
   if (path.charCodeAt(path.length - 1) === 62 /* > */) {
