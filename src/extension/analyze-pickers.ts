@@ -63,7 +63,7 @@ async function askTraceFiles(): Promise<vscode.Uri[] | undefined> {
     canSelectFolders: false,
     defaultUri,
     openLabel: 'Analyze',
-    filters: { 'Traces': ['trace', 'strace', 'txt', 'log', 'out'], 'All files': ['*'] },
+    filters: { 'Traces': ['trace', 'strace', 'txt', 'log', 'out', 'gz'], 'All files': ['*'] },
   });
   return picked && picked.length > 0 ? picked : undefined;
 }

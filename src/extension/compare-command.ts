@@ -31,9 +31,9 @@ function isUriList(x: unknown): x is vscode.Uri[] {
   return Array.isArray(x) && x.length > 0 && x.every(isUri);
 }
 
-/** `trace.1234` -> `trace` (the parts of a `strace -ff -o trace` recording share it). */
+/** `trace.1234` -> `trace`, `trace.1234.gz` -> `trace.gz` (the parts of a `strace -ff -o trace` recording share it). */
 export function partGroupKey(p: string): string {
-  return p.replace(/\.\d+$/, '');
+  return p.replace(/\.\d+(?=(?:\.gz)?$)/, '');
 }
 
 /** Splits a selection into traces: files that differ only by a trailing `.PID` are parts of one. */
@@ -211,7 +211,7 @@ export async function pickTrace(side: CompareSide, other?: ReportSource): Promis
     canSelectFolders: false,
     defaultUri: traceFolderUri() ?? vscode.workspace.workspaceFolders?.[0]?.uri,
     openLabel: side === 'before' ? 'Compare from' : 'Compare with',
-    filters: { Traces: ['trace', 'strace', 'txt', 'log', 'out'], 'All files': ['*'] },
+    filters: { Traces: ['trace', 'strace', 'txt', 'log', 'out', 'gz'], 'All files': ['*'] },
   });
   return picked && picked.length ? sourceFor(picked) : undefined;
 }

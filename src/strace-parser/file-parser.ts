@@ -175,6 +175,12 @@ export class FileParser {
     this.diag(lineNo, 'warning', reason);
   }
 
+  /** The file's data ended badly (a cut or damaged .gz): said at the line where the trace stops. */
+  endError(lineNo: number, message: string): void {
+    this.flushHeld();
+    this.diag(lineNo, 'error', message);
+  }
+
   line(text: string, start: number, end: number, lineNo: number): void {
     this.state.lines++;
     let s = text;

@@ -1,6 +1,5 @@
-// Streaming line reader: ~1 MB chunks read into two buffers used in turn (the next chunk is read while
-// this one is parsed; no new buffer per chunk, so no dead 1 MB buffers wait for a full collection),
-// decoding only up to the last '\n' of each chunk and carrying the partial last line over (copied).
+// Streaming line reader: ~1 MB chunks (chunk-source.ts: read into two buffers used in turn, or
+// gunzipped), decoding only up to the last '\n' of each chunk and carrying the partial last line over (copied).
 // Splitting the bytes at '\n' means a UTF-8 sequence is never cut (0x0A never occurs inside one). A
 // chunk that is pure ASCII (the usual case: strace escapes non-ASCII bytes) is decoded as latin1,
 // several times faster than UTF-8 decoding and the same string. Memory: a chunk or two, plus one
@@ -8,7 +7,7 @@
 // being buffered forever.
 
 import { isAscii } from 'node:buffer';
-import { promises as fsp } from 'node:fs';
+import { openChunkSource, type ChunkSource } from './chunk-source';
 
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
 export const DEFAULT_MAX_LINE_BYTES = 8 << 20;
@@ -23,6 +22,8 @@ export interface LineConsumer {
   skippedLine(lineNo: number, reason: string): void;
   /** The text given to line() so far is about to be dropped (strings kept beyond it should be copied). */
   endOfChunk?(): void;
+  /** The data ended badly at line `lineNo` (a cut or damaged .gz): the lines before it were given. */
+  endError?(lineNo: number, message: string): void;
 }
 
 /** Decodes buf[start, end) as text. */
@@ -49,19 +50,12 @@ export function emitLines(text: string, firstLineNo: number, consumer: LineConsu
 }
 
 export class FileLineReader {
-  private fh: fsp.FileHandle | null = null;
-  /** The two read buffers, and which one the read in flight fills. */
-  private buffers: [Buffer, Buffer] | null = null;
-  private filling = 0;
-  /** The read in flight (read-ahead): resolves to the number of bytes read, 0 at end of file. */
-  private reading: Promise<number> | null = null;
+  private source: ChunkSource | null = null;
   /** The partial last line of the previous chunk(s): its pieces and their total size. */
   private carry: Buffer[] = [];
   private carryBytes = 0;
   /** Next line number (1-based). */
   lineNo = 1;
-  bytesRead = 0;
-  totalBytes = 0;
   done = false;
   /** Inside a line that was too long: drop bytes until its end. */
   private skipping = false;
@@ -75,58 +69,37 @@ export class FileLineReader {
     private readonly pieceBytes = Number.POSITIVE_INFINITY,
   ) {}
 
-  /** Opens the file; throws (with the OS reason) when it cannot be read. */
-  async open(): Promise<void> {
-    this.fh = await fsp.open(this.path, 'r');
-    const st = await this.fh.stat();
-    if (st.isDirectory()) {
-      await this.close();
-      throw new Error(`${this.path} is a directory`);
-    }
-    this.totalBytes = st.size;
-    this.buffers = [Buffer.allocUnsafe(this.chunkBytes), Buffer.allocUnsafe(this.chunkBytes)];
-    this.startRead();
+  /** Bytes read from the file so far (compressed bytes for a .gz). */
+  get bytesRead(): number {
+    return this.source?.bytesRead ?? 0;
   }
 
-  /** Starts reading the next chunk into the buffer not being parsed (position null: files and pipes alike). */
-  private startRead(): void {
-    const fh = this.fh;
-    const buffers = this.buffers;
-    if (fh === null || buffers === null) return;
-    const buffer = buffers[this.filling];
-    const reading = fh.read(buffer, 0, buffer.length, null).then((r) => r.bytesRead);
-    // Awaited by readChunk; if close() comes first its failure is of no interest (no unhandled rejection).
-    reading.catch(() => undefined);
-    this.reading = reading;
+  /** The file's size. */
+  get totalBytes(): number {
+    return this.source?.totalBytes ?? 0;
+  }
+
+  /** Opens the file; throws (with the OS reason, or why it is not a trace) when it cannot be read. */
+  async open(): Promise<void> {
+    this.source = await openChunkSource(this.path, this.chunkBytes);
   }
 
   async close(): Promise<void> {
-    const fh = this.fh;
-    this.fh = null;
-    const reading = this.reading;
-    this.reading = null;
-    this.buffers = null;
-    if (reading !== null) await reading.catch(() => 0);
-    if (fh !== null) await fh.close().catch(() => undefined);
+    const source = this.source;
+    if (source !== null) await source.close();
   }
 
   /** Reads one chunk and hands its complete lines to the consumer; false at end of file (after the last line). */
   async readChunk(): Promise<boolean> {
     if (this.done) return false;
-    const reading = this.reading;
-    const buffers = this.buffers;
-    if (reading === null || buffers === null) throw new Error(`${this.path} is not open`);
-    const n = await reading;
-    if (n === 0) {
-      this.reading = null;
+    const source = this.source;
+    if (source === null) throw new Error(`${this.path} is not open`);
+    const chunk = await source.next();
+    if (chunk === null) {
       this.atEof();
+      if (source.endError !== null) this.consumer.endError?.(this.lineNo, source.endError);
       return false;
     }
-    const chunk = buffers[this.filling].subarray(0, n);
-    // Read ahead into the other buffer: this one is fully decoded (or copied) before readChunk returns.
-    this.filling ^= 1;
-    this.startRead();
-    this.bytesRead += n;
     let start = 0;
     if (this.carryBytes > 0 || this.skipping) {
       // The first '\n' ends the line carried over from the previous chunk.

@@ -9,7 +9,8 @@ const PROGRESS_EVERY_BYTES = 4 << 20;
 
 /** The pid strace -ff put in a part's name (`PREFIX.1234`), or null. */
 export function pidFromFileName(file: string): number | null {
-  const m = /\.(\d+)$/.exec(path.basename(file));
+  // A compressed part keeps its pid before the .gz: `trace.1234.gz`.
+  const m = /\.(\d+)(?:\.gz)?$/.exec(path.basename(file));
   if (m === null) return null;
   const pid = Number(m[1]);
   return Number.isSafeInteger(pid) ? pid : null;

@@ -5,10 +5,11 @@
 // TraceComparison; from the explorer VS Code passes (clickedUri, selectedUris[]).
 
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { gzipSync } from 'node:zlib';
 import type { MatchedTransfer, TraceComparison } from '../../src/core/compare';
 import { isTraceComparison } from '../../src/protocol/compare-messages';
 import { liveWorkload, recordLiveWorkload } from '../support/live-workloads';
@@ -148,6 +149,22 @@ describe(`${COMMAND}: arguments and the panel`, function () {
     assert.ok(c.transfers.matched.length >= 2, `file -> pipe and pipe -> file matched: ${c.transfers.matched.map((m) => m.key).join(', ')}`);
     await compare(corpus('corpus', 'rw_send_c/f_ttt_T_yy.trace'), corpus('corpus', 'sendfile_c/f_ttt_T_yy.trace'));
     assert.equal(compareTabs().length, 1, 'still one comparison panel');
+  });
+
+  it('from the explorer, gzip -ff parts (`ff.PID.gz`) group as one trace, apart from the text parts', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'iolens-gz-parts-'));
+    const names = ['ff.20994', 'ff.20995', 'ff.20996'];
+    const zipped = names.map((f) => {
+      const out = path.join(dir, `${f}.gz`);
+      writeFileSync(out, gzipSync(readFileSync(corpus('corpus', `cat_pipe_cat/${f}`).fsPath)));
+      return vscode.Uri.file(out);
+    });
+    const text = names.map((f) => corpus('corpus', `cat_pipe_cat/${f}`));
+    const c = await compare(zipped[0], [...zipped, ...text]);
+    assert.equal(c.before.files.length, 3);
+    assert.ok(c.before.files.every((f) => f.endsWith('.gz')));
+    assert.equal(c.after.files.length, 3);
+    assert.equal(c.transfers.added.length + c.transfers.removed.length, 0, 'the same recording, compressed or not');
   });
 
   it('one trace alone (the report\'s "Compare with…") asks for the after trace; Escape cancels without a panel', async () => {

@@ -3,7 +3,8 @@
 // opens the report webview beside the editor and returns the IoReport.
 
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, copyFileSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -112,6 +113,19 @@ describe('report: sources and reveal', function () {
     assert.equal(editor.document.uri.fsPath, uri.fsPath);
     assert.equal(editor.selection.start.line, t.lines[0] - 1);
     assert.equal(editor.selection.end.line, t.lines[1] - 1);
+  });
+
+  it('analyzes a gzip trace as its text; a reveal in it does not open its compressed bytes', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'iolens-gz-'));
+    const gz = path.join(dir, 'rw_send.trace.gz');
+    writeFileSync(gz, gzipSync(readFileSync(trace('rw_send_c').fsPath)));
+    const report = await vscode.commands.executeCommand<IoReport | undefined>(COMMAND, vscode.Uri.file(gz));
+    const t = report?.transfers.find((x) => x.strategy === 'read_write');
+    assert.ok(t, 'the read/write transfer is there');
+    assert.equal(t.bytes, 1_000_000);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await revealLines(vscode.Uri.file(gz), t.lines[0], t.lines[1]);
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.fsPath === gz), 'the .gz was not opened as text');
   });
 
   it('clamps a reveal past the end of the file', async () => {
