@@ -34,8 +34,8 @@ export class TraceAnalyzer implements TraceSink {
   /** roleOf() by SyscallInfo id. */
   private readonly roles: Array<number | undefined> = [];
   private sawSyscall = false;
-  /** Only a close acts at its start (callStarted). */
-  readonly callStartedFor: readonly string[] = ['close'];
+  /** A close acts at its start; a clone's start says that a new tid may be its child (callStarted). */
+  readonly callStartedFor: readonly string[] = ['close', ...CHILD_RETURNS];
   /** startSeq of close calls already applied at their `<unfinished ...>` line. */
   private readonly closesApplied = new Set<number>();
 
@@ -59,6 +59,10 @@ export class TraceAnalyzer implements TraceSink {
         // perf prints a new thread's or process's own return from clone as `... [continued]: clone())` without
         // a start: the parent's call, already counted, not a call of its own.
         if (event.incomplete && event.argNames !== null && event.resumedLine === event.line && CHILD_RETURNS.has(event.name)) return;
+        if (this.fds.hasClonesInFlight) {
+          if (CHILD_RETURNS.has(event.name) && event.startSeq !== undefined) this.fds.cloneReturned(event.startSeq);
+          this.fds.claimNewTid(event.pid);
+        }
         {
           const info = syscallInfo(event.name);
           this.summary.add(event, info);
@@ -105,6 +109,10 @@ export class TraceAnalyzer implements TraceSink {
    * strace prints `<... close resumed>` (io-model.md, "Reading the trace").
    */
   callStarted(start: CallStart): void {
+    if (CHILD_RETURNS.has(start.name)) {
+      this.fds.cloneStarted(start.pid, start.startSeq, start.name, start.argText);
+      return;
+    }
     if (start.name !== 'close') return;
     const ref = parseFdArg(start.argText.trim());
     if (ref === null) return;

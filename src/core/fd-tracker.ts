@@ -6,7 +6,7 @@
 
 import type { SyscallEvent } from '../strace-parser/types';
 import { TraceSyscall } from '../strace-parser/events';
-import { decodeCString, parseFdArg, parseIntLoose } from '../strace-parser/args';
+import { decodeCString, parseFdArg, parseIntLoose, splitArgs } from '../strace-parser/args';
 import { endpointFromDecoration, endpointFromPath, endpointKey, isLoopbackConnection, isSocketKind, socketEndpoint } from './endpoints';
 import { argText, fdArg, hasFlag, resultFd, type FdRef } from './event-args';
 import { FdsInFlight, passedFds } from './fd-passing';
@@ -167,6 +167,11 @@ export class FdTracker {
   private readonly datagramPeers = new Map<string, FdObject>();
   /** Descriptors sent with SCM_RIGHTS that their receiver has not taken yet. */
   private readonly fdsInFlight = new FdsInFlight();
+  /**
+   * clone/clone3/fork/vfork calls started (`<unfinished ...>`) and not returned yet, by startSeq:
+   * strace -f prints a child's first calls before its parent's `<... clone resumed> = TID`.
+   */
+  private readonly clonesInFlight = new Map<number, { pid: number; shareFiles: boolean; thread: boolean }>();
 
   /** Whether apply() acts on calls of this name. */
   static handles(name: string): boolean {
@@ -603,6 +608,44 @@ export class FdTracker {
     if (path !== null) this.commands.set(event.pid, keep(path.slice(path.lastIndexOf('/') + 1)));
   }
 
+  /** A clone/clone3/fork/vfork printed `<unfinished ...>`: its child may show up before its result. */
+  cloneStarted(pid: number, startSeq: number, name: string, argText: string): void {
+    // perf (`clone(clone_flags: ...) ...`) prints its children's calls under their own tid column,
+    // and its flags without the CLONE_ prefix: its clones keep binding at the result.
+    if (/^[a-z_]+: /.test(argText)) return;
+    const flags = name === 'clone' ? splitArgs(argText, 2)[1] : name === 'clone3' ? splitArgs(argText, 1)[0] : '';
+    if (this.clonesInFlight.size >= MAX_CLONES_IN_FLIGHT) this.clonesInFlight.clear();
+    this.clonesInFlight.set(startSeq, { pid, shareFiles: hasCloneFlag(flags, 'CLONE_FILES', CLONE_FILES), thread: hasCloneFlag(flags, 'CLONE_THREAD', CLONE_THREAD) });
+  }
+
+  /** The clone started as `startSeq` has returned (its result binds the child: cloned()). */
+  cloneReturned(startSeq: number): void {
+    this.clonesInFlight.delete(startSeq);
+  }
+
+  get hasClonesInFlight(): boolean {
+    return this.clonesInFlight.size > 0;
+  }
+
+  /**
+   * A tid the trace shows for the first time while clones are in flight is the child of one of them
+   * (strace -f attaches a child once its clone has started). When they all make the same table (one
+   * process's, shared or copied alike), the child gets it now rather than at the clone's result: a
+   * thread that uses its parent's io_uring ring or file before that result uses the parent's object,
+   * not one of its own named from a decoration.
+   */
+  claimNewTid(tid: number): void {
+    if (this.tables.has(tid)) return;
+    let parent: { pid: number; shareFiles: boolean; thread: boolean } | undefined;
+    for (const clone of this.clonesInFlight.values()) {
+      if (parent === undefined) parent = clone;
+      else if (clone.shareFiles !== parent.shareFiles || clone.thread !== parent.thread || this.tables.of(clone.pid) !== this.tables.of(parent.pid)) return;
+    }
+    if (parent === undefined || parent.pid === tid) return;
+    this.tables.fork(parent.pid, tid, parent.shareFiles);
+    if (parent.thread) this.joinThreadGroup(tid, parent.pid);
+  }
+
   cloned(event: SyscallEvent, flags: string | undefined): void {
     if (event.ret === null || event.ret <= 0) return;
     this.tables.fork(event.pid, event.ret, hasCloneFlag(flags, 'CLONE_FILES', CLONE_FILES));
@@ -710,6 +753,8 @@ function isBareSocket(path: string | null): boolean {
 }
 
 const CLONE_FILES = 0x400;
+/** Clones in flight at once beyond which the oldest are forgotten (a trace that never prints their results). */
+const MAX_CLONES_IN_FLIGHT = 256;
 const SOCK_CLOEXEC = 0x80000;
 
 /** A number strace -X raw printed, with flags or'ed in (`0x2|0x80000`), or null for named constants. */

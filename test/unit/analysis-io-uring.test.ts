@@ -55,6 +55,18 @@ test('a ring set up by the main thread and used by another thread: its transfer'
   assert.deepEqual(rows(report), [['io_uring', 'a.bin', 'out_a', { io_uring_setup: 1, mmap: 2, io_uring_enter: 2 * Math.ceil(1_048_576 / CHUNK) + 1 }]]);
 });
 
+test('a thread that uses its parent\'s ring before strace prints the clone3 result: still that ring', async () => {
+  // Recorded by the test above in a run under load (test/fixtures/recorded/README.md).
+  const trace = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'recorded', 'strace_thread_uses_ring_before_clone3_result.trace');
+  const lines = fs.readFileSync(trace, 'utf8').split('\n');
+  assert.match(lines[46], /^11142 .* io_uring_enter\(5<anon_inode:\[io_uring\]>/);
+  assert.match(lines[48], /<\.\.\. clone3 resumed> .* = 11142 /);
+  const report = await analyzeTraceFiles([trace]);
+  assert.deepEqual(report.diagnostics, []);
+  assert.deepEqual(rows(report), [['io_uring', 'a.bin', 'out_a', { io_uring_setup: 1, mmap: 2, io_uring_enter: 2 * Math.ceil(1_048_576 / CHUNK) + 1 }]]);
+  assert.equal(report.transfers[0]?.lines[0], 32, 'from the io_uring_setup');
+});
+
 test('reads through the ring, plain writes of them: the writes count in the ring transfer', async () => {
   const { report } = await run('mixed', (d) => ['mixed', path.join(d, 'a.bin'), path.join(d, 'out_a')]);
   const chunks = Math.ceil(1_048_576 / CHUNK);
