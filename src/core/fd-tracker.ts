@@ -725,12 +725,14 @@ function nameByDecoration(object: FdObject, path: string): void {
 function isPlainDecoration(text: string): boolean {
   if (text.length === 0) return false;
   let inBracket = false;
+  // In a path a bracket is a character of the name (decorationEnd).
+  const brackets = text.charCodeAt(0) !== 47; /* / */
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 92 /* \\ */) return false;
     if (inBracket) {
       if (c === 93 /* ] */) inBracket = false;
-    } else if (c === 91 /* [ */) inBracket = true;
+    } else if (c === 91 /* [ */ && brackets) inBracket = true;
     else if (c === 60 /* < */ || c === 62 /* > */) return false;
   }
   return !inBracket;

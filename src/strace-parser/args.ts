@@ -26,6 +26,9 @@ const enum Ch {
   RBrace = 125,
 }
 
+/** Stack mark of a decoration that is a path (`3</tmp/a[b>`): brackets in it are no group. */
+const PATH_DECORATION = -Ch.Gt;
+
 function isIdentChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
@@ -79,10 +82,11 @@ export function splitArgs(text: string, limit = Number.POSITIVE_INFINITY): strin
   while (i < n) {
     const c = text.charCodeAt(i);
     const top = depth > 0 ? stack[depth - 1] : 0;
-    if (top === Ch.Gt) {
-      // Inside a decoration: only `<` (nesting), `[` (socket addresses with `->`) and `>` matter.
+    if (top === Ch.Gt || top === PATH_DECORATION) {
+      // Inside a decoration: only `<` (nesting), `[` (socket addresses with `->`) and `>` matter; in
+      // a path (`/...`, whose `<` and `>` strace escapes) a `[` is a character of the name (`/tmp/a[b`).
       if (c === Ch.Lt) stack[depth++] = Ch.Gt;
-      else if (c === Ch.LBracket) stack[depth++] = -Ch.RBracket; // negative: bracket inside a decoration
+      else if (c === Ch.LBracket && top === Ch.Gt) stack[depth++] = -Ch.RBracket; // negative: bracket inside a decoration
       else if (c === Ch.Gt) depth--;
       i++;
       continue;
@@ -120,7 +124,7 @@ export function splitArgs(text: string, limit = Number.POSITIVE_INFINITY): strin
       case Ch.Lt:
         // A decoration follows an fd number / AT_FDCWD / perf's `fd: 4`; `<...` after `(` is strace's
         // `<... resuming interrupted read ...>` and is a group too.
-        if (i > 0 && (isIdentChar(text.charCodeAt(i - 1)) || text.startsWith('<...', i))) stack[depth++] = Ch.Gt;
+        if (i > 0 && (isIdentChar(text.charCodeAt(i - 1)) || text.startsWith('<...', i))) stack[depth++] = text.charCodeAt(i + 1) === Ch.Slash ? PATH_DECORATION : Ch.Gt;
         break;
       case Ch.Comma:
         if (depth === 0) {

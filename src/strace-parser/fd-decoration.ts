@@ -123,11 +123,14 @@ export function parseFdArg(text: string, detach = true): FdArg | null {
 export function decorationEnd(text: string, open: number, end: number): number {
   let depth = 0;
   let inBracket = false;
+  // A path escapes its `<` and `>` (`\76`) but not its brackets (`/tmp/a[b`): they group only in
+  // socket and inode names (`TCP:[a->b]`, `pipe:[61613]`).
+  const brackets = text.charCodeAt(open + 1) !== 47; /* / */
   for (let i = open; i < end; i++) {
     const c = text.charCodeAt(i);
     if (inBracket) {
       if (c === 93 /* ] */) inBracket = false;
-    } else if (c === 91 /* [ */) inBracket = true;
+    } else if (c === 91 /* [ */ && brackets) inBracket = true;
     else if (c === 60 /* < */) depth++;
     else if (c === 62 /* > */ && --depth === 0) return i;
   }

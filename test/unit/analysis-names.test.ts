@@ -41,6 +41,24 @@ for (const flags of [['-f'], ['-f', '-y'], ['-f', '-yy']]) {
   });
 }
 
+for (const flags of [['-f'], ['-f', '-y'], ['-f', '-yy']]) {
+  test(`file names with an unclosed [ (strace escapes < and > in paths, not brackets): the copy is there, strace ${flags.join(' ')}`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-brackets-'));
+    const bin = buildWorkload(dir, 'rw_copy');
+    const src = path.join(dir, 'a[b <src>.bin');
+    const dst = path.join(dir, '\x1b[31mred x:[y.bin');
+    fs.writeFileSync(src, Buffer.alloc(SIZE, 'bracket'));
+    const recording = await recordStrace([bin, src, dst, '65536'], { flags, outDir: dir });
+    assert.equal(recording.exitCode, 0, recording.stderr);
+    assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+    if (flags.length > 1) assert.match(fs.readFileSync(recording.tracePath, 'latin1'), /<[^>]*\/a\[b \\74src\\76\.bin>/, 'strace left [ as it is');
+
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    assert.deepEqual(report.diagnostics, []);
+    assert.deepEqual(report.transfers.map((t) => [t.source.kind, t.source.path, t.sink.kind, t.sink.path, t.bytes, t.syscalls.write]), [['file', src, 'file', dst, SIZE, Math.ceil(SIZE / 65536)]]);
+  });
+}
+
 test('a copy between two files in /dev/shm: files on tmpfs (no disk DMA), not devices', async (t) => {
   assert.ok(fs.existsSync('/dev/shm'), 'every Linux with POSIX shared memory has /dev/shm');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-shm-'));
