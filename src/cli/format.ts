@@ -19,8 +19,18 @@ export function formatDuration(us: number | null): string {
   return `${(us / 1e6).toFixed(2)} s`;
 }
 
-/** Right-aligns cells that look numeric, left-aligns the rest. */
-export function renderTable(header: string[], rows: string[][]): string {
+/**
+ * Text from a trace (file names may hold newlines, tabs, ESC sequences) made safe for a terminal:
+ * control characters are shown escaped, so a name can neither split a row nor drive the terminal.
+ */
+export function terminalText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
+/** Right-aligns cells that look numeric, left-aligns the rest; cells are made terminal-safe. */
+export function renderTable(header: string[], rawRows: string[][]): string {
+  const rows = rawRows.map((r) => r.map(terminalText));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.,]+( ?[a-zA-Z%/]+)?$|^n\/a$/.test(r[i] ?? '')));
   const line = (cells: string[]): string =>

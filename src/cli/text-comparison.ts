@@ -2,7 +2,7 @@
 
 import type { Delta, TraceComparison } from '../core/compare';
 import type { Transfer } from '../core/report-types';
-import { formatBytes, renderTable } from './format';
+import { formatBytes, renderTable, terminalText } from './format';
 
 function signed(value: number | null, format: (n: number) => string = String): string {
   if (value === null) return 'n/a';
@@ -18,13 +18,13 @@ function row(label: string, d: Delta, format: (n: number) => string = String): s
 }
 
 function transferText(t: Transfer): string {
-  return `${t.source.kind}:${t.source.path} -> ${t.sink.kind}:${t.sink.path} ${t.strategy} ${formatBytes(t.bytes)} (pid ${t.pid})`;
+  return terminalText(`${t.source.kind}:${t.source.path} -> ${t.sink.kind}:${t.sink.path} ${t.strategy} ${formatBytes(t.bytes)} (pid ${t.pid})`);
 }
 
 export function renderTextComparison(comparison: TraceComparison): string {
   const out: string[] = [];
-  out.push(`Before: ${comparison.before.files.join(', ')} (${comparison.before.format})`);
-  out.push(`After:  ${comparison.after.files.join(', ')} (${comparison.after.format})`);
+  out.push(`Before: ${terminalText(comparison.before.files.join(', '))} (${comparison.before.format})`);
+  out.push(`After:  ${terminalText(comparison.after.files.join(', '))} (${comparison.after.format})`);
   out.push('');
   const t = comparison.totals;
   out.push(
@@ -56,7 +56,7 @@ export function renderTextComparison(comparison: TraceComparison): string {
   if (comparison.incomparable.length > 0) {
     out.push('');
     out.push('Cannot be compared:');
-    for (const note of comparison.incomparable) out.push(`  - ${note}`);
+    for (const note of comparison.incomparable) out.push(`  - ${terminalText(note)}`);
   }
   return out.join('\n');
 }

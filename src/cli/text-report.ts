@@ -1,17 +1,17 @@
 // The `iolens analyze` table: transfers, then totals and diagnostics.
 
 import type { Endpoint, IoReport } from '../core/report-types';
-import { formatBytes, formatDuration, renderTable } from './format';
+import { formatBytes, formatDuration, renderTable, terminalText } from './format';
 
 function endpointText(endpoint: Endpoint): string {
-  const text = endpoint.kind === 'file' || endpoint.kind === 'dev' || endpoint.kind === 'tty' ? endpoint.path : `${endpoint.kind}:${endpoint.path}`;
+  const text = terminalText(endpoint.kind === 'file' || endpoint.kind === 'dev' || endpoint.kind === 'tty' ? endpoint.path : `${endpoint.kind}:${endpoint.path}`);
   return text.length > 48 ? `...${text.slice(-45)}` : text;
 }
 
 export function renderTextReport(report: IoReport): string {
   const out: string[] = [];
   const flags = report.trace.flags;
-  out.push(`Trace: ${report.trace.files.join(', ')} (${report.trace.format}; ${report.trace.lines} lines, ${report.trace.events} events, ${report.trace.processes} processes)`);
+  out.push(`Trace: ${terminalText(report.trace.files.join(', '))} (${report.trace.format}; ${report.trace.lines} lines, ${report.trace.events} events, ${report.trace.processes} processes)`);
   out.push(`Recorded with: pids=${flags.pids ? 'yes' : 'no'} timestamps=${flags.timestamps} durations=${flags.durations ? 'yes' : 'no'} fd paths=${flags.fdPaths} stacks=${flags.stacks ? 'yes' : 'no'}`);
   out.push('');
   if (report.transfers.length === 0) {
@@ -39,11 +39,11 @@ export function renderTextReport(report: IoReport): string {
   const assumptions = new Set(report.transfers.flatMap((t) => t.assumptions));
   if (assumptions.size > 0) {
     out.push('Assumptions:');
-    for (const assumption of assumptions) out.push(`  - ${assumption}`);
+    for (const assumption of assumptions) out.push(`  - ${terminalText(assumption)}`);
   }
   if (report.diagnostics.length > 0) {
     out.push(`Diagnostics (${report.diagnostics.length + (report.diagnosticsOmitted ?? 0)}):`);
-    for (const d of report.diagnostics.slice(0, 20)) out.push(`  ${d.file}:${d.line}: ${d.severity}: ${d.message}`);
+    for (const d of report.diagnostics.slice(0, 20)) out.push(terminalText(`  ${d.file}:${d.line}: ${d.severity}: ${d.message}`));
     if (report.diagnostics.length > 20 || (report.diagnosticsOmitted ?? 0) > 0) out.push('  ... (see --json for all)');
   }
   return out.join('\n');

@@ -142,3 +142,18 @@ test('compare --html writes the comparison page with both reports embedded, no n
   assert.doesNotMatch(html, /<script[^>]+src=/);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('analyze: file names with a newline, a tab or an ESC sequence neither split the table nor reach the terminal raw', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-cli-names-'));
+  const src = path.join(dir, 'new\nline\tand \x1b[31mred.txt');
+  fs.writeFileSync(src, Buffer.alloc(50_000, 'n'));
+  const recording = await recordStrace(['cp', '--reflink=never', src, path.join(dir, 'copy.txt')], { flags: ['-f', '-yy'], outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  const run = iolens('analyze', recording.tracePath);
+  assert.equal(run.status, 0, run.stderr);
+  // eslint-disable-next-line no-control-regex
+  assert.doesNotMatch(run.stdout.replaceAll('\n', ''), /[\x00-\x1f\x7f]/, 'no control character but the line ends');
+  const row = run.stdout.split('\n').find((l) => l.startsWith('t1 '));
+  assert.ok(row, run.stdout);
+  assert.ok(row.includes('new\\nline\\tand \\x1b[31mred.txt') && row.includes('copy.txt'), row);
+});
