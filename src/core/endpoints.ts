@@ -69,7 +69,8 @@ export function endpointFromDecoration(rawDecoration: string, detail: string | n
     const inner = decoration.slice(bracket + 2, -1);
     if (tag.startsWith('TCP')) return socketEndpoint('tcp', inner);
     if (tag.startsWith('UDP')) return socketEndpoint('udp', inner);
-    if (tag.startsWith('UNIX')) return { kind: 'unix', path: decoration };
+    // A bound unix socket's path is printed with octal escapes like a file's: named in UTF-8 too.
+    if (tag.startsWith('UNIX')) return { kind: 'unix', path: utf8Name(decoration) };
     if (tag === 'pipe') return { kind: 'pipe', path: decoration };
     if (tag === 'socket') return { kind: 'other', path: decoration };
     return { kind: 'other', path: decoration };

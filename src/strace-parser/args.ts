@@ -92,6 +92,11 @@ export function splitArgs(text: string, limit = Number.POSITIVE_INFINITY): strin
       continue;
     }
     if (top === -Ch.RBracket) {
+      // A unix socket's quoted path (`UNIX-STREAM:[7,"/run/a]b>"]`) may hold `]` and `>`.
+      if (c === Ch.Quote) {
+        i = closingQuote(text, i, n) + 1;
+        continue;
+      }
       if (c === Ch.RBracket) depth--;
       i++;
       continue;

@@ -129,7 +129,10 @@ export function decorationEnd(text: string, open: number, end: number): number {
   for (let i = open; i < end; i++) {
     const c = text.charCodeAt(i);
     if (inBracket) {
-      if (c === 93 /* ] */) inBracket = false;
+      if (c === 34 /* " */) {
+        // A unix socket's quoted path (`UNIX-STREAM:[7,"/run/a]b>"]`): strace escapes only its quotes.
+        for (i++; i < end && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92 /* \ */) i++;
+      } else if (c === 93 /* ] */) inBracket = false;
     } else if (c === 91 /* [ */ && brackets) inBracket = true;
     else if (c === 60 /* < */) depth++;
     else if (c === 62 /* > */ && --depth === 0) return i;

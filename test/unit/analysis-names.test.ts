@@ -59,6 +59,40 @@ for (const flags of [['-f'], ['-f', '-y'], ['-f', '-yy']]) {
   });
 }
 
+test('a unix socket bound to a path with ], >, a quote and UTF-8: the socket named as bound, its copy there (strace -f -yy)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-unix-name-'));
+  const socketPath = path.join(dir, 'u s,o]ck>"x→');
+  const src = path.join(dir, 'in.bin');
+  fs.writeFileSync(src, Buffer.alloc(SIZE, 'unix'));
+  // The server sends the file; a forked client receives it and counts the bytes.
+  const script = [
+    'import os, socket, sys',
+    'path, src = sys.argv[1], sys.argv[2]',
+    'srv = socket.socket(socket.AF_UNIX); srv.bind(path); srv.listen(1)',
+    'if os.fork() == 0:',
+    '    c = socket.socket(socket.AF_UNIX); c.connect(path); n = 0',
+    '    while True:',
+    '        b = c.recv(65536)',
+    '        if not b: break',
+    '        n += len(b)',
+    '    print("client got", n); os._exit(0)',
+    's, _ = srv.accept(); fd = os.open(src, os.O_RDONLY)',
+    'while True:',
+    '    b = os.read(fd, 65536)',
+    '    if not b: break',
+    '    s.sendall(b)',
+    's.close(); os.wait()',
+  ].join('\n');
+  const recording = await recordStrace(['python3', '-c', script, socketPath, src], { flags: ['-f', '-yy'], outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  assert.match(recording.stdout, new RegExp(`client got ${SIZE}`));
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.diagnostics, []);
+  const sent = report.transfers.filter((t) => t.source.path === src);
+  assert.deepEqual(sent.map((t) => [t.sink.kind, t.bytes]), [['unix', SIZE]]);
+  assert.ok(sent[0]?.sink.path.endsWith(`,"${socketPath}"]`), sent[0]?.sink.path);
+});
+
 test('a copy between two files in /dev/shm: files on tmpfs (no disk DMA), not devices', async (t) => {
   assert.ok(fs.existsSync('/dev/shm'), 'every Linux with POSIX shared memory has /dev/shm');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-shm-'));
