@@ -46,6 +46,11 @@ const MAX_RECORDS = 16384;
 const MAX_TEXTS = 64;
 /** Extra text a batch holds at most before it is sent. */
 const MAX_EXTRA_CHARS = 4 << 20;
+/**
+ * Chunk text a batch refers to at most before it is sent: a trace of long lines (1 MiB buffers
+ * printed whole with -s) has one text per line, and 64 of them would be a batch of ~180 MB.
+ */
+const MAX_TEXT_CHARS = 8 << 20;
 
 /** Where a text slot's text is on arrival: at `offset` in the batch's `ascii` bytes, or a string of its own. */
 export type ShippedText = { offset: number; length: number } | { string: string };
@@ -105,6 +110,8 @@ export class BatchEncoder implements TraceSink {
   private length = 0;
   private records = 0;
   private texts: string[] = [];
+  /** Chars of `texts`. */
+  private textChars = 0;
   private extraParts: string[] = [];
   private extraLength = 0;
   private objs: unknown[] = [];
@@ -255,6 +262,7 @@ export class BatchEncoder implements TraceSink {
     this.length = 0;
     this.records = 0;
     this.texts = [];
+    this.textChars = 0;
     this.extraParts = [];
     this.extraLength = 0;
     this.objs = [];
@@ -271,6 +279,7 @@ export class BatchEncoder implements TraceSink {
     for (let k = texts.length - 1; k >= 0; k--) if (texts[k] === src) return k;
     if (src.length === 0 || texts.length >= MAX_TEXTS) return -1;
     texts.push(src);
+    this.textChars += src.length;
     return texts.length - 1;
   }
 
@@ -296,7 +305,7 @@ export class BatchEncoder implements TraceSink {
 
   private recordDone(): void {
     this.records++;
-    if (this.records >= MAX_RECORDS || this.extraLength >= MAX_EXTRA_CHARS) this.flush();
+    if (this.records >= MAX_RECORDS || this.extraLength >= MAX_EXTRA_CHARS || this.textChars >= MAX_TEXT_CHARS) this.flush();
   }
 }
 

@@ -11,7 +11,10 @@ import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import { parseTraceFiles, TraceSyscall } from '../../src/strace-parser';
 import type { ParseOptions, TraceParseResult, TraceSink } from '../../src/strace-parser';
+import { BatchEncoder } from '../../src/strace-parser/event-batch';
 import { parseTraceFilesInWorker, parseWorkerScript } from '../../src/strace-parser/parse-in-worker';
+import { recordStrace } from '../support/record';
+import { buildWorkload } from './support/programs';
 import { withDir } from './parser-support/helpers';
 import { loadCorpusCases, repoRoot } from './support/corpus';
 
@@ -154,5 +157,26 @@ test('errors: a missing file, a directory, no file, an abort, a sink that throws
     const progress: number[] = [];
     await parseTraceFilesInWorker([trace], sink, { onProgress: (p) => progress.push(p.bytesRead) });
     assert.equal(progress[progress.length - 1], fs.statSync(trace).size);
+  });
+});
+
+test('a trace of long lines (1 MiB buffers printed whole): the batches stay small, the worker parses the same', async () => {
+  await withDir(async (dir) => {
+    const bin = buildWorkload(dir, 'rw_copy');
+    const src = path.join(dir, 'in.bin');
+    const size = 12 << 20;
+    fs.writeFileSync(src, Buffer.alloc(size, 'long lines '));
+    const recording = await recordStrace([bin, src, path.join(dir, 'out.bin'), String(1 << 20)], { flags: ['-f', '-ttt', '-T', '-yy'], stringSize: 1 << 20, outDir: dir });
+    assert.equal(recording.exitCode, 0, recording.stderr);
+    const traceBytes = fs.statSync(recording.tracePath).size;
+    assert.ok(traceBytes > 2 * size, `each buffer printed whole (${traceBytes} bytes)`);
+    // The worker's encoder, in this thread: every batch it would post.
+    const batchBytes: number[] = [];
+    const encoder = new BatchEncoder((batch) => batchBytes.push(batch.asciiLength + batch.extra.length));
+    await parseTraceFiles([recording.tracePath], { event: (e) => encoder.event(e), diagnostic: (d) => encoder.diagnostic(d) }, { decodePieceBytes: 96 << 10 });
+    encoder.flush();
+    const longestLine = Math.max(...fs.readFileSync(recording.tracePath, 'latin1').split('\n').map((l) => l.length));
+    assert.ok(batchBytes.length > 2 && Math.max(...batchBytes) <= (8 << 20) + longestLine, `batches of ${batchBytes.join(', ')} bytes for a ${traceBytes}-byte trace`);
+    await assertSameParse([recording.tracePath], 'long lines');
   });
 });
