@@ -90,6 +90,11 @@ export function intArg(event: SyscallEvent, ref: ArgRef): number | null {
   return parseIntLoose(text);
 }
 
+/** The file offset a pread/pwrite family call names (its `pos`; `pos_l` for the vectored ones). */
+export function positionArg(event: SyscallEvent, spec: { vectored?: boolean }): number | null {
+  return intArg(event, [3, spec.vectored === true ? 'pos_l' : 'pos']);
+}
+
 /**
  * The printed buffer of a data call (strace prints up to -s bytes) as strace escaped it, without
  * the quotes and the `...` mark; null when not printed. Equal bytes print as equal text, so

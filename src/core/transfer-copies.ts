@@ -4,7 +4,7 @@
 // prelude. Both run for every data call: plain code, no closures or intermediate arrays.
 
 import type { SyscallEvent } from '../strace-parser/types';
-import { argText, fdArg, intArg, movedBytes } from './event-args';
+import { argText, fdArg, movedBytes, positionArg } from './event-args';
 import { datagramAddress } from './fd-tracker';
 import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
@@ -38,7 +38,8 @@ export function onRead(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpe
     }
     return;
   }
-  recordRead(state.credits, credit, source, event, spec, bytes, fileRead(ctx, event, spec, source, bytes));
+  const offset = spec.positional === true ? positionArg(event, spec) : null;
+  recordRead(state.credits, credit, source, event, spec, bytes, fileRead(ctx, spec, source, bytes, offset), offset);
   // A datagram's sender: a write back to it from the same socket is a reply (transfer-credits isOwnSource).
   if (spec.from !== undefined && source.endpoint.kind === 'udp') {
     const latest = state.credits[0];
@@ -51,13 +52,10 @@ export function onRead(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpe
  * A read of a file: the range it read (its offset: pread's argument, else the file position, which it
  * moves on) and whether any of it was read before in the trace; null when the offset is unknown.
  */
-function fileRead(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec, source: FdObject, bytes: number): boolean | null {
+function fileRead(ctx: BuildContext, spec: DataCallSpec, source: FdObject, bytes: number, positionalOffset: number | null): boolean | null {
   // A file the trace names for sure (not perf's `fd 4` placeholders or late hints, which two files share).
   if (source.endpoint.kind !== 'file' || !source.named || source.hint === true) return null;
-  if (spec.positional === true) {
-    const offset = intArg(event, [3, spec.vectored === true ? 'pos_l' : 'pos']);
-    return offset === null ? null : ctx.readRange(source, offset, bytes);
-  }
+  if (spec.positional === true) return positionalOffset === null ? null : ctx.readRange(source, positionalOffset, bytes);
   const offset = source.position;
   if (offset === undefined) return null;
   source.position = offset + bytes;

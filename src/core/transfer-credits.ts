@@ -9,7 +9,7 @@ import { closingQuote, parseIntLoose } from '../strace-parser/args';
 import { CallGroup } from './call-group';
 import { keep } from './strings';
 import { isSocketKind } from './endpoints';
-import { argText, rawStringArg } from './event-args';
+import { argText, positionArg, rawStringArg } from './event-args';
 import type { FdObject } from './fd-table';
 import type { DataCallSpec } from './syscall-classes';
 import type { TransferAccumulator } from './transfer';
@@ -28,6 +28,8 @@ const COPY_PIECE = 4096;
 const SHORT_WRITE = 64;
 /** How many unsent reads a credit keeps apart; a later one joins the newest (whose prefix still says how it starts). */
 const MAX_UNSENT_READS = 16;
+/** Start offsets a joined read keeps of the positional reads that joined it (a database's pages). */
+const MAX_JOINED_STARTS = 4096;
 
 /**
  * A read whose bytes are not all sent on yet. Its printed prefix (strace -s) is the evidence for the
@@ -51,6 +53,12 @@ interface UnsentRead {
   scattered: boolean;
   /** The read's line in the trace. */
   line: number;
+  /** Later reads joined it (past MAX_UNSENT_READS): only its first bytes are known by its prefix. */
+  joined: boolean;
+  /** pread family: the file offset its unsent bytes start at; -1: unknown. */
+  fileFrom: number;
+  /** The file offsets the pread family reads that joined it started at (at most MAX_JOINED_STARTS), else null. */
+  joinedStarts: Set<number> | null;
 }
 
 /** The last read a single write sent whole, and where: the same bytes written to another sink next are fanned out (tee(1)). */
@@ -262,7 +270,7 @@ export function findCredit(credits: Credit[], source: FdObject): Credit | undefi
  * A read of `bytes` > 0 from `source`: adds them to its credit (`credit`, from findCredit, or a new
  * one), which moves to the front; past MAX_CREDITS the oldest is forgotten.
  */
-export function recordRead(credits: Credit[], credit: Credit | undefined, source: FdObject, event: SyscallEvent, spec: DataCallSpec, bytes: number, warm: boolean | null = null): void {
+export function recordRead(credits: Credit[], credit: Credit | undefined, source: FdObject, event: SyscallEvent, spec: DataCallSpec, bytes: number, warm: boolean | null = null, offset: number | null = null): void {
   if (credit === undefined) {
     credit = { source, remaining: 0, kind: readKindOf(spec, source), reads: [], sent: null, confirmed: false, echoing: false, peer: null, unordered: false, closed: false, pending: new CallGroup(), lastTransfer: null };
     credits.unshift(credit);
@@ -276,16 +284,39 @@ export function recordRead(credits: Credit[], credit: Credit | undefined, source
   // A fan-out writes a read to every sink before the next read (and this lets go of its chunk).
   credit.sent = null;
   const reads = credit.reads;
-  if (reads.length >= MAX_UNSENT_READS) joinNewest(reads, bytes);
+  const fileFrom = offset ?? -1;
+  if (reads.length >= MAX_UNSENT_READS) joinNewest(reads, bytes, fileFrom);
   else {
     const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
-    appendRead(reads, { bytes, fresh: true, event, spec, prefix: undefined, address, warm, scattered: false, line: event.line });
+    appendRead(reads, { bytes, fresh: true, event, spec, prefix: undefined, address, warm, scattered: false, line: event.line, joined: false, fileFrom, joinedStarts: null });
   }
 }
 
 /** Past MAX_UNSENT_READS a read joins the newest one, whose prefix still says how their bytes start. */
-function joinNewest(reads: UnsentRead[], bytes: number): void {
-  reads[reads.length - 1].bytes += bytes;
+function joinNewest(reads: UnsentRead[], bytes: number, fileFrom: number): void {
+  const newest = reads[reads.length - 1];
+  newest.bytes += bytes;
+  newest.joined = true;
+  if (fileFrom >= 0) {
+    const starts = (newest.joinedStarts ??= new Set<number>());
+    if (starts.size < MAX_JOINED_STARTS) starts.add(fileFrom);
+  }
+}
+
+/**
+ * For a write at file offset `at` (pwrite family): the first unsent read whose bytes at `at` no
+ * printed prefix shows (a read that joined it started there, or it was sent in part up to there), or -1.
+ * A copy of blocks keeps their offsets (a database backing up its pages, cp of a sparse file); bytes
+ * the program wrote of its own (a journal's header) are no block it read there.
+ */
+function unknownContentReadAt(credit: Credit, at: number | null): number {
+  if (at === null) return -1;
+  const reads = credit.reads;
+  for (let k = 0; k < reads.length; k++) {
+    const read = reads[k];
+    if (read.joinedStarts?.delete(at) === true || (!read.fresh && read.fileFrom === at)) return k;
+  }
+  return -1;
 }
 
 /** A read goes last among the unsent ones; only the newest keeps its event (and chunk), so the one before is cut now. */
@@ -317,6 +348,9 @@ function match(credit: Credit, bytes: number, fromRead: number): Credit {
   return credit;
 }
 
+/** The write matchCredit() looks at names its file offset (pwrite64, pwritev): it may send its reads' bytes in any order. */
+let writePositional = false;
+
 /** Bytes of the write's iovecs before the one matchCredit() matched (a header the program made). */
 let matchedHeader = 0;
 
@@ -345,6 +379,7 @@ const wholePrints: string[] = [];
  */
 export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Credit[], sink: FdObject, bytes: number, evidenceOnly: boolean): Credit | null {
   // Runs for every write: plain loops; the byte count and first read go to matchedBytes() / consume().
+  writePositional = spec.positional === true;
   let count = 0;
   let only: Credit | null = null;
   let replies = false;
@@ -427,10 +462,28 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   // perf shows no bytes, only buffer addresses: a short write (a checksum, a count: sha256sum, wc)
   // from a buffer no unsent read filled is no copy of them.
   const unfilledShort = address !== null && bytes <= SHORT_WRITE;
+  // strace printed a short write whole and no unsent read starts with it; where the credit's next
+  // bytes start is unknown (a read sent in parts), so nothing contradicts it either: bytes the
+  // program made (sqlite's 12-byte journal header after a backup's pages, to a journal it opened
+  // before reading them), unless they go on to where this credit's bytes went, to a file opened
+  // since that read (tar x's next member, split(1)'s next piece), or are exactly its rest.
+  const unprovenShort = bytes <= SHORT_WRITE && wholePrints.length > 0;
+  const unproven = (c: Credit, k: number): boolean => {
+    const read = c.reads[k];
+    return unprovenShort && read !== undefined && read.prefix === null && c.lastTransfer?.sink !== sink && read.bytes !== bytes && sink.openedAtLine < read.line;
+  };
   let partial: Credit | null = null;
   for (const c of credits) {
-    if (!usable(c, sink) || (c.closed && !c.confirmed && !fitsUnprinted(c, event, spec, bytes, count === 1)) || contradictsAll(c) || contradictsPrinted(c, sink, event, spec)) continue;
+    if (!usable(c, sink) || (c.closed && !c.confirmed && !fitsUnprinted(c, event, spec, bytes, count === 1)) || contradictsAll(c)) continue;
+    if (contradictsPrinted(c, sink, event, spec)) {
+      // Blocks written at their own offsets go out in any order: not the credit's next bytes, but
+      // maybe bytes read at that offset that no printed prefix shows (unknownContentReadAt).
+      const k = writePositional ? unknownContentReadAt(c, positionArg(event, spec)) : -1;
+      if (k < 0 || unproven(c, k)) continue;
+      return match(c, Math.min(bytes, unsentFrom(c, k)), k);
+    }
     if (unfilledShort && c.reads[0]?.address != null) continue;
+    if (unproven(c, 0)) continue;
     if (c.remaining >= bytes) return match(c, bytes, 0);
     partial ??= c;
   }
@@ -623,8 +676,9 @@ export function consume(credit: Credit, bytes: number, sink: FdObject, seq = -1)
   credit.confirmed = true;
   const reads = credit.reads;
   if (matchedRead > 0 && matchedRead < reads.length) {
-    if (credit.unordered) {
-      // Parts several threads read: the one this write starts with goes first, the others wait.
+    if (credit.unordered || writePositional) {
+      // Parts several threads read, or blocks written at their own offsets (a database copying its
+      // pages last to first): the one this write starts with goes first, the others wait.
       reads.unshift(...reads.splice(matchedRead, 1));
     } else {
       // The write starts with a later read: the bytes before it are never sent on, in stream order
@@ -649,6 +703,7 @@ export function consume(credit: Credit, bytes: number, sink: FdObject, seq = -1)
       read.spec = null;
       read.prefix = null;
       if (read.address !== null) read.address += take;
+      if (read.fileFrom >= 0) read.fileFrom += take;
     }
   }
 }
@@ -714,7 +769,7 @@ export function mergeCredit(into: Credit, from: Credit): void {
   into.closed = into.closed || from.closed;
   into.pending.takeAll(from.pending);
   for (const read of from.reads) {
-    if (into.reads.length >= MAX_UNSENT_READS) joinNewest(into.reads, read.bytes);
+    if (into.reads.length >= MAX_UNSENT_READS) joinNewest(into.reads, read.bytes, read.fresh ? read.fileFrom : -1);
     else appendRead(into.reads, read);
   }
 }
