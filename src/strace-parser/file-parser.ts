@@ -175,6 +175,11 @@ export class FileParser {
     this.diag(lineNo, 'warning', reason);
   }
 
+  /** The next line is read as its head and tail (too long to keep whole): said at that line. */
+  shortenedLine(lineNo: number, reason: string): void {
+    this.diag(lineNo, 'info', reason);
+  }
+
   /** The file's data ended badly (a cut or damaged .gz): said at the line where the trace stops. */
   endError(lineNo: number, message: string): void {
     this.flushHeld();

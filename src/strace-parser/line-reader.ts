@@ -3,11 +3,12 @@
 // Splitting the bytes at '\n' means a UTF-8 sequence is never cut (0x0A never occurs inside one). A
 // chunk that is pure ASCII (the usual case: strace escapes non-ASCII bytes) is decoded as latin1,
 // several times faster than UTF-8 decoding and the same string. Memory: a chunk or two, plus one
-// decoded chunk string. A line longer than maxLineBytes is dropped with a diagnostic instead of
-// being buffered forever.
+// decoded chunk string. A line longer than maxLineBytes is not buffered whole: its first and last
+// 64 KiB go on as one line (long-line.ts), with a diagnostic.
 
 import { isAscii } from 'node:buffer';
 import { openChunkSource, type ChunkSource } from './chunk-source';
+import { joinLongLine, LONG_LINE_HEAD_BYTES, LONG_LINE_TAIL_BYTES } from './long-line';
 
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
 export const DEFAULT_MAX_LINE_BYTES = 8 << 20;
@@ -20,6 +21,8 @@ export interface LineConsumer {
   line(text: string, start: number, end: number, lineNo: number): void;
   /** A line that was too long to keep. */
   skippedLine(lineNo: number, reason: string): void;
+  /** The line `lineNo` that comes next is too long to keep whole: it is given as its head and tail (long-line.ts). */
+  shortenedLine?(lineNo: number, reason: string): void;
   /** The text given to line() so far is about to be dropped (strings kept beyond it should be copied). */
   endOfChunk?(): void;
   /** The data ended badly at line `lineNo` (a cut or damaged .gz): the lines before it were given. */
@@ -57,8 +60,10 @@ export class FileLineReader {
   /** Next line number (1-based). */
   lineNo = 1;
   done = false;
-  /** Inside a line that was too long: drop bytes until its end. */
-  private skipping = false;
+  /** Inside a line too long to keep: its first and last bytes (long-line.ts), and its size so far. */
+  private longHead: Buffer | null = null;
+  private longTail: Buffer | null = null;
+  private longBytes = 0;
 
   constructor(
     readonly path: string,
@@ -101,15 +106,17 @@ export class FileLineReader {
       return false;
     }
     let start = 0;
-    if (this.carryBytes > 0 || this.skipping) {
+    if (this.carryBytes > 0 || this.longHead !== null) {
       // The first '\n' ends the line carried over from the previous chunk.
       const nl = chunk.indexOf(10);
       if (nl === -1) {
         this.keep(chunk, 0);
         return true;
       }
-      if (this.skipping) this.skipping = false;
-      else {
+      if (this.longHead !== null) {
+        this.keep(chunk.subarray(0, nl), 0);
+        this.endLongLine();
+      } else {
         this.carry.push(chunk.subarray(0, nl));
         const line = Buffer.concat(this.carry);
         this.lineNo = emitLines(decodeBytes(line, 0, line.length), this.lineNo, this.consumer);
@@ -137,14 +144,19 @@ export class FileLineReader {
     return true;
   }
 
-  /** Carries chunk[from..] over as the start of a line; past maxLineBytes the line is dropped with a diagnostic. */
+  /** Carries chunk[from..] over as the start of a line; past maxLineBytes only its head and tail are kept. */
   private keep(chunk: Buffer, from: number): void {
-    if (this.skipping) return;
     const piece = chunk.subarray(from);
+    if (this.longHead !== null) {
+      this.longTail = lastBytes([this.longTail ?? Buffer.alloc(0), piece], LONG_LINE_TAIL_BYTES);
+      this.longBytes += piece.length;
+      return;
+    }
     if (this.carryBytes + piece.length > this.maxLineBytes) {
-      this.consumer.skippedLine(this.lineNo, `line longer than ${this.maxLineBytes} bytes: skipped`);
-      this.lineNo++;
-      this.skipping = true;
+      const pieces = [...this.carry, piece];
+      this.longHead = firstBytes(pieces, LONG_LINE_HEAD_BYTES);
+      this.longTail = lastBytes(pieces, LONG_LINE_TAIL_BYTES);
+      this.longBytes = this.carryBytes + piece.length;
       this.carry = [];
       this.carryBytes = 0;
       return;
@@ -154,15 +166,60 @@ export class FileLineReader {
     this.carryBytes += piece.length;
   }
 
+  /** The long line has ended: its head and tail go on as one line when they join (long-line.ts), else it is skipped. */
+  private endLongLine(): void {
+    const head = this.longHead;
+    const tail = this.longTail;
+    const bytes = this.longBytes;
+    this.longHead = null;
+    this.longTail = null;
+    this.longBytes = 0;
+    if (head === null || tail === null) return;
+    const joined = joinLongLine(decodeBytes(head, 0, head.length), decodeBytes(tail, 0, tail.length));
+    if (joined === null) {
+      this.consumer.skippedLine(this.lineNo, `line of ${bytes} bytes (longer than ${this.maxLineBytes}): skipped`);
+      this.lineNo++;
+      return;
+    }
+    this.consumer.shortenedLine?.(this.lineNo, `line of ${bytes} bytes (longer than ${this.maxLineBytes}): read as its first and last ${LONG_LINE_HEAD_BYTES >> 10} KiB, the middle of a printed buffer left out`);
+    this.lineNo = emitLines(joined, this.lineNo, this.consumer);
+  }
+
   private atEof(): void {
     this.done = true;
-    if (this.carryBytes > 0 && !this.skipping) {
+    if (this.longHead !== null) this.endLongLine();
+    else if (this.carryBytes > 0) {
       // A last line without '\n' (truncated trace): still a line.
       const line = Buffer.concat(this.carry);
       this.lineNo = emitLines(decodeBytes(line, 0, line.length), this.lineNo, this.consumer);
     }
     this.carry = [];
     this.carryBytes = 0;
-    this.skipping = false;
   }
+}
+
+/** The first `n` bytes of `pieces` end to end (copied). */
+function firstBytes(pieces: readonly Buffer[], n: number): Buffer {
+  const out: Buffer[] = [];
+  let have = 0;
+  for (const piece of pieces) {
+    if (have >= n) break;
+    const take = piece.subarray(0, n - have);
+    out.push(take);
+    have += take.length;
+  }
+  return Buffer.concat(out);
+}
+
+/** The last `n` bytes of `pieces` end to end (copied). */
+function lastBytes(pieces: readonly Buffer[], n: number): Buffer {
+  const out: Buffer[] = [];
+  let have = 0;
+  for (let k = pieces.length - 1; k >= 0 && have < n; k--) {
+    const piece = pieces[k];
+    const take = piece.subarray(Math.max(0, piece.length - (n - have)));
+    out.unshift(take);
+    have += take.length;
+  }
+  return Buffer.concat(out);
 }

@@ -320,3 +320,30 @@ test('blocks pwritten last to first, under perf trace: paired by buffer address,
     return;
   }
 });
+
+test('a buffer printed whole in a line over 8 MiB (strace -s 8 MiB, one write of 4 MiB of binary bytes): read as head and tail, the copy is there', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-long-lines-'));
+  const src = path.join(dir, 'src.bin');
+  const size = 4 << 20; // slurp_copy's buffer
+  const bytes = Buffer.alloc(size);
+  let state = 777;
+  for (let i = 0; i < size; i++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    bytes[i] = state >>> 24;
+  }
+  fs.writeFileSync(src, bytes);
+  const dst = path.join(dir, 'dst.bin');
+  const bin = buildWorkload(dir, 'slurp_copy');
+  const recording = await recordStrace([bin, 'whole', src, dst], { flags: ['-f', '-ttt', '-T', '-yy'], stringSize: 8 << 20, outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  assert.deepEqual(fs.readFileSync(dst), bytes);
+  const longest = Math.max(...fs.readFileSync(recording.tracePath, 'latin1').split('\n').map((l) => l.length));
+  assert.ok(longest > 8 << 20, `the write's line is over 8 MiB (${longest})`);
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.diagnostics.map((d) => [d.severity, /read as its first and last/.test(d.message)]), [['info', true]]);
+  assert.deepEqual(
+    report.transfers.map((t) => [t.strategy, t.source.path, t.sink.path, t.bytes, t.syscalls.write]),
+    [['read_write', src, dst, size, 1]],
+    describe(report.transfers),
+  );
+});

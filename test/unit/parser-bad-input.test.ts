@@ -58,24 +58,34 @@ test('a truncated last line (no newline, cut mid-call) is reported, the rest is 
   });
 });
 
-test('a 10 MB line is cut with a diagnostic, not buffered forever; the lines around it parse', async () => {
+test('a 10 MB line is not buffered whole: a long printed buffer is read as its head and tail, a long array is skipped', async () => {
   await withDir(async (dir) => {
     const p = path.join(dir, 'long.trace');
     const long = '20879 write(1, "' + 'x'.repeat(10 * 1024 * 1024) + '", 10485760) = 10485760\n';
     fs.writeFileSync(p, GOOD + long + GOOD);
     const c = await collectFiles([p], { maxLineBytes: 4 << 20 });
     assert.equal(c.result.lines, 5);
-    assert.equal(c.syscalls.length, 4);
-    assert.equal(c.diagnostics.length, 1);
-    assert.equal(c.diagnostics[0].line, 3);
-    assert.match(c.diagnostics[0].message, /longer than/);
-    assert.deepEqual(c.syscalls.map((e) => e.line), [1, 2, 4, 5]);
-    // Under the default limit (8 MiB) the same holds; a long but acceptable line is parsed.
+    assert.deepEqual(c.syscalls.map((e) => [e.line, e.name, e.ret]), [[1, 'read', 3], [2, 'close', 0], [3, 'write', 10485760], [4, 'read', 3], [5, 'close', 0]]);
+    assert.deepEqual(c.diagnostics.map((d) => [d.line, d.severity]), [[3, 'info']]);
+    assert.match(c.diagnostics[0].message, new RegExp(`line of ${long.length - 1} bytes .*first and last 64 KiB`));
+    // The buffer is marked cut, as strace marks it: its printed start is there, not all of it.
+    assert.ok(c.syscalls[2].argText.startsWith('1, "xxx') && c.syscalls[2].argText.endsWith('"..., 10485760'), c.syscalls[2].argText.slice(-40));
+    // Under the default limit (8 MiB) the same holds; the same from an editor's text.
     const d = await collectFiles([p]);
-    assert.equal(d.diagnostics.length, 1);
+    assert.deepEqual(d.diagnostics.map((x) => x.severity), ['info']);
+    const t = collectText(GOOD + long + GOOD);
+    assert.deepEqual(t.syscalls.map((e) => e.ret), [3, 0, 10485760, 3, 0]);
+    // A long but acceptable line is parsed whole.
     fs.writeFileSync(p, '20879 write(1, "' + 'y'.repeat(3 << 20) + '", 3145728) = 3145728\n' + GOOD);
     const e = await collectFiles([p]);
     assert.deepEqual([e.diagnostics.length, e.syscalls.length, e.syscalls[0].ret], [0, 3, 3145728]);
+    // Long for another reason (a huge array): no string to cut in, the line is skipped with a warning.
+    const array = '20879 poll([' + '{fd=3, events=POLLIN}, '.repeat(500_000) + '{fd=4, events=POLLIN}], 500001, -1) = 1\n';
+    fs.writeFileSync(p, GOOD + array + GOOD);
+    const f = await collectFiles([p]);
+    assert.deepEqual(f.syscalls.map((x) => x.line), [1, 2, 4, 5]);
+    assert.deepEqual(f.diagnostics.map((x) => [x.line, x.severity]), [[3, 'warning']]);
+    assert.match(f.diagnostics[0].message, /skipped/);
   });
 });
 
