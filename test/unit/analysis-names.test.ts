@@ -213,11 +213,21 @@ test('perf trace replayed: two pipes made before their ends are used (a child\'s
 
 test('perf trace: a file its own calls name /proc/... (cat /proc/meminfo > out) is not payload, as under strace', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-perf-proc-'));
-  const recording = await recordPerfTrace(['sh', '-c', 'cat /proc/meminfo > out.txt'], { outDir: dir, cwd: dir });
-  assert.ok(recording.ok, recording.ok ? '' : recording.reason);
-  assert.match(fs.readFileSync(recording.tracePath, 'utf8'), /read\(fd: \d+<\/proc\/meminfo>/);
-  const report = await analyzeTraceFiles([recording.tracePath]);
-  assert.deepEqual(report.transfers.map((t) => [t.source.path, t.sink.path, t.bytes]), []);
+  for (let attempt = 1; ; attempt++) {
+    const recording = await recordPerfTrace(['sh', '-c', 'cat /proc/meminfo > out.txt'], { outDir: dir, cwd: dir, name: `perf${attempt}` });
+    assert.ok(recording.ok, recording.ok ? '' : recording.reason);
+    const text = fs.readFileSync(recording.tracePath, 'utf8');
+    const read = text.search(/read\(fd: \d+<\/proc\/meminfo>/);
+    // perf names an fd when it prints, from /proc: it may print the read before naming it (cat has
+    // gone), or, on a loaded machine, print the files cat opened before (locale files) under
+    // meminfo's name too, and then nothing tells them apart (a documented limit). Such a recording
+    // is redone.
+    if ((read < 0 || text.lastIndexOf('/proc/meminfo>', text.lastIndexOf(' openat(', read)) >= 0) && attempt < 5) continue;
+    assert.ok(read >= 0, 'perf named the file read');
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    assert.deepEqual(report.transfers.map((t) => [t.source.path, t.sink.path, t.bytes]), []);
+    return;
+  }
 });
 
 test('perf trace replayed: two files read on the same unnamed fd number are not one file (the second is no warmer)', async () => {
