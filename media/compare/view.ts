@@ -11,6 +11,7 @@ import type { CompareSide } from '../../src/protocol/compare-messages';
 import { transferPath } from '../report/datapath-model';
 import { renderPath } from '../report/datapath';
 import { h } from '../report/dom';
+import { appendPages } from '../shared/pager';
 import { baseName, formatBytes, formatCount, formatDurationUs, formatExactBytes } from '../report/format';
 import { renderHeader } from '../report/header';
 import { strategyLabel } from '../report/transfers';
@@ -265,8 +266,12 @@ export function renderTransfers(comparison: TraceComparison, actions: CompareAct
   if (matched.length + added.length + removed.length === 0) {
     section.append(h('p', { class: 'muted' }, 'Neither trace has a data transfer.'));
   }
-  matched.forEach((m, i) => section.append(renderMatched(m, i, actions)));
-  removed.forEach((t, i) => section.append(renderUnmatched(t, 'removed', i, actions)));
-  added.forEach((t, i) => section.append(renderUnmatched(t, 'added', i, actions)));
+  // One list, a page at a time (matched, then removed, then added): two big traces make thousands of cards.
+  const cards: Array<() => HTMLElement> = [
+    ...matched.map((m, i) => () => renderMatched(m, i, actions)),
+    ...removed.map((t, i) => () => renderUnmatched(t, 'removed', i, actions)),
+    ...added.map((t, i) => () => renderUnmatched(t, 'added', i, actions)),
+  ];
+  appendPages(section, cards, (card) => card());
   return section;
 }

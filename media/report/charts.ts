@@ -12,6 +12,7 @@ import {
   Chart,
   Legend,
   LinearScale,
+  LogarithmicScale,
   PointElement,
   ScatterController,
   Tooltip,
@@ -25,7 +26,7 @@ import type { RevealFn } from './header';
 import { readPalette, type Palette } from './theme';
 import { strategyLabel } from './transfers';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, PointElement, ScatterController, Tooltip, Legend);
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, PointElement, ScatterController, Tooltip, Legend);
 
 const charts: Chart[] = [];
 
@@ -89,6 +90,18 @@ function costliest(transfers: readonly Transfer[]): Transfer[] {
   return [...transfers].sort((a, b) => (b.cpuBytesCopied ?? 0) - (a.cpuBytesCopied ?? 0) || b.modeSwitches - a.modeSwitches).slice(0, MAX_CHART_TRANSFERS);
 }
 
+/** The transfers with the most mode switches (the mode-switch chart's own pick). */
+function mostSwitches(transfers: readonly Transfer[]): Transfer[] {
+  if (transfers.length <= MAX_CHART_TRANSFERS) return [...transfers];
+  return [...transfers].sort((a, b) => b.modeSwitches - a.modeSwitches || (b.cpuBytesCopied ?? 0) - (a.cpuBytesCopied ?? 0)).slice(0, MAX_CHART_TRANSFERS);
+}
+
+/** A log scale when one bar would flatten the others (36,386 switches beside a recommended 2). */
+function needsLogScale(values: readonly number[]): boolean {
+  const positive = values.filter((v) => v > 0);
+  return positive.length > 1 && Math.max(...positive) / Math.min(...positive) >= 100;
+}
+
 /** The chunk-size series: one per transfer, or one sum over all of them when there are many. */
 function chunkSeries(transfers: readonly Transfer[]): Array<{ label: string; histogram: Record<string, number> }> {
   const withChunks = transfers.filter((t) => t.chunks);
@@ -109,7 +122,11 @@ export function renderCharts(report: IoReport, reveal: RevealFn | null): { secti
   const series = chunkSeries(all);
 
   const copies = chartBox('chart-copies', `Copies per byte, by transfer${some}`, ts.map((t) => `${t.id}: ${t.copies.cpu ?? '?'} CPU, ${t.copies.dma ?? '?'} DMA`).join('; '));
-  const switches = chartBox('chart-switches', `Mode switches: now vs recommended${some}`, ts.map((t) => `${t.id}: ${t.modeSwitches} now${t.recommendation ? `, ${t.recommendation.modeSwitches} recommended` : ''}`).join('; '));
+  const sw = mostSwitches(all);
+  const swValues = sw.flatMap((t) => [t.modeSwitches, t.recommendation?.modeSwitches ?? t.modeSwitches]);
+  const swLog = needsLogScale(swValues);
+  const switchesTitle = `Mode switches: now vs recommended${sw.length < all.length ? ` (the ${sw.length} with the most of ${formatCount(all.length)})` : ''}${swLog ? ', log scale' : ''}`;
+  const switches = chartBox('chart-switches', switchesTitle, sw.map((t) => `${t.id}: ${t.modeSwitches} now${t.recommendation ? `, ${t.recommendation.modeSwitches} recommended` : ''}`).join('; '));
   const byStrategy = new Map<string, number>();
   for (const t of all) byStrategy.set(t.strategy, (byStrategy.get(t.strategy) ?? 0) + (t.bytes ?? 0));
   const bytes = chartBox('chart-bytes', 'Bytes moved, by strategy', [...byStrategy].map(([k, v]) => `${strategyLabel(k)}: ${formatBytes(v)}`).join('; '));
@@ -137,13 +154,14 @@ export function renderCharts(report: IoReport, reveal: RevealFn | null): { secti
         ] },
         options: { ...baseOptions(p, undefined, 'copies per byte', true) },
       });
+      const switchOptions = baseOptions(p, undefined, 'mode switches');
       add(switches.canvas, {
         type: 'bar',
-        data: { labels, datasets: [
-          { label: 'now', data: ts.map((t) => t.modeSwitches), backgroundColor: p.orange },
-          { label: 'recommended', data: ts.map((t) => t.recommendation?.modeSwitches ?? t.modeSwitches), backgroundColor: p.green },
+        data: { labels: sw.map((t) => `${t.id} ${strategyLabel(t.strategy)}`), datasets: [
+          { label: 'now', data: sw.map((t) => t.modeSwitches), backgroundColor: p.orange },
+          { label: 'recommended', data: sw.map((t) => t.recommendation?.modeSwitches ?? t.modeSwitches), backgroundColor: p.green },
         ] },
-        options: baseOptions(p, undefined, 'mode switches'),
+        options: swLog ? { ...switchOptions, scales: { ...switchOptions.scales, y: { ...switchOptions.scales.y, type: 'logarithmic' as const } } } : switchOptions,
       });
       const strategies = [...byStrategy.keys()];
       add(bytes.canvas, {

@@ -14,11 +14,14 @@ import {
   isWebviewToExtensionMessage,
   PROTOCOL_VERSION,
   REPORT_DATA_ELEMENT_ID,
+  TRANSFER_ORDERS,
   type PersistedState,
   type ReportSource,
+  type TransferOrder,
 } from '../../src/protocol/messages';
 import type { IoReport, Transfer } from '../../src/core/report-types';
 import { createStateStore, createWebviewHost } from '../shared/host';
+import { appendPages, PAGE_SIZE } from '../shared/pager';
 import { app, countCspViolations, drawCharts, onHostMessage, readEmbeddedJson, setBodyState, showErrorPage, showLoadingPage, whenDomReady } from '../shared/page';
 import { destroyCharts, renderCharts } from './charts';
 import { clear, h } from './dom';
@@ -26,6 +29,7 @@ import { renderDiagnostics, renderHeader, renderTotals, type RevealFn } from './
 import { installKeyboard } from './keyboard';
 import { renderSummaryTable } from './table';
 import { onThemeChange } from './theme';
+import { ORDER_LABELS, orderedTransfers } from './order';
 import { renderTransfer } from './transfers';
 
 const host = createWebviewHost(isWebviewToExtensionMessage, isPersistedState);
@@ -72,7 +76,7 @@ function render(report: IoReport): void {
       ? 'Tab to a transfer; Enter shows its calls in the trace, ↑/↓ move between transfers.'
       : 'Each transfer: where its bytes went, copy by copy.'));
   }
-  appendTransferPages(list, report.transfers, reveal);
+  if (report.transfers.length > 0) drawTransferList(list, report, reveal);
   root.append(list);
 
   const charts = renderCharts(report, reveal);
@@ -82,23 +86,63 @@ function render(report: IoReport): void {
   redrawCharts = charts.draw;
   drawCharts(charts);
   const selected = state.current?.selectedTransfer;
-  if (selected) transferCard(selected)?.classList.add('selected');
+  if (selected) (transferCard(selected) ?? pinTransfer(selected))?.classList.add('selected');
+  // Back where the user was when the panel was hidden (VS Code drops a hidden webview's page).
+  const scrollY = state.current?.scrollY;
+  if (scrollY !== undefined) window.scrollTo(0, scrollY);
   setBodyState('ready');
 }
 
-/** Cards are drawn a page at a time: a big trace has thousands of transfers, each with two diagrams. */
-const TRANSFER_PAGE = 100;
+/** Pages of cards drawn again when the panel comes back (more would block it for seconds: the selected card is pinned instead). */
+const MAX_RESTORED_PAGES = 5;
 
-function appendTransferPages(list: HTMLElement, transfers: readonly Transfer[], reveal: RevealFn | null, from = 0): void {
-  const end = Math.min(transfers.length, from + TRANSFER_PAGE);
-  for (let i = from; i < end; i++) list.append(renderTransfer(transfers[i] as Transfer, reveal));
-  if (end >= transfers.length) return;
-  const more = h('button', { type: 'button', class: 'secondary show-more' }, `Show ${Math.min(TRANSFER_PAGE, transfers.length - end)} more (${transfers.length - end} not shown)`);
-  more.addEventListener('click', () => {
-    more.remove();
-    appendTransferPages(list, transfers, reveal, end);
+/** Where "Open in report" puts a card not drawn yet (beyond the pages shown), above the list. */
+let pinnedSlot: HTMLElement | undefined;
+/** The cards of the list, in the order shown. */
+let listedTransfers: Transfer[] = [];
+let revealOfList: RevealFn | null = null;
+
+/**
+ * The transfer cards, costliest first by default (the ones worth a look are on the first page),
+ * a page at a time; the order and how many were shown survive the panel being hidden.
+ */
+function drawTransferList(list: HTMLElement, report: IoReport, reveal: RevealFn | null): void {
+  const saved = state.current;
+  let order: TransferOrder = saved?.transferOrder ?? 'cost';
+  const select = h('select', { id: 'transfer-order', 'aria-label': 'Order of the transfers' });
+  for (const key of TRANSFER_ORDERS) {
+    const option = h('option', { value: key }, ORDER_LABELS[key]);
+    if (key === order) option.selected = true;
+    select.append(option);
+  }
+  list.append(h('div', { class: 'list-controls' }, h('label', { for: 'transfer-order' }, 'Order by '), select));
+  pinnedSlot = h('div', { class: 'pinned' });
+  const cards = h('div', { class: 'transfer-cards' });
+  list.append(pinnedSlot, cards);
+  revealOfList = reveal;
+  const draw = (pages: number): void => {
+    clear(cards);
+    if (pinnedSlot) clear(pinnedSlot);
+    listedTransfers = orderedTransfers(report.transfers, order);
+    appendPages(cards, listedTransfers, (t) => renderTransfer(t, reveal), { pages, onShown: (count) => state.save({ transfersShown: count }) });
+  };
+  select.addEventListener('change', () => {
+    order = select.value as TransferOrder;
+    state.save({ transferOrder: order });
+    draw(1);
   });
-  list.append(more);
+  draw(Math.min(MAX_RESTORED_PAGES, Math.ceil((saved?.transfersShown ?? PAGE_SIZE) / PAGE_SIZE)));
+}
+
+/** Draws the card of a transfer beyond the pages shown above the list (drawing every page before it could take seconds). */
+function pinTransfer(id: string): HTMLElement | undefined {
+  const index = listedTransfers.findIndex((t) => t.id === id);
+  const transfer = listedTransfers[index];
+  if (pinnedSlot === undefined || transfer === undefined) return undefined;
+  clear(pinnedSlot);
+  const card = renderTransfer(transfer, revealOfList);
+  pinnedSlot.append(h('p', { class: 'hint muted' }, `Transfer ${transfer.id}, number ${index + 1} of ${listedTransfers.length} in this order:`), card);
+  return card;
 }
 
 function transferCard(id: string): HTMLElement | undefined {
@@ -113,14 +157,10 @@ function selectTransfer(id: string): void {
   state.save({ selectedTransfer: id });
 }
 
-/** "Open in report" from a hover or CodeLens: draw pages until the card is there, select it, scroll to it. */
+/** "Open in report" from a hover or CodeLens: its card (pinned above the list when not drawn yet), selected, scrolled to. */
 function focusTransfer(id: string): void {
   if (shown === undefined || !shown.transfers.some((t) => t.id === id)) return;
-  let card = transferCard(id);
-  for (let more = document.querySelector<HTMLButtonElement>('.show-more'); card === undefined && more !== null; more = document.querySelector<HTMLButtonElement>('.show-more')) {
-    more.click();
-    card = transferCard(id);
-  }
+  const card = transferCard(id) ?? pinTransfer(id);
   if (card === undefined) return;
   selectTransfer(id);
   card.scrollIntoView({ block: 'center' });
@@ -129,6 +169,11 @@ function focusTransfer(id: string): void {
 
 function start(): void {
   installKeyboard(app(), selectTransfer);
+  let scrollSave: ReturnType<typeof setTimeout> | undefined;
+  window.addEventListener('scroll', () => {
+    clearTimeout(scrollSave);
+    scrollSave = setTimeout(() => state.save({ scrollY: Math.round(window.scrollY) }), 250);
+  }, { passive: true });
   onThemeChange(() => redrawCharts?.());
   countCspViolations();
 
@@ -165,7 +210,8 @@ function start(): void {
 }
 
 function saveSource(source: ReportSource): void {
-  state.saveSource(source, { selectedTransfer: undefined, sort: state.current?.sort });
+  // Another trace: its own selection and pages; the orders the user chose stay.
+  state.saveSource(source, { selectedTransfer: undefined, transfersShown: undefined, scrollY: undefined, sort: state.current?.sort, transferOrder: state.current?.transferOrder });
 }
 
 whenDomReady(start);

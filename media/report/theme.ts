@@ -1,6 +1,8 @@
 // Colours come from VS Code's theme variables only (light, dark and high contrast alike), read with
 // getComputedStyle because a canvas cannot use CSS variables. Fallbacks cover the standalone report.
 
+import { opaque } from './colour';
+
 export interface Palette {
   foreground: string;
   muted: string;
@@ -21,6 +23,7 @@ function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): str
   return v || fallback;
 }
 
+
 export function readPalette(): Palette {
   const st = getComputedStyle(document.body);
   const p = {
@@ -28,12 +31,12 @@ export function readPalette(): Palette {
     muted: cssVar(st, '--vscode-descriptionForeground', '#9d9d9d'),
     grid: cssVar(st, '--vscode-editorWidget-border', cssVar(st, '--vscode-panel-border', 'rgba(128,128,128,0.35)')),
     background: cssVar(st, '--vscode-editor-background', '#1e1e1e'),
-    red: cssVar(st, '--vscode-charts-red', '#f14c4c'),
-    blue: cssVar(st, '--vscode-charts-blue', '#3794ff'),
-    green: cssVar(st, '--vscode-charts-green', '#89d185'),
-    yellow: cssVar(st, '--vscode-charts-yellow', '#cca700'),
-    orange: cssVar(st, '--vscode-charts-orange', '#d18616'),
-    purple: cssVar(st, '--vscode-charts-purple', '#b180d7'),
+    red: opaque(cssVar(st, '--vscode-charts-red', '#f14c4c')),
+    blue: opaque(cssVar(st, '--vscode-charts-blue', '#3794ff')),
+    green: opaque(cssVar(st, '--vscode-charts-green', '#89d185')),
+    yellow: opaque(cssVar(st, '--vscode-charts-yellow', '#cca700')),
+    orange: opaque(cssVar(st, '--vscode-charts-orange', '#d18616')),
+    purple: opaque(cssVar(st, '--vscode-charts-purple', '#b180d7')),
     font: cssVar(st, '--vscode-font-family', 'system-ui, sans-serif'),
   };
   return { ...p, series: [p.blue, p.orange, p.green, p.purple, p.yellow, p.red, p.foreground, p.muted] };

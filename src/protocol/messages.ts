@@ -88,12 +88,21 @@ export type WebviewToExtensionMessage = ReadyMessage | RevealMessage | Reanalyze
 
 export type SortKey = 'name' | 'calls' | 'errors' | 'bytes' | 'timeUs' | 'class';
 
+/** Order of the report's transfer cards: most CPU bytes copied first, most mode switches, most bytes, or as in the trace. */
+export type TransferOrder = 'cost' | 'switches' | 'bytes' | 'trace';
+export const TRANSFER_ORDERS: readonly TransferOrder[] = ['cost', 'switches', 'bytes', 'trace'];
+
 export interface PersistedState {
   version: typeof PROTOCOL_VERSION;
   source: ReportSource;
   /** Id of the transfer that had the focus. */
   selectedTransfer?: string;
   sort?: { key: SortKey; descending: boolean };
+  transferOrder?: TransferOrder;
+  /** How many transfer cards were drawn ("Show more" pages), to draw as many again. */
+  transfersShown?: number;
+  /** Where the page was scrolled to. */
+  scrollY?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -136,6 +145,9 @@ const SORT_KEYS: readonly SortKey[] = ['name', 'calls', 'errors', 'bytes', 'time
 export function isPersistedState(x: unknown): x is PersistedState {
   if (!isObj(x) || x.version !== PROTOCOL_VERSION || !isReportSource(x.source)) return false;
   if (x.selectedTransfer !== undefined && typeof x.selectedTransfer !== 'string') return false;
+  if (x.transferOrder !== undefined && !TRANSFER_ORDERS.includes(x.transferOrder as TransferOrder)) return false;
+  if (x.transfersShown !== undefined && !(typeof x.transfersShown === 'number' && Number.isInteger(x.transfersShown) && x.transfersShown >= 0 && x.transfersShown <= 1_000_000)) return false;
+  if (x.scrollY !== undefined && !(typeof x.scrollY === 'number' && Number.isFinite(x.scrollY) && x.scrollY >= 0)) return false;
   if (x.sort !== undefined) {
     if (!isObj(x.sort) || typeof x.sort.descending !== 'boolean') return false;
     if (!SORT_KEYS.includes(x.sort.key as SortKey)) return false;

@@ -25,6 +25,7 @@ import {
   HERE, REPO, SCREENSHOTS, HarnessError, devExtensionPath, freshLogDir, installVsix, openBrowser, requireHarness, startCodeServer, withPayload,
 } from './harness.mjs';
 import { THEMES, runUiChecks } from './ui-checks.mjs';
+import { runStandaloneChecks } from './ui-standalone.mjs';
 
 const usage = 'usage: node test/vscode/run.mjs test | test-untrusted | ui [--vsix file.vsix]';
 const [mode, ...rest] = process.argv.slice(2);
@@ -147,6 +148,14 @@ async function runUi(chromium) {
     results.push(...await runUiChecks(page, { theme, shotsDir, firstNumber: results.length + 1 }));
     console.log(`UI checks (${theme}) took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     await cleanup(mark); // this theme's browser and server
+  }
+  // The standalone HTML report and comparison of a big trace (no VS Code needed: the same webview code).
+  {
+    const mark = cleanups.length;
+    const { browser, page } = await openBrowser(chromium);
+    cleanups.push(() => browser.close());
+    results.push(...await runStandaloneChecks(page, { shotsDir, firstNumber: results.length + 1 }));
+    await cleanup(mark);
   }
   const failed = results.filter((r) => !r.ok).length;
   // Countable lines for scripts/test-all.mjs (same form as node --test's TAP summary).

@@ -1,0 +1,61 @@
+// The standalone HTML reports of a trace with hundreds of transfers (scripts/big/make_big.sh replays
+// the corpus's real traces), in headless Chromium: the report's cards come costliest first a page
+// at a time and can be ordered otherwise, "Show more" hands the focus to the first new card, and
+// the comparison of two such traces is drawn a page at a time too (all at once it froze for 14 s).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO } from './harness.mjs';
+import { runSteps, tapRecorder } from './ui-common.mjs';
+
+/** The checks, on `page` (a fresh Chromium page). Returns [{ name, ok, error }]. */
+export async function runStandaloneChecks(page, { shotsDir, firstNumber = 1 }) {
+  const { results, record } = tapRecorder(firstNumber);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-ui-big-'));
+  const trace = path.join(dir, 'big.trace');
+  const reportHtml = path.join(dir, 'report.html');
+  const compareHtml = path.join(dir, 'compare.html');
+  const iolens = (...args) => execFileSync(process.execPath, [path.join(REPO, 'dist', 'iolens.js'), ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  let report;
+  const cardIds = () => page.evaluate(() => [...document.querySelectorAll('.transfer')].map((el) => el.dataset.id));
+  const steps = [
+    ['a 6 MB trace replayed from the corpus, its report and its comparison with itself written as HTML', async () => {
+      execFileSync('bash', [path.join(REPO, 'scripts', 'big', 'make_big.sh'), trace, String(6_000_000)], { stdio: 'ignore' });
+      report = JSON.parse(iolens('analyze', trace, '--json'));
+      if (report.transfers.length <= 200) throw new Error(`only ${report.transfers.length} transfers`);
+      iolens('analyze', trace, '--html', reportHtml);
+      iolens('compare', trace, trace, '--html', compareHtml);
+    }],
+    ['report: 100 cards drawn, the one with the most CPU bytes copied first', async () => {
+      await page.goto(`file://${reportHtml}`);
+      await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+      const ids = await cardIds();
+      const costliest = [...report.transfers].sort((a, b) => (b.cpuBytesCopied ?? -1) - (a.cpuBytesCopied ?? -1))[0];
+      if (ids.length !== 100 || ids[0] !== costliest.id) throw new Error(`${ids.length} cards, first ${ids[0]}; expected 100, first ${costliest.id}`);
+      if ((await page.inputValue('#transfer-order')) !== 'cost') throw new Error('the order select does not say cost');
+      await page.screenshot({ path: path.join(shotsDir, 'standalone-big-report.png') });
+    }],
+    ['report: "trace order" puts t1 first; "Show more" adds 100 cards and focuses the first of them', async () => {
+      await page.selectOption('#transfer-order', 'trace');
+      const ids = await cardIds();
+      if (ids[0] !== 't1' || ids.length !== 100) throw new Error(`first ${ids[0]} of ${ids.length}`);
+      await page.click('.show-more');
+      const focused = await page.evaluate(() => document.activeElement?.dataset?.id);
+      const after = await cardIds();
+      if (after.length !== 200 || focused !== after[100]) throw new Error(`${after.length} cards, focus on ${focused}, expected ${after[100]}`);
+    }],
+    ['comparison: one page of cards and a "Show more"', async () => {
+      await page.goto(`file://${compareHtml}`);
+      await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+      const counts = await page.evaluate(() => ({ cards: document.querySelectorAll('.matched-transfer, .added-transfer, .removed-transfer').length, more: document.querySelectorAll('.show-more').length }));
+      if (counts.cards !== 100 || counts.more !== 1) throw new Error(JSON.stringify(counts));
+      await page.click('.show-more');
+      const cards = await page.evaluate(() => document.querySelectorAll('.matched-transfer').length);
+      if (cards !== 200) throw new Error(`${cards} matched cards after "Show more"`);
+    }],
+  ];
+  await runSteps(steps, { record, prefix: 'standalone big report: ', onFail: () => page.screenshot({ path: path.join(shotsDir, 'standalone-big.fail.png') }) });
+  fs.rmSync(dir, { recursive: true, force: true });
+  return results;
+}
