@@ -150,10 +150,15 @@ async function mergeParts(parts: Part[], sink: TraceSink, state: ParseState, ste
     }
     return;
   }
-  // k-way merge on a binary heap keyed by (time, part index).
+  // k-way merge on a binary heap keyed by (time, part index). With -T a call's effect is seen at its
+  // return (an open gets its fd number as it ends: another thread's close that started during it may
+  // have freed that number), a close's at its start (io-model.md); within a part each call ends
+  // before the next starts, so a part's keys still only grow.
   const key = (p: Part): number => {
-    const t = p.queue[p.head].time;
-    return t === null ? p.lastKey : t;
+    const ev = p.queue[p.head];
+    const t = ev.time;
+    if (t === null) return p.lastKey;
+    return ev.type === 'syscall' && ev.duration !== null && ev.name !== 'close' ? t + ev.duration : t;
   };
   const less = (a: Part, b: Part): boolean => {
     const ka = key(a);

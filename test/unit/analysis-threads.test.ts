@@ -173,3 +173,17 @@ test('a header written by one thread, the file sent by a pool thread: the header
   assert.deepEqual([transfer.strategy, transfer.bytes, transfer.syscalls.writev], ['sendfile', 2_000_000, 1]);
   assert.equal(transfer.modeSwitches, 2 * (1 + (transfer.syscalls.sendfile ?? 0)), 'the header writev counts');
 });
+
+test('-ff parts: an open that gets the number another thread\'s close freed while it ran keeps its file (merged by when calls take effect)', async () => {
+  // Recorded by a helper's hunt (test/fixtures/recorded/README.md).
+  const dir = path.join(repoRoot(), 'test', 'fixtures', 'recorded', 'strace_ff_open_during_close');
+  const parts = fs.readdirSync(dir).filter((f) => /^t\.\d+$/.test(f)).map((f) => path.join(dir, f));
+  assert.equal(parts.length, 65);
+  assert.match(fs.readFileSync(path.join(dir, 't.405'), 'utf8'), /^14:29:58\.410704 openat\(AT_FDCWD, "thr\/out9", .*\) = 3 <0\.000313>$/m);
+  assert.match(fs.readFileSync(path.join(dir, 't.396'), 'utf8'), /^14:29:58\.410795 close\(3\) /m);
+  const report = await analyzeTraceFiles(parts);
+  assert.deepEqual(report.diagnostics, []);
+  const wrong = report.transfers.filter((t) => t.sink.path !== t.source.path.replace('/in', '/out'));
+  assert.deepEqual(wrong.map((t) => [t.pid, t.source.path, t.sink.path]), []);
+  assert.equal(report.transfers.length, 64);
+});
