@@ -82,6 +82,8 @@ function classColour(p: Palette, c: SyscallClass): string {
 /** Builds the chart section; charts are created once the section is in the document. */
 /** Per-transfer charts show the costliest transfers only: thousands of bars (a big trace) help nobody. */
 const MAX_CHART_TRANSFERS = 40;
+/** Past this many processes the timeline has a row per class of call instead of one per process. */
+const MAX_TIMELINE_PROCESS_ROWS = 40;
 /** Past this many transfers the chunk-size chart sums them into one series. */
 const MAX_CHUNK_SERIES = 8;
 
@@ -136,7 +138,15 @@ export function renderCharts(report: IoReport, reveal: RevealFn | null): { secti
   const chunks = chartBox('chart-chunks', 'Chunk sizes (calls per power-of-two bucket)', buckets.map((k) => log2BucketLabel(k)).join(', ') || 'no chunk data');
   const timeline = report.timeline ?? [];
   const pids = [...new Set(timeline.map((p) => p.pid))].sort((a, b) => a - b);
-  const tl = chartBox('chart-timeline', 'System call timeline (click a point to reveal its line)', `${formatCount(timeline.length)} sampled calls over ${pids.length} processes`, true);
+  // A row per process while they fit; past that (a replayed big trace: 2,000 processes, 11 to a
+  // pixel row) a row per class of call, the pid in each point's tooltip.
+  const byClass = pids.length > MAX_TIMELINE_PROCESS_ROWS;
+  const rows: string[] = byClass ? CLASS_ORDER.filter((c) => timeline.some((x) => x.class === c)) : pids.map((pid) => `pid ${pid}`);
+  const rowOf = new Map<number | string, number>(byClass ? rows.map((c, i) => [c, i]) : pids.map((pid, i) => [pid, i]));
+  const tlTitle = byClass
+    ? `System call timeline, by class of call (${formatCount(pids.length)} processes: too many for a row each; click a point to reveal its line)`
+    : 'System call timeline (click a point to reveal its line)';
+  const tl = chartBox('chart-timeline', tlTitle, `${formatCount(timeline.length)} sampled calls over ${pids.length} processes`, true);
 
   if (ts.length) grid.append(copies.box, switches.box, bytes.box);
   if (buckets.length) grid.append(chunks.box);
@@ -187,14 +197,14 @@ export function renderCharts(report: IoReport, reveal: RevealFn | null): { secti
     }
     if (timeline.length) {
       const datasets: ChartDataset<'scatter'>[] = [];
-      const points: Record<string, { line: number; name: string; durationUs: number | null; fileIndex: number }[]> = {};
+      const points: Record<string, { line: number; name: string; durationUs: number | null; fileIndex: number; pid: number }[]> = {};
       for (const c of CLASS_ORDER) {
         const pts = timeline.filter((x) => x.class === c);
         if (!pts.length) continue;
-        points[c] = pts.map((x) => ({ line: x.line, name: x.name, durationUs: x.durationUs, fileIndex: x.fileIndex ?? 0 }));
-        datasets.push({ label: c, data: pts.map((x) => ({ x: x.t, y: pids.indexOf(x.pid) })), backgroundColor: classColour(p, c), borderColor: classColour(p, c), pointRadius: 3, pointHoverRadius: 5 });
+        points[c] = pts.map((x) => ({ line: x.line, name: x.name, durationUs: x.durationUs, fileIndex: x.fileIndex ?? 0, pid: x.pid }));
+        datasets.push({ label: c, data: pts.map((x) => ({ x: x.t, y: rowOf.get(byClass ? x.class : x.pid) ?? 0 })), backgroundColor: classColour(p, c), borderColor: classColour(p, c), pointRadius: 3, pointHoverRadius: 5 });
       }
-      const o = baseOptions(p, 'seconds since the first call', 'process');
+      const o = baseOptions(p, 'seconds since the first call', byClass ? 'class of call' : 'process');
       add(tl.canvas, {
         type: 'scatter',
         data: { datasets },
@@ -208,14 +218,14 @@ export function renderCharts(report: IoReport, reveal: RevealFn | null): { secti
           },
           plugins: { ...o.plugins, tooltip: { callbacks: { label: (c) => {
             const pt = typeof c.dataset.label === 'string' ? points[c.dataset.label]?.[c.dataIndex] : undefined;
-            return pt ? `${pt.name} (line ${pt.line}) ${formatDurationUs(pt.durationUs)}` : '';
+            return pt ? `${byClass ? `pid ${pt.pid}: ` : ''}${pt.name} (line ${pt.line}) ${formatDurationUs(pt.durationUs)}` : '';
           } } } },
           scales: {
             x: { ...o.scales.x, type: 'linear' },
-            y: { ...o.scales.y, type: 'linear', min: -0.5, max: pids.length - 0.5, reverse: true,
-              // One tick per process, whatever the range: chart.js would otherwise start at -0.5.
-              afterBuildTicks: (axis) => { axis.ticks = pids.map((_, i) => ({ value: i })); },
-              ticks: { ...o.scales.y.ticks, autoSkip: pids.length > 24, callback: (v: string | number) => (pids[Number(v)] !== undefined ? `pid ${pids[Number(v)]}` : '') } },
+            y: { ...o.scales.y, type: 'linear', min: -0.5, max: rows.length - 0.5, reverse: true,
+              // One tick per row, whatever the range: chart.js would otherwise start at -0.5.
+              afterBuildTicks: (axis) => { axis.ticks = rows.map((_, i) => ({ value: i })); },
+              ticks: { ...o.scales.y.ticks, autoSkip: rows.length > 24, callback: (v: string | number) => rows[Number(v)] ?? '' } },
           },
         },
       });

@@ -47,7 +47,11 @@ export function describePath(model: PathModel): string {
 /** `columns`: draw at least this many box columns wide, so two pictures side by side share one scale. */
 export function renderPath(model: PathModel, caption: string, variant: 'actual' | 'recommended', columns = 0): SVGSVGElement {
   const n = Math.max(model.boxes.length, columns);
-  const width = Math.max(LEFT + Math.max(1, n) * COL - (COL - BOX_W) + 16, 470);
+  // The mode-switch count sits right of the user lane's boxes: a wide count (1,234,566) widens the picture rather than covering a box.
+  const ms = `⇅ ${model.modeSwitches.toLocaleString('en-US')} mode switches`;
+  const msW = ms.length * 7.2 + 16;
+  const userEnd = model.boxes.reduce((end, box, i) => (box.lane === 'user' ? Math.max(end, LEFT + i * COL + BOX_W) : end), 0);
+  const width = Math.max(LEFT + Math.max(1, n) * COL - (COL - BOX_W) + 16, 470, userEnd + 12 + msW + 6);
   const height = TOP + LANES.length * LANE_H + 4;
   const titleId = uid('dp-title');
   const svg = s('svg', {
@@ -78,10 +82,10 @@ export function renderPath(model: PathModel, caption: string, variant: 'actual' 
     svg.append(s('rect', { class: `dp-lane dp-lane-${lane}`, x: 0, y, width, height: LANE_H, rx: 3 }));
     svg.append(s('text', { class: 'dp-lane-label', x: 8, y: y + LANE_H / 2 + 4 }, LANE_LABEL[lane]));
     if (i === 1) svg.append(s('line', { class: 'dp-boundary', x1: 0, x2: width, y1: y, y2: y }));
+    // Kernel and hardware apart even where a theme paints both lanes alike (high contrast).
+    if (i === 2) svg.append(s('line', { class: 'dp-boundary-hardware', x1: 0, x2: width, y1: y, y2: y }));
   });
   // The mode switches, counted: every call crosses the user/kernel boundary twice.
-  const ms = `⇅ ${model.modeSwitches.toLocaleString('en-US')} mode switches`;
-  const msW = ms.length * 7.2 + 16;
   const msG = s('g', { class: 'dp-modeswitch' });
   msG.append(s('title', undefined, `${model.modeSwitches} crossings between user and kernel mode: 2 per system call (enter and return)`));
   const msY = laneY('user') + 8;
