@@ -115,7 +115,15 @@ function drawTransferList(list: HTMLElement, report: IoReport, reveal: RevealFn 
     if (key === order) option.selected = true;
     select.append(option);
   }
-  list.append(h('div', { class: 'list-controls' }, h('label', { for: 'transfer-order' }, 'Order by '), select));
+  // Past the cards (a hundred tab stops) to the charts and the calls table in one keystroke.
+  const skip = h('button', { type: 'button', class: 'link skip-transfers' }, 'Skip to the system calls table');
+  skip.addEventListener('click', () => {
+    const title = document.getElementById('summary-title');
+    if (title === null) return;
+    title.setAttribute('tabindex', '-1');
+    title.focus();
+  });
+  list.append(h('div', { class: 'list-controls' }, h('label', { for: 'transfer-order' }, 'Order by '), select, ' ', skip));
   pinnedSlot = h('div', { class: 'pinned' });
   const cards = h('div', { class: 'transfer-cards' });
   list.append(pinnedSlot, cards);

@@ -45,6 +45,14 @@ export async function runStandaloneChecks(page, { shotsDir, firstNumber = 1 }) {
       const after = await cardIds();
       if (after.length !== 200 || focused !== after[100]) throw new Error(`${after.length} cards, focus on ${focused}, expected ${after[100]}`);
     }],
+    ['report: from the order select, Tab then Enter on "Skip to the system calls table" focuses that table\'s heading', async () => {
+      await page.focus('#transfer-order');
+      await page.keyboard.press('Tab');
+      const onSkip = await page.evaluate(() => document.activeElement?.classList.contains('skip-transfers'));
+      await page.keyboard.press('Enter');
+      const focused = await page.evaluate(() => document.activeElement?.id);
+      if (!onSkip || focused !== 'summary-title') throw new Error(`Tab reached the skip button: ${onSkip}; focus after Enter: ${focused}`);
+    }],
     ['comparison: one page of cards and a "Show more"', async () => {
       await page.goto(`file://${compareHtml}`);
       await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
