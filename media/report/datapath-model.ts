@@ -57,6 +57,8 @@ interface Side {
 
 /** The boxes on the source side, in data order, ending at the kernel (or user) buffer the data leaves from. */
 function sourceSide(e: Endpoint): Side {
+  // O_DIRECT: the disk fills the user buffer itself (buildPathModel makes that hop a DMA).
+  if (e.direct === true && (e.kind === 'file' || e.kind === 'dev')) return { boxes: [{ label: 'Disk', detail: e.path, lane: 'device' }], hops: [] };
   switch (e.kind) {
     case 'file':
       return { boxes: [{ label: 'Disk', detail: e.path, lane: 'device' }, { label: 'Page cache', lane: 'kernel' }], hops: [{ kind: 'dma', label: 'DMA' }] };
@@ -81,6 +83,7 @@ function sourceSide(e: Endpoint): Side {
 
 /** The sink side, in data order, starting at the kernel (or user) buffer the data arrives in. */
 function sinkSide(e: Endpoint): Side {
+  if (e.direct === true && (e.kind === 'file' || e.kind === 'dev')) return { boxes: [{ label: 'Disk', detail: e.path, lane: 'device' }], hops: [] };
   switch (e.kind) {
     case 'file':
       return { boxes: [{ label: 'Page cache', lane: 'kernel' }, { label: 'Disk', detail: e.path, lane: 'device' }], hops: [{ kind: 'dma', label: 'DMA' }] };
@@ -158,6 +161,9 @@ export function buildPathModel(input: PathInput): PathModel {
   const boxes: PathBox[] = [...src.boxes, ...mid.boxes, ...snk.boxes];
   // Data order: source hops, then the middle hops (one more than middle boxes, joining the sides), then sink hops.
   const kinds = [...src.hops, ...mid.hops, ...snk.hops];
+  // O_DIRECT ends: the hop between the disk and the middle is the device's DMA, not a CPU copy.
+  if (input.source.direct === true && src.hops.length === 0 && src.boxes[0]?.label === 'Disk' && kinds.length > 0) kinds[0] = { kind: 'dma', label: 'DMA' };
+  if (input.sink.direct === true && snk.hops.length === 0 && snk.boxes[0]?.label === 'Disk' && kinds.length >= boxes.length - 1) kinds[boxes.length - 2] = { kind: 'dma', label: 'DMA' };
   const hops: PathHop[] = [];
   for (let i = 0; i + 1 < boxes.length; i++) {
     const k = kinds[i] ?? { kind: 'unknown' as HopKind, label: '?' };

@@ -35,8 +35,8 @@ function toTransfer(accumulator: TransferAccumulator, index: number, settings: C
   const transfer: Transfer = {
     id: `t${index + 1}`,
     pid: accumulator.pid,
-    source: { ...source },
-    sink: { ...sink },
+    source: direct.sourceDirect ? { ...source, direct: true } : { ...source },
+    sink: direct.sinkDirect ? { ...sink, direct: true } : { ...sink },
     strategy: accumulator.strategy,
     bytes,
     syscalls: { ...calls.syscalls },

@@ -17,6 +17,8 @@ export interface Endpoint {
   inMemory?: boolean;
   /** A block device (a disk, a partition, a loop device): storage, one DMA per byte like a file's disk. */
   storage?: boolean;
+  /** Opened with O_DIRECT (or set by fcntl): the device moves its bytes to and from the user buffer, no page cache. */
+  direct?: boolean;
 }
 
 export const STRATEGIES = [

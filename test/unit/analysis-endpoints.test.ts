@@ -186,6 +186,8 @@ test('dd with O_DIRECT on both files: no CPU copy, two disk DMAs, nothing in-ker
     const copy = report.transfers.find((x) => x.sink.path.endsWith('out.bin'));
     assert.ok(copy !== undefined, JSON.stringify(rows(report.transfers)));
     assert.deepEqual([copy.strategy, copy.bytes, copy.copies, copy.cpuBytesCopied, copy.recommendation], ['read_write', 1 << 20, { cpu: 0, dma: 2 }, 0, null], command.join(' '));
+    // The report says which ends are O_DIRECT (its data-path picture draws no page cache there).
+    assert.deepEqual([copy.source.direct, copy.sink.direct], [true, true], command.join(' '));
   }
 });
 

@@ -25,6 +25,15 @@ describe('data-path model', () => {
     assert.deepEqual(hops(m), ['dma', 'cpu', 'cpu', 'dma']);
     assert.deepEqual(m.notes, []);
   });
+  test('O_DIRECT: no page cache on that side, the disk\'s DMA goes to or from the user buffer', () => {
+    const both = model('read_write', { ...file(), direct: true }, { ...file('/data/out.bin'), direct: true }, 0, 2);
+    assert.deepEqual(boxes(both), ['Disk@device', 'User buffer@user', 'Disk@device']);
+    assert.deepEqual(hops(both), ['dma', 'dma']);
+    const sourceOnly = model('read_write', { ...file(), direct: true }, tcp(), 1, 2);
+    assert.deepEqual(boxes(sourceOnly), ['Disk@device', 'User buffer@user', 'Socket buffer@kernel', 'NIC@device']);
+    assert.deepEqual(hops(sourceOnly), ['dma', 'cpu', 'dma']);
+    assert.deepEqual(sourceOnly.notes, []);
+  });
   test('loopback: no NIC box and no DMA on that side', () => {
     const m = model('read_write', file(), tcp(true), 2, 1);
     assert.deepEqual(boxes(m), ['Disk@device', 'Page cache@kernel', 'User buffer@user', 'Socket buffer@kernel']);
