@@ -67,9 +67,12 @@ function leadingFd(text: string): FdRef | null {
   return { fd, path, detail };
 }
 
-/** perf trace leaves zero-valued arguments out (`read(buf: ..., count: 8)` reads fd 0). */
+/**
+ * perf trace leaves zero-valued arguments out (`read(buf: ..., count: 8)` reads fd 0), but a call
+ * whose start perf lost (`... [continued]: pwrite64()) = 16384` alone) shows none of them: unknown.
+ */
 function omittedMeansZero(event: SyscallEvent): boolean {
-  return event.argNames !== null;
+  return event.argNames !== null && !(event.incomplete && event.resumedLine === event.line);
 }
 
 export function fdArg(event: SyscallEvent, ref: ArgRef): FdRef | null {

@@ -462,12 +462,13 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   // perf shows no bytes, only buffer addresses: a short write (a checksum, a count: sha256sum, wc)
   // from a buffer no unsent read filled is no copy of them.
   const unfilledShort = address !== null && bytes <= SHORT_WRITE;
-  // strace printed a short write whole and no unsent read starts with it; where the credit's next
-  // bytes start is unknown (a read sent in parts), so nothing contradicts it either: bytes the
-  // program made (sqlite's 12-byte journal header after a backup's pages, to a journal it opened
-  // before reading them), unless they go on to where this credit's bytes went, to a file opened
-  // since that read (tar x's next member, split(1)'s next piece), or are exactly its rest.
-  const unprovenShort = bytes <= SHORT_WRITE && wholePrints.length > 0;
+  // strace printed a short positional write whole and no unsent read starts with it; where the
+  // credit's next bytes start is unknown (a read sent in parts), so nothing contradicts it either:
+  // bytes the program made (sqlite's 12-byte journal header after a backup's pages, to a journal it
+  // opened before reading them), unless they go on to where this credit's bytes went, to a file
+  // opened since that read, or are exactly its rest. Only pwrite's: a stream's short writes are
+  // usually lines dealt out of one read to files already open (awk, split, tar x).
+  const unprovenShort = writePositional && bytes <= SHORT_WRITE && wholePrints.length > 0;
   const unproven = (c: Credit, k: number): boolean => {
     const read = c.reads[k];
     return unprovenShort && read !== undefined && read.prefix === null && c.lastTransfer?.sink !== sink && read.bytes !== bytes && sink.openedAtLine < read.line;

@@ -7,6 +7,8 @@ import { joinLongLine, LONG_LINE_HEAD_BYTES, LONG_LINE_TAIL_BYTES } from './long
 import type { ParseOptions, TraceEvent, TraceParseResult, TraceSink } from './types';
 
 const PROGRESS_EVERY_BYTES = 4 << 20;
+/** Calls whose effect other threads see from their start (mergeParts): a close frees its number, a clone's child runs. */
+const EFFECT_AT_START: ReadonlySet<string> = new Set(['close', 'clone', 'clone3', 'fork', 'vfork']);
 
 /** The pid strace -ff put in a part's name (`PREFIX.1234`), or null. */
 export function pidFromFileName(file: string): number | null {
@@ -152,13 +154,14 @@ async function mergeParts(parts: Part[], sink: TraceSink, state: ParseState, ste
   }
   // k-way merge on a binary heap keyed by (time, part index). With -T a call's effect is seen at its
   // return (an open gets its fd number as it ends: another thread's close that started during it may
-  // have freed that number), a close's at its start (io-model.md); within a part each call ends
-  // before the next starts, so a part's keys still only grow.
+  // have freed that number), but a close's at its start (io-model.md) and a clone's too (its child
+  // runs, and may end calls, before the clone returns); within a part each call ends before the next
+  // starts, so a part's keys still only grow.
   const key = (p: Part): number => {
     const ev = p.queue[p.head];
     const t = ev.time;
     if (t === null) return p.lastKey;
-    return ev.type === 'syscall' && ev.duration !== null && ev.name !== 'close' ? t + ev.duration : t;
+    return ev.type === 'syscall' && ev.duration !== null && !EFFECT_AT_START.has(ev.name) ? t + ev.duration : t;
   };
   const less = (a: Part, b: Part): boolean => {
     const ka = key(a);

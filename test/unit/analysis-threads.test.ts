@@ -187,3 +187,17 @@ test('-ff parts: an open that gets the number another thread\'s close freed whil
   assert.deepEqual(wrong.map((t) => [t.pid, t.source.path, t.sink.path]), []);
   assert.equal(report.transfers.length, 64);
 });
+
+test('-ff parts: a thread\'s call that ends before the clone making it returns still uses its parent\'s files (a clone takes effect at its start)', async () => {
+  // Recorded by a helper's review (test/fixtures/recorded/README.md).
+  const dir = path.join(repoRoot(), 'test', 'fixtures', 'recorded', 'strace_ff_thread_ends_call_before_clone_returns');
+  const parts = fs.readdirSync(dir).filter((f) => /^tr\.\d+$/.test(f)).map((f) => path.join(dir, f));
+  assert.equal(parts.length, 65);
+  assert.match(fs.readFileSync(path.join(dir, 'tr.2950'), 'utf8'), /^1795360355\.390768 pread64\(3, .*<0\.000020>$/m);
+  const report = await analyzeTraceFiles(parts);
+  assert.deepEqual(report.diagnostics, []);
+  assert.deepEqual(
+    report.transfers.map((t) => [path.basename(t.source.path), path.basename(t.sink.path), t.bytes, t.syscalls]),
+    [['rand1m', 'thr64_out', 262_144, { pread64: 64, pwrite64: 64 }]],
+  );
+});
