@@ -26,17 +26,22 @@ import { buildWorkload, workloadPath } from './support/programs';
 
 const SIZE = 1_000_000; // 15 reads of 65,536 bytes and one of 16,960
 
-/** A folder with `src.bin` for one test: SIZE pseudo-random bytes (no two chunks print alike). */
-function workdir(prefix: string): { dir: string; src: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `iolens-${prefix}-`));
-  const src = path.join(dir, 'src.bin');
-  const bytes = Buffer.alloc(SIZE);
-  let state = 12345;
-  for (let i = 0; i < SIZE; i++) {
+/** `size` pseudo-random bytes (no two chunks print alike). */
+function pseudoRandomBytes(size: number, seed = 12345): Buffer {
+  const bytes = Buffer.alloc(size);
+  let state = seed;
+  for (let i = 0; i < size; i++) {
     state = (Math.imul(state, 1103515245) + 12345) >>> 0;
     bytes[i] = state >>> 24;
   }
-  fs.writeFileSync(src, bytes);
+  return bytes;
+}
+
+/** A folder with `src.bin` for one test: `size` pseudo-random bytes. */
+function workdir(prefix: string, size = SIZE): { dir: string; src: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `iolens-${prefix}-`));
+  const src = path.join(dir, 'src.bin');
+  fs.writeFileSync(src, pseudoRandomBytes(size));
   return { dir, src };
 }
 
@@ -323,16 +328,9 @@ test('blocks pwritten last to first, under perf trace: paired by buffer address,
 });
 
 test('a buffer printed whole in a line over 8 MiB (strace -s 8 MiB, one write of 4 MiB of binary bytes): read as head and tail, the copy is there', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-long-lines-'));
-  const src = path.join(dir, 'src.bin');
   const size = 4 << 20; // slurp_copy's buffer
-  const bytes = Buffer.alloc(size);
-  let state = 777;
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    bytes[i] = state >>> 24;
-  }
-  fs.writeFileSync(src, bytes);
+  const { dir, src } = workdir('long-lines', size);
+  const bytes = fs.readFileSync(src);
   const dst = path.join(dir, 'dst.bin');
   const bin = buildWorkload(dir, 'slurp_copy');
   const recording = await recordStrace([bin, 'whole', src, dst], { flags: ['-f', '-ttt', '-T', '-yy'], stringSize: 8 << 20, outDir: dir });

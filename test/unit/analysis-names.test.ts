@@ -23,38 +23,31 @@ import { buildWorkload } from './support/programs';
 
 const SIZE = 200_000;
 
-for (const flags of [['-f'], ['-f', '-y'], ['-f', '-yy']]) {
-  test(`a file named in UTF-8 is named so in the report, strace ${flags.join(' ')}`, async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-names-'));
-    const bin = buildWorkload(dir, 'rw_copy');
-    const src = path.join(dir, 'ñon-äscii€ src.bin');
-    const dst = path.join(dir, 'dst «copie».bin');
-    fs.writeFileSync(src, Buffer.alloc(SIZE, 'naïve'));
-    const recording = await recordStrace([bin, src, dst, '65536'], { flags, outDir: dir });
-    assert.equal(recording.exitCode, 0, recording.stderr);
-    assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
-    assert.match(fs.readFileSync(recording.tracePath, 'latin1'), /\\303\\261on-\\303\\244scii\\342\\202\\254 src\.bin/, 'strace escaped the name');
-
-    const report = await analyzeTraceFiles([recording.tracePath]);
-    assert.deepEqual(report.diagnostics, []);
-    assert.deepEqual(report.transfers.map((t) => [t.source.kind, t.source.path, t.sink.kind, t.sink.path, t.bytes]), [['file', src, 'file', dst, SIZE]]);
-  });
+/** rw_copy from `srcName` to `dstName` in a fresh folder under strace `flags`: the names, the trace and its report. */
+async function copyNamed(flags: string[], srcName: string, dstName: string): Promise<{ src: string; dst: string; trace: string; report: IoReport }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-names-'));
+  const bin = buildWorkload(dir, 'rw_copy');
+  const src = path.join(dir, srcName);
+  const dst = path.join(dir, dstName);
+  fs.writeFileSync(src, Buffer.alloc(SIZE, 'naïve [names]'));
+  const recording = await recordStrace([bin, src, dst, '65536'], { flags, outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.diagnostics, []);
+  return { src, dst, trace: fs.readFileSync(recording.tracePath, 'latin1'), report };
 }
 
 for (const flags of [['-f'], ['-f', '-y'], ['-f', '-yy']]) {
-  test(`file names with an unclosed [ (strace escapes < and > in paths, not brackets): the copy is there, strace ${flags.join(' ')}`, async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-brackets-'));
-    const bin = buildWorkload(dir, 'rw_copy');
-    const src = path.join(dir, 'a[b <src>.bin');
-    const dst = path.join(dir, '\x1b[31mred x:[y.bin');
-    fs.writeFileSync(src, Buffer.alloc(SIZE, 'bracket'));
-    const recording = await recordStrace([bin, src, dst, '65536'], { flags, outDir: dir });
-    assert.equal(recording.exitCode, 0, recording.stderr);
-    assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
-    if (flags.length > 1) assert.match(fs.readFileSync(recording.tracePath, 'latin1'), /<[^>]*\/a\[b \\74src\\76\.bin>/, 'strace left [ as it is');
+  test(`a file named in UTF-8 is named so in the report, strace ${flags.join(' ')}`, async () => {
+    const { src, dst, trace, report } = await copyNamed(flags, 'ñon-äscii€ src.bin', 'dst «copie».bin');
+    assert.match(trace, /\\303\\261on-\\303\\244scii\\342\\202\\254 src\.bin/, 'strace escaped the name');
+    assert.deepEqual(report.transfers.map((t) => [t.source.kind, t.source.path, t.sink.kind, t.sink.path, t.bytes]), [['file', src, 'file', dst, SIZE]]);
+  });
 
-    const report = await analyzeTraceFiles([recording.tracePath]);
-    assert.deepEqual(report.diagnostics, []);
+  test(`file names with an unclosed [ (strace escapes < and > in paths, not brackets): the copy is there, strace ${flags.join(' ')}`, async () => {
+    const { src, dst, trace, report } = await copyNamed(flags, 'a[b <src>.bin', '\x1b[31mred x:[y.bin');
+    if (flags.length > 1) assert.match(trace, /<[^>]*\/a\[b \\74src\\76\.bin>/, 'strace left [ as it is');
     assert.deepEqual(report.transfers.map((t) => [t.source.kind, t.source.path, t.sink.kind, t.sink.path, t.bytes, t.syscalls.write]), [['file', src, 'file', dst, SIZE, Math.ceil(SIZE / 65536)]]);
   });
 }
