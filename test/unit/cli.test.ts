@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -156,4 +156,20 @@ test('analyze: file names with a newline, a tab or an ESC sequence neither split
   const row = run.stdout.split('\n').find((l) => l.startsWith('t1 '));
   assert.ok(row, run.stdout);
   assert.ok(row.includes('new\\nline\\tand \\x1b[31mred.txt') && row.includes('copy.txt'), row);
+});
+
+test('analyze piped into a reader that stops early (`| head`): exits quietly, no EPIPE stack trace', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-cli-epipe-'));
+  const trace = path.join(dir, 'big.trace');
+  // A trace replayed from the corpus's real ones: its JSON report is far bigger than a pipe's buffer.
+  execFileSync('bash', [path.join(root, 'scripts', 'big', 'make_big.sh'), trace, String(3_000_000)], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [cli, 'analyze', trace, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  // Read the first chunk, then close the pipe as `head -c` does.
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  child.stdout.destroy();
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  assert.equal(code, 0, stderr);
+  assert.doesNotMatch(stderr, /EPIPE|Unhandled|at /);
 });
