@@ -8,12 +8,14 @@ import { registerCommands } from './extension/commands';
 import { registerComparePanelSerializer } from './extension/compare-command';
 import { registerEditorFeatures } from './extension/editor-features';
 import { disposeOutput } from './extension/output';
-import { registerReportPanelSerializer } from './extension/report-panel';
+import { reanalyzeOnSettingsChange, registerReportPanelSerializer } from './extension/report-panel';
+import { stopAllRuns } from './extension/trace-runner';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     ...registerCommands(context),
     registerReportPanelSerializer(context.extensionUri, analyzeSource),
+    reanalyzeOnSettingsChange(),
     registerComparePanelSerializer(context.extensionUri, analyzeSource),
     ...registerEditorFeatures(),
     { dispose: disposeOutput },
@@ -21,5 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 export function deactivate(): void {
-  // Everything is in context.subscriptions.
+  // Everything else is in context.subscriptions. A run under way ends with the window: its tracer is
+  // spawned detached and would otherwise go on, re-parented to init.
+  stopAllRuns();
 }

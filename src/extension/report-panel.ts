@@ -165,6 +165,11 @@ export class ReportPanel {
     if (id !== undefined) void this.post({ type: 'focusTransfer', id });
   }
 
+  /** The source of the report shown, if the panel shows one. */
+  get shownSource(): ReportSource | undefined {
+    return this.content.kind === 'report' ? this.content.source : undefined;
+  }
+
   /** Analyzes the source again (Re-analyze button, reload). */
   async reanalyze(source: ReportSource): Promise<IoReport | undefined> {
     this.showLoading(`Analyzing ${sourceTitle(source)}…`, source);
@@ -241,6 +246,22 @@ export class ReportPanel {
 }
 
 /** Registers the serializer that restores report panels after a window reload. */
+/** Settings the report's figures depend on (the cost model's assumptions). */
+const FIGURE_SETTINGS = ['iolens.assumeGatherNic'];
+
+/**
+ * A setting the figures depend on changed: the open report is analyzed again (and with it the
+ * editor's hovers, CodeLens and diagnostics, which show the report's figures), not left stale.
+ */
+export function reanalyzeOnSettingsChange(): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (!FIGURE_SETTINGS.some((name) => e.affectsConfiguration(name))) return;
+    const panel = ReportPanel.instance;
+    const source = panel?.shownSource;
+    if (panel !== undefined && source !== undefined) void panel.reanalyze(source);
+  });
+}
+
 export function registerReportPanelSerializer(extensionUri: vscode.Uri, analyze: SourceAnalyzer): vscode.Disposable {
   return vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {

@@ -20,7 +20,9 @@ export interface StraceOptions {
 export const DEFAULT_SECCOMP_FILTER = '%desc,%file,%network,%memory,%process';
 
 export function buildStraceArgs(o: StraceOptions, traceFile: string, argv: readonly string[]): string[] {
-  const args = [...o.baseArgs];
+  // The run analyzes the one file it names with -o: -ff would write FILE.PID parts beside it and
+  // leave FILE empty ("strace recorded nothing"), so it is read as -f (children followed, one file).
+  const args = o.baseArgs.map((a) => (a === '-ff' ? '-f' : a));
   if (o.seccompFilter) {
     // --seccomp-bpf only works with -f and a trace filter.
     if (!args.includes('-f') && !args.includes('-ff')) args.unshift('-f');
@@ -124,6 +126,18 @@ function killGroup(pgid: number, sig: NodeJS.Signals): void {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Process groups of the runs under way (the tracer leads each: it is spawned detached). */
+const runningGroups = new Set<number>();
+
+/**
+ * Ends every run under way (the extension is deactivated: a window reload or close). The tracer is
+ * spawned detached, so without this it and the program would go on, re-parented to init.
+ */
+export function stopAllRuns(): void {
+  for (const pgid of runningGroups) killGroup(pgid, 'SIGKILL');
+  runningGroups.clear();
+}
+
 /**
  * Spawns the tracer and waits for it. Rejects with TracerStartError when it cannot start
  * (ENOENT...); resolves otherwise, with `failure` set when the tracer reported a problem.
@@ -149,6 +163,7 @@ export function runUnderTracer(o: RunOptions): Promise<RunResult> {
     });
 
     const pgid = child.pid;
+    if (pgid !== undefined) runningGroups.add(pgid);
     const cancel = (): void => {
       if (cancelled || pgid === undefined) return;
       cancelled = true;
@@ -167,6 +182,7 @@ export function runUnderTracer(o: RunOptions): Promise<RunResult> {
     const timer = setInterval(() => void tick(), o.pollMs ?? 500);
 
     child.on('error', (err: NodeJS.ErrnoException) => {
+      if (pgid !== undefined) runningGroups.delete(pgid);
       if (settled) return;
       settled = true;
       clearInterval(timer);
@@ -175,7 +191,22 @@ export function runUnderTracer(o: RunOptions): Promise<RunResult> {
       reject(new TracerStartError(explainSpawnError(o.kind, o.executable, err.code, err.message), err.code));
     });
 
-    child.on('close', (code, sig) => {
+    // The tracer has exited; its stdout and stderr close when the last process holding them does,
+    // which a program that left the group (setsid) may never do: 'close' is not waited for past a second.
+    let exited: { code: number | null; sig: NodeJS.Signals | null } | undefined;
+    child.on('exit', (code, sig) => {
+      exited = { code, sig };
+      setTimeout(() => {
+        if (settled) return;
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        finish(code, sig);
+      }, 1000);
+    });
+    child.on('close', (code, sig) => finish(exited?.code ?? code, exited?.sig ?? sig));
+
+    const finish = (code: number | null, sig: NodeJS.Signals | null): void => {
+      if (pgid !== undefined) runningGroups.delete(pgid);
       if (settled) return;
       settled = true;
       clearInterval(timer);
@@ -196,6 +227,6 @@ export function runUnderTracer(o: RunOptions): Promise<RunResult> {
         const failure = cancelled ? null : explainTracerFailure(o.kind, tracerErrors);
         resolve({ exitCode: code, signal: sig, cancelled, elapsedMs: Date.now() - started, lines, tracerErrors, failure });
       })();
-    });
+    };
   });
 }

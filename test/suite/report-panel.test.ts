@@ -128,6 +128,36 @@ describe('report: sources and reveal', function () {
     assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.fsPath === gz), 'the .gz was not opened as text');
   });
 
+  it('a change of iolens.assumeGatherNic analyzes the open report again: the trace\'s hovers show the new figures', async () => {
+    const uri = trace('sendfile_c');
+    await vscode.commands.executeCommand<IoReport | undefined>(COMMAND, uri);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const sendfileLine = doc.getText().split('\n').findIndex((l) => / sendfile\(/.test(l));
+    const hoverText = async (): Promise<string> => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(sendfileLine, 20));
+      // Markdown as the hover escapes text: &nbsp; for spaces, backslashes before punctuation.
+      return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n').replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+    };
+    const waitFor = async (pattern: RegExp): Promise<string> => {
+      let text = '';
+      for (let i = 0; i < 100 && !pattern.test(text); i++) {
+        text = await hoverText();
+        if (!pattern.test(text)) await new Promise((r) => setTimeout(r, 100));
+      }
+      return text;
+    };
+    const before = await waitFor(/0 CPU copies\/byte/);
+    assert.match(before, /0 CPU copies\/byte/, `with a gathering NIC: no CPU copy; hover: ${before}`);
+    const config = vscode.workspace.getConfiguration('iolens');
+    await config.update('assumeGatherNic', false, vscode.ConfigurationTarget.Global);
+    try {
+      const after = await waitFor(/1 CPU copies\/byte/);
+      assert.match(after, /1 CPU copies\/byte/, `without: one CPU copy, once analyzed again; hover: ${after}`);
+    } finally {
+      await config.update('assumeGatherNic', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('clamps a reveal past the end of the file', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'iolens-short-'));
     const f = path.join(dir, 'short.trace');

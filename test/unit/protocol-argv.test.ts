@@ -52,6 +52,12 @@ describe('tracer argv', () => {
     const args = buildStraceArgs({ baseArgs: ['-ttt'], stringSize: 64, stacks: true, seccompFilter: DEFAULT_SECCOMP_FILTER }, 't', ['p']);
     assert.deepEqual(args, ['-f', '-ttt', '--seccomp-bpf', '-e', `trace=${DEFAULT_SECCOMP_FILTER}`, '-k', '-s', '64', '-o', 't', '--', 'p']);
   });
+  test('strace: -ff in the settings is read as -f (the run analyzes the one file it names with -o)', () => {
+    assert.deepEqual(
+      buildStraceArgs({ baseArgs: ['-ff', '-ttt', '-T', '-yy'], stringSize: 32, stacks: false }, '/w/t.trace', ['./prog']),
+      ['-f', '-ttt', '-T', '-yy', '-s', '32', '-o', '/w/t.trace', '--', './prog'],
+    );
+  });
   test('perf trace', () => {
     assert.deepEqual(buildPerfArgs('/w/p.trace', ['./prog']), ['trace', '-o', '/w/p.trace', '--', './prog']);
   });

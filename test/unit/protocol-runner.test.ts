@@ -100,4 +100,25 @@ describe('runUnderTracer', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('cancel, when a program left the group (setsid) holding the output pipe: the run still ends', { skip }, async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'iolens-run-setsid-'));
+    const trace = path.join(dir, 't.trace');
+    try {
+      const abort = new AbortController();
+      const run = runUnderTracer({
+        kind: 'strace', executable: 'strace', cwd: dir, traceFile: trace, signal: abort.signal, graceMs: 300, pollMs: 50,
+        // The setsid child keeps stdout (the run's pipe) open after the group is killed; it ends by itself in 8 s.
+        args: buildStraceArgs({ baseArgs: ['-f'], stringSize: 16, stacks: false }, trace, ['sh', '-c', 'setsid sleep 8 & wait']),
+      });
+      await new Promise((r) => setTimeout(r, 700));
+      const cancelledAt = Date.now();
+      abort.abort();
+      const r = await run;
+      assert.equal(r.cancelled, true);
+      assert.ok(Date.now() - cancelledAt < 5_000, `ended ${Date.now() - cancelledAt} ms after the cancel`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
