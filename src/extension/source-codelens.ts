@@ -60,9 +60,15 @@ export class SourceCodeLensProvider implements vscode.CodeLensProvider, vscode.D
       for (const [line1, site] of [...fileSites].sort((a, b) => a[0] - b[0])) {
         const line = line1 - 1;
         if (line < 0 || line >= document.lineCount) continue;
-        const lookup = lookupLine(trace, sites, document.uri.fsPath, line, Object.keys(site.bySyscall));
+        // The I/O calls on the line now: none of the recorded ones means the source changed since the
+        // trace (lookupLine says so in the hover). A line with no call the patterns know (a helper's
+        // call site) keeps its lens, unless the document has unsaved edits: its lines may have moved.
+        const onLine = calls.filter((c) => c.line === line);
+        if (onLine.length === 0 && document.isDirty) continue;
+        const names = onLine.length > 0 ? onLine.flatMap((c) => syscallsOf(c, lines[line] ?? '')) : Object.keys(site.bySyscall);
+        const lookup = lookupLine(trace, sites, document.uri.fsPath, line, names);
         if (lookup.kind !== 'exact' || !interesting(lookup.figures)) continue;
-        const call = calls.find((c) => c.line === line);
+        const call = onLine[0];
         out.push(lens(new vscode.Range(line, call?.start ?? 0, line, call?.end ?? 0), lookup.figures));
         if (out.length >= MAX_LENSES) break;
       }

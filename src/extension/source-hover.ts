@@ -116,7 +116,15 @@ export type LineLookup =
 export function lookupLine(trace: LoadedTrace, sites: SourceSites, file: string, line: number, names: readonly string[]): LineLookup {
   const fileSites = sites.lines.get(file);
   const site = fileSites?.get(line + 1);
-  if (site) return { kind: 'exact', figures: fromSite(trace, site) };
+  if (site) {
+    const recorded = Object.keys(site.bySyscall);
+    // The line now holds another call than the ones the stacks recorded there: the source was edited
+    // (or the binary rebuilt) since the trace, and its lines moved. Its figures would be another call's.
+    if (names.length > 0 && !names.some((n) => recorded.includes(n))) {
+      return { kind: 'not-called', why: `The trace's calls from this line were ${recorded.join(', ')}; it now holds ${names.join('/')}: the source changed since the trace was recorded (its lines moved). Record it again for exact lines.` };
+    }
+    return { kind: 'exact', figures: fromSite(trace, site) };
+  }
   if (fileSites && fileSites.size > 0) {
     return { kind: 'not-called', why: 'The trace has -k stacks for this file, and none of its calls came from this line.' };
   }

@@ -148,6 +148,34 @@ describe('Editor features (issue #6): C with -k stacks', function () {
     await waitFor('lenses back', () => lenses(doc.uri), (l) => l.length === 3);
   });
 
+  it('after an edit that moves the lines, no exact figures land on another call: the lens goes, the hover says why', async () => {
+    const doc = await vscode.workspace.openTextDocument(path.join(dir, 'copy_demo.c'));
+    await waitFor('code lenses', () => lenses(doc.uri), (l) => l.length === 3);
+    const readLine = positionOf(doc, 'read(', 'n = read(in').line;
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(0, 0), '/* one */\n/* two */\n/* three */\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    try {
+      // The stacks' lines now hold other code: a lens stays only where its line still has a call it counts.
+      const moved = await waitFor('lenses after the edit', () => lenses(doc.uri), (l) => l.every((x) => /\b(read|write|sendfile)\(/.test(doc.lineAt(x.range.start.line).text)));
+      assert.ok(moved.every((x) => x.range.start.line !== readLine || /\bread\(/.test(doc.lineAt(readLine).text)));
+      // The recorded read( line now holds another call: its hover says the source changed instead of giving read's figures.
+      const shifted = doc.lineAt(readLine).text;
+      const call = /\b(open|write|close|fstat|sendfile)\(/.exec(shifted);
+      if (call) {
+        const text = await hoverText(doc.uri, new vscode.Position(readLine, call.index + 1));
+        assert.doesNotMatch(text, /\*\*exact line\*\*/);
+        assert.match(text, /source changed since the trace/);
+      }
+    } finally {
+      // Back to the text on disk (the same bytes saved again): the next tests read the original lines.
+      const undo = new vscode.WorkspaceEdit();
+      undo.delete(doc.uri, new vscode.Range(0, 0, 3, 0));
+      await vscode.workspace.applyEdit(undo);
+      await doc.save();
+    }
+  });
+
   it('diagnostics (Information) on the costlier transfer lines, with a code action that opens the explanation', async () => {
     const uri = vscode.Uri.file(path.join(dir, 'copy_demo.c'));
     const diags = await waitFor('diagnostics', () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'I/O Lens'), (d) => d.length >= 2);
