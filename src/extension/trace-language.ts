@@ -264,7 +264,8 @@ export class TraceHoverProvider implements vscode.HoverProvider {
       const b = findBinding(model, call.pid, tok.fd, call.line);
       const what = tok.path ?? b?.path ?? null;
       md.appendMarkdown(`\n\n- fd ${tok.fd} → `);
-      md.appendText(what ?? (tok.fd <= 2 ? ['stdin', 'stdout', 'stderr'][tok.fd] + ' (inherited)' : 'unknown (opened before the trace or untracked)'));
+      // Opened in the trace but never named (perf prints open's path as a pointer): say that, not "unknown".
+      md.appendText(what ?? (b ? 'not named in the trace' : tok.fd <= 2 ? ['stdin', 'stdout', 'stderr'][tok.fd] + ' (inherited)' : 'unknown (opened before the trace or untracked)'));
       if (b) md.appendText(` · opened by ${b.call} at line ${b.line}`);
     }
     const { transfers, loaded } = transferOf(document, ev);

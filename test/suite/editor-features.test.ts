@@ -222,6 +222,14 @@ describe('Editor features (issue #6): C with -k stacks', function () {
     assert.ok(symbols[0]?.children.some((c) => c.name === 'execve'));
   });
 
+  it('perf trace file: an fd opened in the trace but never named (a pointer path) is said so, not "unknown"', async () => {
+    const perfTrace = path.resolve(__dirname, '../../..', 'test/fixtures/corpus/traces/rw_copy_c/perf.trace');
+    const doc = await vscode.workspace.openTextDocument(perfTrace);
+    const text = await hoverText(doc.uri, positionOf(doc, 'read(fd: 4', 'count: 65536'));
+    assert.match(text, /fd 4 → not named in the trace · opened by openat at line \d+/);
+    assert.doesNotMatch(text, /unknown \(opened before the trace/);
+  });
+
   it('a .log file with strace output is detected as a trace (content check)', async () => {
     const file = path.join(dir, 'captured.log');
     fs.writeFileSync(file, fs.readFileSync(cTrace, 'utf8').split('\n').filter((l) => !l.startsWith(' > ')).slice(0, 40).join('\n'));
