@@ -131,7 +131,7 @@ export function lookupLine(trace: LoadedTrace, sites: SourceSites, file: string,
   const figures = figuresByName(trace, names);
   if (!figures) return { kind: 'none' };
   const why = sites.stacks
-    ? 'The trace has -k stacks, but none resolved to this file (binary not found, not built with -g, or interpreted code): these are all the trace\'s calls of this name, not only this line\'s.'
+    ? 'The trace has -k stacks, but none resolved to this file (binary not found, not built with -g, rebuilt since the trace, or interpreted code): these are all the trace\'s calls of this name, not only this line\'s.'
     : 'The trace has no -k stacks: these are all the trace\'s calls of this name, not only this line\'s. Record with strace -k and build with -g for exact lines.';
   return { kind: 'name', figures, why };
 }

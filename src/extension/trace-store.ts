@@ -117,7 +117,11 @@ export class TraceStore implements vscode.Disposable {
       callSites = await collectCallSites({ text: doc.getText(), fileName: doc.uri.toString() }, { report: trace.report });
     }
     const resolver = this.resolverFor();
-    const { locations, problems } = await resolver.resolveFrames(framesByBinary(callSites));
+    const frames = framesByBinary(callSites);
+    const rebuilt = trace.uris.every((u) => u.scheme === 'file') ? rebuiltSince(frames, trace.uris.map((u) => u.fsPath)) : [];
+    for (const binary of rebuilt) frames.delete(binary);
+    const { locations, problems } = await resolver.resolveFrames(frames);
+    for (const binary of rebuilt) problems.push(`${binary} was rebuilt after the trace was recorded: its addresses may now be other lines, so its calls are matched by name only (record the trace again for exact lines)`);
     const roots = this.roots();
     const lines = buildSourceLineIndex(callSites, locations, (f) => mapSourceToWorkspace(f, roots, (p) => fs.existsSync(p)));
     for (const p of problems) log(`I/O Lens: ${p}`);
@@ -148,3 +152,27 @@ export class TraceStore implements vscode.Disposable {
 /** The extension's one store. */
 export const traceStore = new TraceStore();
 
+
+/**
+ * Binaries of the stacks modified after the trace was last written: a rebuilt program's addresses
+ * are other lines now, and addr2line would put "exact" figures on them.
+ */
+function rebuiltSince(frames: ReadonlyMap<string, unknown>, traceFiles: readonly string[]): string[] {
+  let recorded = 0;
+  for (const file of traceFiles) {
+    try {
+      recorded = Math.max(recorded, fs.statSync(file).mtimeMs);
+    } catch {
+      return [];
+    }
+  }
+  const out: string[] = [];
+  for (const binary of frames.keys()) {
+    try {
+      if (fs.statSync(binary).mtimeMs > recorded) out.push(binary);
+    } catch {
+      // Not found: the resolver says so.
+    }
+  }
+  return out;
+}

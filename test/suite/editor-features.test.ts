@@ -230,6 +230,24 @@ describe('Editor features (issue #6): C with -k stacks', function () {
     assert.doesNotMatch(text, /unknown \(opened before the trace/);
   });
 
+  it('a binary rebuilt after the trace was recorded: its calls are matched by name, not put on lines its old addresses named', async () => {
+    const binary = path.join(dir, 'copy_demo');
+    const { atime, mtime } = fs.statSync(binary);
+    // A rebuild, as far as the files tell: the binary newer than the trace.
+    const later = new Date(fs.statSync(cTrace).mtimeMs + 60_000);
+    fs.utimesSync(binary, later, later);
+    try {
+      await analyze(cTrace);
+      const doc = await vscode.workspace.openTextDocument(path.join(dir, 'copy_demo.c'));
+      const text = await waitFor('a name match', () => hoverText(doc.uri, positionOf(doc, 'sendfile(', 'ssize_t n = sendfile(')), (t) => /name match/.test(t));
+      assert.doesNotMatch(text, /\*\*exact line\*\*/);
+      assert.match(text, /rebuilt since the trace/);
+    } finally {
+      fs.utimesSync(binary, atime, mtime);
+      await analyze(cTrace);
+    }
+  });
+
   it('a .log file with strace output is detected as a trace (content check)', async () => {
     const file = path.join(dir, 'captured.log');
     fs.writeFileSync(file, fs.readFileSync(cTrace, 'utf8').split('\n').filter((l) => !l.startsWith(' > ')).slice(0, 40).join('\n'));
