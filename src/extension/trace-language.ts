@@ -259,7 +259,9 @@ export class TraceHoverProvider implements vscode.HoverProvider {
     if (call.stack) facts.push(`${call.stack.length} stack frames`);
     md.appendMarkdown('\n\n');
     md.appendText(facts.join(' · '));
-    const tokens = fdTokens(text, ev);
+    // On a `<... read resumed>` line the fds are on the call's first line (`read(0<pipe:[..]>, <unfinished ...>`).
+    const callText = text.includes(`${call.name}(`) || ev.line - 1 === position.line ? text : document.lineAt(Math.min(ev.line - 1, document.lineCount - 1)).text;
+    const tokens = fdTokens(callText, ev);
     for (const tok of tokens) {
       const b = findBinding(model, call.pid, tok.fd, call.line);
       const what = tok.path ?? b?.path ?? null;

@@ -230,6 +230,14 @@ describe('Editor features (issue #6): C with -k stacks', function () {
     assert.doesNotMatch(text, /unknown \(opened before the trace/);
   });
 
+  it('trace file: the hover on a `<... read resumed>` line names the fd its unfinished line read', async () => {
+    const file = path.resolve(__dirname, '../../..', 'test/fixtures/corpus/traces/cat_pipe_cat/f_ttt_T_yy.trace');
+    const doc = await vscode.workspace.openTextDocument(file);
+    const resumed = positionOf(doc, 'read resumed', '= 65536');
+    const text = await hoverText(doc.uri, resumed);
+    assert.match(text, /fd 0 → pipe:\[60437\]/);
+  });
+
   it('a binary rebuilt after the trace was recorded: its calls are matched by name, not put on lines its old addresses named', async () => {
     const binary = path.join(dir, 'copy_demo');
     const { atime, mtime } = fs.statSync(binary);
