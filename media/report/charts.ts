@@ -87,15 +87,19 @@ const MAX_TIMELINE_PROCESS_ROWS = 40;
 /** Past this many transfers the chunk-size chart sums them into one series. */
 const MAX_CHUNK_SERIES = 8;
 
-function costliest(transfers: readonly Transfer[]): Transfer[] {
+/** All the transfers when they fit a chart, else the first MAX_CHART_TRANSFERS by `order`. */
+function chartPick(transfers: readonly Transfer[], order: (a: Transfer, b: Transfer) => number): Transfer[] {
   if (transfers.length <= MAX_CHART_TRANSFERS) return [...transfers];
-  return [...transfers].sort((a, b) => (b.cpuBytesCopied ?? 0) - (a.cpuBytesCopied ?? 0) || b.modeSwitches - a.modeSwitches).slice(0, MAX_CHART_TRANSFERS);
+  return [...transfers].sort(order).slice(0, MAX_CHART_TRANSFERS);
+}
+
+function costliest(transfers: readonly Transfer[]): Transfer[] {
+  return chartPick(transfers, (a, b) => (b.cpuBytesCopied ?? 0) - (a.cpuBytesCopied ?? 0) || b.modeSwitches - a.modeSwitches);
 }
 
 /** The transfers with the most mode switches (the mode-switch chart's own pick). */
 function mostSwitches(transfers: readonly Transfer[]): Transfer[] {
-  if (transfers.length <= MAX_CHART_TRANSFERS) return [...transfers];
-  return [...transfers].sort((a, b) => b.modeSwitches - a.modeSwitches || (b.cpuBytesCopied ?? 0) - (a.cpuBytesCopied ?? 0)).slice(0, MAX_CHART_TRANSFERS);
+  return chartPick(transfers, (a, b) => b.modeSwitches - a.modeSwitches || (b.cpuBytesCopied ?? 0) - (a.cpuBytesCopied ?? 0));
 }
 
 /** A log scale when one bar would flatten the others (36,386 switches beside a recommended 2). */

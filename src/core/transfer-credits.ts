@@ -53,8 +53,6 @@ interface UnsentRead {
   scattered: boolean;
   /** The read's line in the trace. */
   line: number;
-  /** Later reads joined it (past MAX_UNSENT_READS): only its first bytes are known by its prefix. */
-  joined: boolean;
   /** pread family: the file offset its unsent bytes start at; -1: unknown. */
   fileFrom: number;
   /** The file offsets the pread family reads that joined it started at (at most MAX_JOINED_STARTS), else null. */
@@ -288,7 +286,7 @@ export function recordRead(credits: Credit[], credit: Credit | undefined, source
   if (reads.length >= MAX_UNSENT_READS) joinNewest(reads, bytes, fileFrom);
   else {
     const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
-    appendRead(reads, { bytes, fresh: true, event, spec, prefix: undefined, address, warm, scattered: false, line: event.line, joined: false, fileFrom, joinedStarts: null });
+    appendRead(reads, { bytes, fresh: true, event, spec, prefix: undefined, address, warm, scattered: false, line: event.line, fileFrom, joinedStarts: null });
   }
 }
 
@@ -296,7 +294,6 @@ export function recordRead(credits: Credit[], credit: Credit | undefined, source
 function joinNewest(reads: UnsentRead[], bytes: number, fileFrom: number): void {
   const newest = reads[reads.length - 1];
   newest.bytes += bytes;
-  newest.joined = true;
   if (fileFrom >= 0) {
     const starts = (newest.joinedStarts ??= new Set<number>());
     if (starts.size < MAX_JOINED_STARTS) starts.add(fileFrom);
@@ -462,17 +459,6 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   // perf shows no bytes, only buffer addresses: a short write (a checksum, a count: sha256sum, wc)
   // from a buffer no unsent read filled is no copy of them.
   const unfilledShort = address !== null && bytes <= SHORT_WRITE;
-  // strace printed a short positional write whole and no unsent read starts with it; where the
-  // credit's next bytes start is unknown (a read sent in parts), so nothing contradicts it either:
-  // bytes the program made (sqlite's 12-byte journal header after a backup's pages, to a journal it
-  // opened before reading them), unless they go on to where this credit's bytes went, to a file
-  // opened since that read, or are exactly its rest. Only pwrite's: a stream's short writes are
-  // usually lines dealt out of one read to files already open (awk, split, tar x).
-  const unprovenShort = writePositional && bytes <= SHORT_WRITE && wholePrints.length > 0;
-  const unproven = (c: Credit, k: number): boolean => {
-    const read = c.reads[k];
-    return unprovenShort && read !== undefined && read.prefix === null && c.lastTransfer?.sink !== sink && read.bytes !== bytes && sink.openedAtLine < read.line;
-  };
   let partial: Credit | null = null;
   for (const c of credits) {
     if (!usable(c, sink) || (c.closed && !c.confirmed && !fitsUnprinted(c, event, spec, bytes, count === 1)) || contradictsAll(c)) continue;
@@ -480,11 +466,11 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
       // Blocks written at their own offsets go out in any order: not the credit's next bytes, but
       // maybe bytes read at that offset that no printed prefix shows (unknownContentReadAt).
       const k = writePositional ? unknownContentReadAt(c, positionArg(event, spec)) : -1;
-      if (k < 0 || unproven(c, k)) continue;
+      if (k < 0 || unprovenShort(c, k, sink, bytes)) continue;
       return match(c, Math.min(bytes, unsentFrom(c, k)), k);
     }
     if (unfilledShort && c.reads[0]?.address != null) continue;
-    if (unproven(c, 0)) continue;
+    if (unprovenShort(c, 0, sink, bytes)) continue;
     if (c.remaining >= bytes) return match(c, bytes, 0);
     partial ??= c;
   }
@@ -492,6 +478,20 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   match(partial, Math.min(bytes, partial.remaining), 0);
   matchedPart = true;
   return partial;
+}
+
+/**
+ * strace printed the short positional write matchCredit() looks at whole, and no unsent read starts
+ * with it; where read `k`'s bytes go on is unknown (it was sent in part), so nothing contradicts it
+ * either: bytes the program made (sqlite's 12-byte journal header after a backup's pages, to a
+ * journal it opened before reading them), unless they go on to where this credit's bytes went, to a
+ * file opened since that read, or are exactly its rest. Only pwrite's: a stream's short writes are
+ * usually lines dealt out of one read to files already open (awk, split, tar x).
+ */
+function unprovenShort(credit: Credit, k: number, sink: FdObject, bytes: number): boolean {
+  if (!writePositional || bytes > SHORT_WRITE || wholePrints.length === 0) return false;
+  const read = credit.reads[k];
+  return read !== undefined && read.prefix === null && credit.lastTransfer?.sink !== sink && read.bytes !== bytes && sink.openedAtLine < read.line;
 }
 
 /**

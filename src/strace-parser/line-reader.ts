@@ -52,6 +52,21 @@ export function emitLines(text: string, firstLineNo: number, consumer: LineConsu
   }
 }
 
+/**
+ * Hands line `lineNo`, too long to keep (`size` of it, over `limit`), to the consumer as its head and
+ * tail joined (long-line.ts), with an info diagnostic; or skips it with a warning when they do not
+ * join. `headUnit` names the unit of LONG_LINE_HEAD_BYTES in the message. Returns the next line number.
+ */
+export function emitLongLine(consumer: LineConsumer, lineNo: number, head: string, tail: string, size: string, limit: string, headUnit: string): number {
+  const joined = joinLongLine(head, tail);
+  if (joined === null) {
+    consumer.skippedLine(lineNo, `line of ${size} (longer than ${limit}): skipped`);
+    return lineNo + 1;
+  }
+  consumer.shortenedLine?.(lineNo, `line of ${size} (longer than ${limit}): read as its first and last ${LONG_LINE_HEAD_BYTES >> 10} ${headUnit}, the middle of a printed buffer left out`);
+  return emitLines(joined, lineNo, consumer);
+}
+
 export class FileLineReader {
   private source: ChunkSource | null = null;
   /** The partial last line of the previous chunk(s): its pieces and their total size. */
@@ -175,14 +190,7 @@ export class FileLineReader {
     this.longTail = null;
     this.longBytes = 0;
     if (head === null || tail === null) return;
-    const joined = joinLongLine(decodeBytes(head, 0, head.length), decodeBytes(tail, 0, tail.length));
-    if (joined === null) {
-      this.consumer.skippedLine(this.lineNo, `line of ${bytes} bytes (longer than ${this.maxLineBytes}): skipped`);
-      this.lineNo++;
-      return;
-    }
-    this.consumer.shortenedLine?.(this.lineNo, `line of ${bytes} bytes (longer than ${this.maxLineBytes}): read as its first and last ${LONG_LINE_HEAD_BYTES >> 10} KiB, the middle of a printed buffer left out`);
-    this.lineNo = emitLines(joined, this.lineNo, this.consumer);
+    this.lineNo = emitLongLine(this.consumer, this.lineNo, decodeBytes(head, 0, head.length), decodeBytes(tail, 0, tail.length), `${bytes} bytes`, `${this.maxLineBytes}`, 'KiB');
   }
 
   private atEof(): void {

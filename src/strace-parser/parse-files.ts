@@ -2,8 +2,8 @@
 
 import * as path from 'node:path';
 import { FileParser, ParseState, type ParserOutput } from './file-parser';
-import { DEFAULT_CHUNK_BYTES, DEFAULT_MAX_LINE_BYTES, emitLines, FileLineReader, type LineConsumer } from './line-reader';
-import { joinLongLine, LONG_LINE_HEAD_BYTES, LONG_LINE_TAIL_BYTES } from './long-line';
+import { DEFAULT_CHUNK_BYTES, DEFAULT_MAX_LINE_BYTES, emitLines, emitLongLine, FileLineReader, type LineConsumer } from './line-reader';
+import { LONG_LINE_HEAD_BYTES, LONG_LINE_TAIL_BYTES } from './long-line';
 import type { ParseOptions, TraceEvent, TraceParseResult, TraceSink } from './types';
 
 const PROGRESS_EVERY_BYTES = 4 << 20;
@@ -224,13 +224,7 @@ export function parseTraceText(text: string, fileName: string, sink: TraceSink):
     };
     // As the file reader does (line-reader.ts): a line too long to keep is read as its head and tail.
     const longLine = (s: string, b: number, e: number, n: number): void => {
-      const joined = joinLongLine(s.slice(b, b + LONG_LINE_HEAD_BYTES), s.slice(e - LONG_LINE_TAIL_BYTES, e));
-      if (joined === null) {
-        parser.skippedLine(n, `line of ${e - b} characters (longer than ${maxChars}): skipped`);
-        return;
-      }
-      parser.shortenedLine(n, `line of ${e - b} characters (longer than ${maxChars}): read as its first and last ${LONG_LINE_HEAD_BYTES >> 10} K characters, the middle of a printed buffer left out`);
-      parser.line(joined, 0, joined.length, n);
+      emitLongLine(parser, n, s.slice(b, b + LONG_LINE_HEAD_BYTES), s.slice(e - LONG_LINE_TAIL_BYTES, e), `${e - b} characters`, `${maxChars}`, 'K characters');
     };
     emitLines(body, 1, consumer);
   }
