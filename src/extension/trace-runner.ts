@@ -1,10 +1,12 @@
 // Runs a command under strace or perf trace: argv only (never a shell), the tracer in its own
-// process group so cancelling kills the whole tree (SIGTERM, then SIGKILL after a grace period),
+// process group so cancelling kills the whole tree (SIGTERM, then SIGKILL after a grace period;
+// processes that left the group, found by process-tree.ts, get the same signals),
 // the program's output streamed to a callback, and the trace file's line count polled cheaply
 // (only the bytes appended since the last poll are read). Node only, no VS Code.
 
 import { spawn } from 'node:child_process';
 import { open, stat } from 'node:fs/promises';
+import { escapedProcesses, signalProcesses, stillRunning, type ProcessId } from './process-tree';
 import { explainSpawnError, explainTracerFailure, tracerErrorLines, type TracerKind } from './tracer-diagnosis';
 
 export interface StraceOptions {
@@ -134,7 +136,10 @@ const runningGroups = new Set<number>();
  * spawned detached, so without this it and the program would go on, re-parented to init.
  */
 export function stopAllRuns(): void {
-  for (const pgid of runningGroups) killGroup(pgid, 'SIGKILL');
+  for (const pgid of runningGroups) {
+    signalProcesses(escapedProcesses(pgid), 'SIGKILL');
+    killGroup(pgid, 'SIGKILL');
+  }
   runningGroups.clear();
 }
 
@@ -164,11 +169,18 @@ export function runUnderTracer(o: RunOptions): Promise<RunResult> {
 
     const pgid = child.pid;
     if (pgid !== undefined) runningGroups.add(pgid);
+    /** Processes of the run outside its group (setsid): found before the tracer goes, which hides its tracees. */
+    let escaped: ProcessId[] = [];
     const cancel = (): void => {
       if (cancelled || pgid === undefined) return;
       cancelled = true;
+      escaped = escapedProcesses(pgid);
+      signalProcesses(escaped, 'SIGTERM');
       killGroup(pgid, 'SIGTERM');
-      killTimer = setTimeout(() => killGroup(pgid, 'SIGKILL'), grace);
+      killTimer = setTimeout(() => {
+        signalProcesses(escaped, 'SIGKILL');
+        killGroup(pgid, 'SIGKILL');
+      }, grace);
     };
     if (o.signal) {
       if (o.signal.aborted) cancel();
@@ -220,6 +232,13 @@ export function runUnderTracer(o: RunOptions): Promise<RunResult> {
           }
           if (cancelled || groupAlive(pgid)) killGroup(pgid, 'SIGKILL');
           for (let waited = 0; groupAlive(pgid) && waited < 2000; waited += 20) await sleep(20);
+        }
+        if (cancelled && pgid !== undefined) {
+          // Also what the processes found at the cancel started since (the tracer, gone now, hides its tracees).
+          const more = escapedProcesses(pgid, escaped.map((p) => p.pid)).filter((p) => !escaped.some((e) => e.pid === p.pid));
+          const left = [...escaped, ...more];
+          signalProcesses(left, 'SIGKILL');
+          for (let waited = 0; left.some((p) => stillRunning(p)) && waited < 2000; waited += 20) await sleep(20);
         }
         clearTimeout(killTimer);
         const lines = await counter.poll().catch(() => counter.lines);

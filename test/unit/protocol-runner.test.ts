@@ -4,10 +4,10 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { buildStraceArgs, runUnderTracer, TracerStartError } from '../../src/extension/trace-runner';
+import { buildPerfArgs, buildStraceArgs, runUnderTracer, TracerStartError } from '../../src/extension/trace-runner';
 
 function straceWorks(): boolean {
   try {
@@ -20,10 +20,22 @@ function straceWorks(): boolean {
 
 const skip = straceWorks() ? false : 'strace is not installed or cannot trace here';
 
+function perfTraceWorks(): boolean {
+  try {
+    execFileSync('perf', ['trace', '-o', '/dev/null', '--', 'true'], { stdio: 'ignore', timeout: 20_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const perfSkip = perfTraceWorks() ? false : 'perf trace is not installed or cannot trace here';
+
+/** Running, not a zombie (a killed process whose new parent, init, has not reaped it yet is dead). */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
     return false;
   }
@@ -121,4 +133,36 @@ describe('runUnderTracer', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  for (const tracer of ['strace', 'perf'] as const) {
+    test(`cancel also ends a process that left the group (setsid), under ${tracer}`, { skip: tracer === 'strace' ? skip : perfSkip }, async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'iolens-run-setsid-'));
+      const trace = path.join(dir, 't.trace');
+      const pidFile = path.join(dir, 'pid');
+      let escapee = 0;
+      try {
+        const abort = new AbortController();
+        // A session of its own, SIGTERM ignored, children of its own: only a SIGKILL of each ends it.
+        const program = ['sh', '-c', `setsid sh -c 'trap "" TERM; sleep 60 & echo $$ $! > ${pidFile}; wait' & wait`];
+        const run = runUnderTracer({
+          kind: tracer, executable: tracer, cwd: dir, traceFile: trace, signal: abort.signal, graceMs: 300, pollMs: 50,
+          args: tracer === 'strace' ? buildStraceArgs({ baseArgs: ['-f'], stringSize: 16, stacks: false }, trace, program) : buildPerfArgs(trace, program),
+        });
+        for (let waited = 0; !existsSync(pidFile) || readFileSync(pidFile, 'utf8').trim().split(/\s+/).length < 2; waited += 50) {
+          assert.ok(waited < 10_000, 'the program wrote its pids');
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const pids = readFileSync(pidFile, 'utf8').trim().split(/\s+/).map(Number);
+        escapee = pids[0];
+        assert.ok(pids.every(alive), 'the setsid shell and its sleep run before the cancel');
+        abort.abort();
+        const r = await run;
+        assert.equal(r.cancelled, true);
+        for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} (outside the run's process group) still alive after the cancel`);
+      } finally {
+        if (escapee > 0 && alive(escapee)) process.kill(escapee, 'SIGKILL');
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
