@@ -177,7 +177,7 @@ function pathFigure(side: CompareSide, t: Transfer, columns: number): HTMLElemen
   return h('figure', { class: `path cpath cpath-${side}` },
     h('figcaption', undefined, sideChip(side), ' ', h('strong', undefined, strategyLabel(t.strategy)),
       ` — ${t.copies.cpu ?? '?'} CPU + ${t.copies.dma ?? '?'} DMA copies per byte, ${formatCount(t.modeSwitches)} mode switches`),
-    renderPath(model, `${SIDE_LABEL[side]}: data path of ${routeLabel(t)} (${strategyLabel(t.strategy)})`, 'actual', columns));
+    renderPath(model, `${SIDE_LABEL[side]}: data path of ${routeLabel(t)} (${strategyLabel(t.strategy)})`, 'actual', columns, columns));
 }
 
 function deltaTable(m: MatchedTransfer): HTMLElement {

@@ -55,7 +55,8 @@ export async function runCompareUiCheck(page, { shotsDir, theme, firstNumber = 1
         wanted: document.querySelectorAll('.matched-transfer[data-before-strategy="read_write"][data-after-strategy="sendfile"]').length,
         added: document.querySelectorAll('.added-transfer').length,
         removed: document.querySelectorAll('.removed-transfer').length,
-        diagrams: document.querySelectorAll('.matched-transfer svg.datapath').length,
+        // Each picture comes in two layouts, one shown (the other display: none) by the room it has.
+        diagrams: [...document.querySelectorAll('.matched-transfer svg.datapath')].filter((svg) => svg.getBoundingClientRect().width > 0).length,
         notes: document.querySelectorAll('#incomparable').length,
         csp: Number(document.body.dataset.cspViolations ?? '0'),
       }));
