@@ -178,7 +178,26 @@ function readPrefix(read: UnsentRead): string | null {
  * names say nothing).
  */
 export function usable(c: Credit, sink: FdObject): boolean {
-  return c.remaining > 0 && !isOwnSource(c, sink) && (c.source.endpoint.path !== sink.endpoint.path || c.source.hint === true || sink.hint === true || !c.source.named || !sink.named);
+  return c.remaining > 0 && !isOwnSource(c, sink) && (c.source.endpoint.path !== sink.endpoint.path || c.source.hint === true || sink.hint === true || !c.source.named || !sink.named) && !ends(c.source, sink);
+}
+
+/** `a->b` of a connected socket's name (`UNIX-STREAM:[123->456]`, `127.0.0.1:40000->127.0.0.1:80`). */
+const CONNECTION = /([^\s[\],]+)->([^\s[\],]+)/;
+
+/**
+ * The two ends of one connection, both in this process (a socketpair, a client and the server it
+ * connected to): what one end reads came from a write on the other, so it is never that write's
+ * source. A blocking send ends after the peer thread read its first bytes (strace prints the read
+ * first, with the same bytes).
+ */
+function ends(source: FdObject, sink: FdObject): boolean {
+  const a = source.endpoint;
+  const b = sink.endpoint;
+  if (a.kind !== b.kind || (a.kind !== 'unix' && a.kind !== 'tcp')) return false;
+  const x = CONNECTION.exec(a.path);
+  if (x === null) return false;
+  const y = CONNECTION.exec(b.path);
+  return y !== null && x[1] === y[2] && x[2] === y[1];
 }
 
 /** perf: the credit's oldest unsent bytes were read into [from, to). */
@@ -403,6 +422,7 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   // whose next bytes are not a short write's. A plain copy loop (one source, one unsent read, a
   // write of a chunk) needs none of it: its buffers are not cut.
   wholePrints.length = 0;
+  iovecPrints.length = 0;
   writePrinted = undefined;
   let allWhole = true;
   const needsEvidence = evidenceOnly || replies || count > 1 || (only.closed && !only.confirmed) || only.reads.length > 1 || bytes <= SHORT_WRITE;
@@ -439,6 +459,7 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
           return c;
         }
       }
+      iovecPrints.push(prefix);
       if (whole) wholePrints.push(prefix);
       else allWhole = false;
       headerBytes += length;
@@ -504,11 +525,36 @@ function sendsBack(credits: Credit[], sink: FdObject, printed: string): boolean 
     if (!isOwnSource(c, sink) || c.remaining <= 0) continue;
     const k = agreeingRead(c, printed, printedBytes);
     if (k >= 0) {
-      sendBack(c, k, printedBytes, sink);
+      // Only as far as the printed bytes show: a protocol's fixed record sent both ways (TLS's
+      // ChangeCipherSpec, `\24\3\3\0\1\1`) at the start of a longer write is no echo of the reads after it.
+      const proven = echoedBytes(c, k, printed, printedBytes);
+      sendBack(c, k, proven, sink);
+      if (proven < printedBytes) c.echoing = false;
       return true;
     }
   }
   return false;
+}
+
+/**
+ * How many of a write's `bytes` sent back from unsent read `k` on its printed text shows to be those
+ * reads' bytes: all of them, unless a read printed whole (fewer characters than the write's text goes
+ * on with) is followed by a read whose printed bytes the write's next ones are not.
+ */
+function echoedBytes(credit: Credit, k: number, printed: string, bytes: number): number {
+  const reads = credit.reads;
+  let rest = printed;
+  let sum = 0;
+  for (let j = k; j < reads.length && sum < bytes; j++) {
+    const read = reads[j];
+    const prefix = read.fresh ? readPrefix(read) : null;
+    if (prefix === null || prefix.length === 0) return bytes;
+    if (!compatible(prefix, rest)) return sum;
+    if (rest.length <= prefix.length) return bytes;
+    sum += read.bytes;
+    rest = rest.slice(prefix.length);
+  }
+  return bytes;
 }
 
 /** The write sends `bytes` of its own sink's credit back, from unsent read `fromRead` on (no transfer); more may follow. */
@@ -569,6 +615,9 @@ function fitsUnprinted(credit: Credit, event: SyscallEvent, spec: DataCallSpec, 
   return writePrinted === '';
 }
 
+/** The printed iovecs of the gathering write matchCredit() looks at (cut or whole). */
+const iovecPrints: string[] = [];
+
 /** The write's printed buffer once cut for this write (null: none printed; undefined: not cut yet). */
 let writePrinted: string | null | undefined;
 
@@ -584,7 +633,8 @@ let writePrinted: string | null | undefined;
  */
 function contradictsPrinted(credit: Credit, sink: FdObject, event: SyscallEvent, spec: DataCallSpec): boolean {
   const head = credit.reads[0];
-  if (head === undefined || spec.buf === undefined || event.argNames !== null) return false;
+  if (head === undefined || event.argNames !== null) return false;
+  if (spec.buf === undefined) return spec.iov !== undefined && contradictsIovecs(credit, head, sink);
   if (!head.fresh) {
     // Where a read was sent in part, its printed prefix says nothing of the rest: but an archive's
     // rest is no line of tar's verbose listing (tar xv, tar tv print one per member); a member's
@@ -607,7 +657,7 @@ function contradictsPrinted(credit: Credit, sink: FdObject, event: SyscallEvent,
     // Hot path (a plain copy loop asks this of every write): compared where the write was parsed, no cut.
     const inPlace = event.compareSecondString(prefix);
     if (inPlace === 1) return false;
-    if (inPlace === 0 && credit.source.endpoint.kind !== 'file') return event.secondStringStartsWith(HTTP_RESPONSE) !== true;
+    if (inPlace === 0 && credit.source.endpoint.kind !== 'file') return sink.endpoint.kind === 'file' || event.secondStringStartsWith(HTTP_RESPONSE) !== true;
   }
   if (writePrinted === undefined) writePrinted = rawStringArg(event, spec.buf);
   if (writePrinted === null || writePrinted.length === 0) return false;
@@ -616,9 +666,27 @@ function contradictsPrinted(credit: Credit, sink: FdObject, event: SyscallEvent,
     // The archive itself copied (cat arc.tar > copy.tar) begins with the same header.
     return !compatible(prefix, writePrinted) && !extractsMember(readHeader, sink, writePrinted);
   }
-  if (compatible(prefix, writePrinted) || writePrinted.startsWith(HTTP_RESPONSE)) return false;
+  // A server's header written with the first body bytes goes to its client, not into a file: a file
+  // that gets an HTTP header the read did not begin with holds what the program made of the read
+  // (openssl s_client saving the plaintext of TLS records).
+  if (compatible(prefix, writePrinted) || (writePrinted.startsWith(HTTP_RESPONSE) && sink.endpoint.kind !== 'file')) return false;
   const writtenHeader = (event.ret ?? 0) > TAR_BLOCK ? tarMemberName(writePrinted) : null;
   return writtenHeader === null || !namesMember(writtenHeader, credit.source);
+}
+
+/**
+ * A gathering write (writev, pwritev) none of whose printed iovecs begins like the credit's next bytes,
+ * a whole read that printed other bytes (PostgreSQL zero-filling a WAL segment with pwritev after it
+ * read relation pages): not that read's data. A copy loop under way is not re-checked.
+ */
+function contradictsIovecs(credit: Credit, head: UnsentRead, sink: FdObject): boolean {
+  if (!head.fresh || head.scattered || iovecPrints.length === 0) return false;
+  if (credit.confirmed && credit.lastTransfer?.sink === sink) return false;
+  const prefix = readPrefix(head);
+  if (prefix === null || prefix.length === 0) return false;
+  if (credit.kind === 'socket' && prefix.startsWith(HTTP_RESPONSE)) return false;
+  for (const printed of iovecPrints) if (printed.length === 0 || compatible(prefix, printed)) return false;
+  return true;
 }
 
 /**

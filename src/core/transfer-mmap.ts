@@ -32,6 +32,9 @@ function isFileDataMapping(event: SyscallEvent): boolean {
   const prot = argText(event, [2, 'prot']);
   const flags = argText(event, [3, 'flags']);
   const perf = event.argNames !== null;
+  // A writable shared mapping is memory the program writes through (POSIX shared memory such as
+  // PostgreSQL's /dev/shm segments, an output file filled in place): no file it sends from.
+  if (hasFlag(prot, 'PROT_WRITE', perf) && hasFlag(flags, 'MAP_SHARED', perf)) return false;
   return hasFlag(prot, 'PROT_READ', perf) && !hasFlag(prot, 'PROT_EXEC', perf) && !hasFlag(flags, 'MAP_DENYWRITE', perf) && !hasFlag(flags, 'MAP_FIXED', perf) && !hasFlag(flags, 'MAP_ANONYMOUS', perf);
 }
 

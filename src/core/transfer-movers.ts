@@ -110,6 +110,12 @@ export function onSplice(ctx: BuildContext, feeds: Map<string, PipeFeed>, event:
       return;
     }
   }
+  if (event.ret !== null && event.ret < 0 && !ctx.hasTransfer(event.pid, input, output, 'splice')) {
+    // A first splice the kernel refused (neither end a pipe: EINVAL; pv tries it file -> file) is a
+    // failed attempt of the transfer that follows to the same sink, like a refused copy_file_range.
+    addPrelude(state, output, event, RETRYABLE.has(event.errno ?? '') ? null : 'splice');
+    return;
+  }
   const transfer = ctx.transfer(event.pid, input, output, 'splice');
   transfer.calls.add(event);
   if (bytes > 0) transfer.addPayload(bytes);

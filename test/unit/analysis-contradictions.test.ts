@@ -23,6 +23,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import { recordPerfTrace, recordStrace } from '../support/record';
+import { repoRoot } from './support/corpus';
 import { buildWorkload } from './support/programs';
 
 /** Writes each member of `sizes` under dir/memberDir, its bytes made by `byte`. */
@@ -213,6 +214,29 @@ test('an archive copied whole (tar cf - m | cat > copy.tar): cat\'s writes begin
   const report = await analyzeTraceFiles([recording.tracePath]);
   const copied = report.transfers.filter((t) => t.source.kind === 'pipe' && t.sink.path.endsWith('copy.tar')).map((t) => t.bytes);
   assert.deepEqual(copied, [size], describe(report.transfers));
+});
+
+test('pages read with pread64, then a new file zero-filled with one pwritev (a WAL segment made ready): the zeros are no copy of the pages', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-zero-fill-'));
+  const bin = buildWorkload(dir, 'zero_fill_after_reads');
+  const src = path.join(dir, 'relation.bin');
+  fs.writeFileSync(src, Buffer.from(Array.from({ length: 3 * 8192 }, (_, i) => 1 + (i % 251))));
+  const wal = path.join(dir, 'wal.bin');
+  const recording = await recordStrace([bin, src, wal], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  assert.equal(fs.statSync(wal).size, 32 * 8192);
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.diagnostics, []);
+  assert.deepEqual(report.transfers, [], describe(report.transfers));
+});
+
+test('openssl s_client saving a file fetched over TLS (recorded, test/fixtures/recorded): it writes the plaintext of what it read, no copy', async () => {
+  // Recorded by a helper's hunt (test/fixtures/recorded/README.md).
+  const trace = path.join(repoRoot(), 'test', 'fixtures', 'recorded', 'strace_openssl_s_client_www.trace.gz');
+  const report = await analyzeTraceFiles([trace]);
+  assert.deepEqual(report.diagnostics, []);
+  assert.ok(report.summary.bySyscall.write && report.summary.bySyscall.write.bytes > 3_000_000, 'the client wrote the whole file');
+  assert.deepEqual(report.transfers.filter((t) => t.sink.path.endsWith('/cli_recv2.bin')), [], describe(report.transfers));
 });
 
 test('wc -l under perf trace: its count line, written from a buffer no read filled, is no copy of the file', async () => {

@@ -16,7 +16,7 @@ import { buildWorkload } from './support/programs';
 
 const SIZE = 300_000; // 5 reads of 64 KiB (the last one short), then EOF
 
-async function record(mode: 'append' | 'trunc', size: number, flags: string[]): Promise<{ trace: string; src: string; dst: string }> {
+async function record(mode: 'append' | 'trunc' | 'splice', size: number, flags: string[]): Promise<{ trace: string; src: string; dst: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-fallback-'));
   const bin = buildWorkload(dir, 'cfr_fallback');
   const src = path.join(dir, 'src.bin');
@@ -45,6 +45,17 @@ for (const flags of [['-f', '-ttt', '-T', '-yy'], ['-f']]) {
     assert.ok(transfer.assumptions.some((a) => a.includes('tried copy_file_range first')), transfer.assumptions.join('; '));
   });
 }
+
+test('splice refused file -> file (EINVAL: neither end a pipe, as pv tries it), then read/write: one read_write transfer with the splice in it', async () => {
+  const { trace, src, dst } = await record('splice', SIZE, ['-f', '-ttt', '-T', '-yy']);
+  assert.match(fs.readFileSync(trace, 'utf8'), /splice\(.*\) += -1 EINVAL/, 'the kernel refused');
+  const report = await analyzeTraceFiles([trace]);
+  assert.deepEqual(report.diagnostics, []);
+  assert.deepEqual(report.transfers.map((t) => [t.strategy, t.source.path, t.sink.path, t.bytes, t.syscalls]), [['read_write', src, dst, SIZE, { splice: 1, read: 6, write: 5 }]]);
+  const [transfer] = report.transfers;
+  assert.equal(transfer?.modeSwitches, 24);
+  assert.ok(transfer?.assumptions.some((a) => a.includes('tried splice first')), transfer?.assumptions.join('; '));
+});
 
 test('copy_file_range of an empty file returns 0: no transfer, the call still counted', async () => {
   const { trace } = await record('trunc', 0, ['-f', '-ttt', '-T', '-yy']);
