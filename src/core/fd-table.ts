@@ -37,6 +37,8 @@ export interface FdObject {
   ring?: Ring;
   /** The file offset reads go on from (open: 0; lseek; each read), undefined when unknown (inherited). */
   position?: number;
+  /** Opened with O_CREAT or O_TRUNC: the program makes this file's content (a writable shared mapping of it is no source). */
+  created?: boolean;
   /** Opened with O_APPEND: the kernel refuses copy_file_range, sendfile and splice into it. */
   append?: boolean;
   /** Opened with O_DIRECT (or set by fcntl F_SETFL): the device moves the data to and from the user buffer itself, past the page cache. */

@@ -395,6 +395,7 @@ export class FdTracker {
     }
     object.position = 0;
     if (hasFlag(flags, 'O_APPEND', perfNames)) object.append = true;
+    if (hasFlag(flags, 'O_CREAT', perfNames) || hasFlag(flags, 'O_TRUNC', perfNames)) object.created = true;
     if (hasFlag(flags, 'O_DIRECT', perfNames)) object.direct = true;
   }
 

@@ -182,7 +182,8 @@ export function usable(c: Credit, sink: FdObject): boolean {
 }
 
 /** `a->b` of a connected socket's name (`UNIX-STREAM:[123->456]`, `127.0.0.1:40000->127.0.0.1:80`). */
-const CONNECTION = /([^\s[\],]+)->([^\s[\],]+)/;
+// An IPv6 address is bracketed ([::1]:40000->[::1]:80).
+const CONNECTION = /((?:\[[^\]\s]*\]|[^\s[\],])+)->((?:\[[^\]\s]*\]|[^\s[\],])+)/;
 
 /**
  * The two ends of one connection, both in this process (a socketpair, a client and the server it

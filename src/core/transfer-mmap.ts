@@ -32,10 +32,12 @@ function isFileDataMapping(event: SyscallEvent): boolean {
   const prot = argText(event, [2, 'prot']);
   const flags = argText(event, [3, 'flags']);
   const perf = event.argNames !== null;
-  // A writable shared mapping is memory the program writes through (POSIX shared memory such as
-  // PostgreSQL's /dev/shm segments, an output file filled in place): no file it sends from.
-  if (hasFlag(prot, 'PROT_WRITE', perf) && hasFlag(flags, 'MAP_SHARED', perf)) return false;
   return hasFlag(prot, 'PROT_READ', perf) && !hasFlag(prot, 'PROT_EXEC', perf) && !hasFlag(flags, 'MAP_DENYWRITE', perf) && !hasFlag(flags, 'MAP_FIXED', perf) && !hasFlag(flags, 'MAP_ANONYMOUS', perf);
+}
+
+function writableShared(event: SyscallEvent): boolean {
+  const perf = event.argNames !== null;
+  return hasFlag(argText(event, [2, 'prot']), 'PROT_WRITE', perf) && hasFlag(argText(event, [3, 'flags']), 'MAP_SHARED', perf);
 }
 
 export function matchMapping(event: SyscallEvent, spec: DataCallSpec, state: ProcessState, sink: FdObject): Mapping | null {
@@ -66,6 +68,11 @@ export function onMmap(ctx: BuildContext, event: SyscallEvent): void {
   if (mayBeRing && !isFileDataMapping(event)) return;
   const source = ctx.fds.resolve(event.pid, fdRef, event.line);
   if (source === null || source.endpoint.kind !== 'file' || isAncillary(source)) return;
+  // A writable shared mapping of a file the program made (O_CREAT/O_TRUNC: an output file filled in
+  // place, the JVM's hsperfdata) or of POSIX shared memory (PostgreSQL's /dev/shm segments, attached
+  // by other backends without O_CREAT) is memory the program writes through: no file it sends from.
+  // One of a file that was there (Python's mmap.mmap(f.fileno(), 0) of an "r+b" file) is a source.
+  if (writableShared(event) && (source.created === true || source.endpoint.path.startsWith('/dev/shm/'))) return;
   const length = intArg(event, [1, 'len']) ?? 0;
   const address = event.resultText !== null ? parseIntLoose(event.resultText.split(' ')[0] ?? '') : null;
   const mmap = new CallGroup();

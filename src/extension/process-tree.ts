@@ -33,7 +33,8 @@ function readStat(pid: number, procRoot: string): ProcStat | null {
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state): ppid is field 4, pgrp 5, starttime 22.
   if (fields.length < 20) return null;
-  return { zombie: fields[0] === 'Z', ppid: Number(fields[1]), pgid: Number(fields[2]), startTicks: fields[19] };
+  // A thread-group leader that called pthread_exit() is a zombie while its other threads run on (field 20).
+  return { zombie: fields[0] === 'Z' && Number(fields[17]) <= 1, ppid: Number(fields[1]), pgid: Number(fields[2]), startTicks: fields[19] };
 }
 
 function tracerOf(pid: number, procRoot: string): number {

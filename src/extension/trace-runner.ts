@@ -126,6 +126,24 @@ function killGroup(pgid: number, sig: NodeJS.Signals): void {
   }
 }
 
+/**
+ * The processes found so far plus those they started since, stopped (SIGSTOP) so none forks again
+ * before the SIGKILL: a child forked by a process that is killed first would be re-parented to init
+ * and found by nothing. Rescans until nothing new turns up.
+ */
+function freezeEscaped(pgid: number, known: readonly ProcessId[]): ProcessId[] {
+  const all = [...known];
+  signalProcesses(all, 'SIGSTOP');
+  for (let round = 0; round < 50; round++) {
+    // Only roots that are still the process found (a dead one's pid may be another process's now).
+    const more = escapedProcesses(pgid, all.filter((p) => stillRunning(p)).map((p) => p.pid)).filter((p) => !all.some((e) => e.pid === p.pid));
+    if (more.length === 0) break;
+    signalProcesses(more, 'SIGSTOP');
+    all.push(...more);
+  }
+  return all;
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Process groups of the runs under way (the tracer leads each: it is spawned detached). */
@@ -174,10 +192,13 @@ export function runUnderTracer(o: RunOptions): Promise<RunResult> {
     const cancel = (): void => {
       if (cancelled || pgid === undefined) return;
       cancelled = true;
-      escaped = escapedProcesses(pgid);
+      // Stopped while they are collected (a child forked after the scan by a process SIGTERM ends would be lost).
+      escaped = freezeEscaped(pgid, escapedProcesses(pgid));
       signalProcesses(escaped, 'SIGTERM');
+      signalProcesses(escaped, 'SIGCONT');
       killGroup(pgid, 'SIGTERM');
       killTimer = setTimeout(() => {
+        escaped = freezeEscaped(pgid, escaped);
         signalProcesses(escaped, 'SIGKILL');
         killGroup(pgid, 'SIGKILL');
       }, grace);
@@ -235,8 +256,7 @@ export function runUnderTracer(o: RunOptions): Promise<RunResult> {
         }
         if (cancelled && pgid !== undefined) {
           // Also what the processes found at the cancel started since (the tracer, gone now, hides its tracees).
-          const more = escapedProcesses(pgid, escaped.map((p) => p.pid)).filter((p) => !escaped.some((e) => e.pid === p.pid));
-          const left = [...escaped, ...more];
+          const left = freezeEscaped(pgid, escaped);
           signalProcesses(left, 'SIGKILL');
           for (let waited = 0; left.some((p) => stillRunning(p)) && waited < 2000; waited += 20) await sleep(20);
         }

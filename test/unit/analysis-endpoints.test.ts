@@ -14,7 +14,9 @@
 // - wildcard_server.c: a connection accepted on 0.0.0.0 from 127.0.0.1 is on loopback (no NIC DMA),
 //   also without -y, where only the listener's bind and accept's peer address say where it is;
 // - dd iflag=direct oflag=direct: O_DIRECT moves the data between the device and the user buffer,
-//   no CPU copy and no page cache: nothing in-kernel is better.
+//   no CPU copy and no page cache: nothing in-kernel is better;
+// - loopback_pair.c: a client and a server in one process, over 127.0.0.1 and ::1: the two ends of
+//   the connection (`a->b`, `b->a`) are each other's peers, never source and sink of each other.
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -25,6 +27,7 @@ import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import type { IoReport, Transfer } from '../../src/core/report-types';
 import { recordStrace } from '../support/record';
+import { repoRoot } from './support/corpus';
 import { buildWorkload } from './support/programs';
 
 function tempDir(name: string): string {
@@ -199,4 +202,34 @@ test('sendfile into a unix SOCK_SEQPACKET socket: each message copies the pages 
   assert.equal(fs.statSync(path.join(dir, 'out.bin')).size, 300_000);
   const sent = report.transfers.filter((t) => t.sink.kind === 'unix').map((t) => [t.strategy, path.basename(t.source.path), t.bytes, t.copies.cpu, t.sink.path.split(':')[0]]);
   assert.deepEqual(sent, [['sendfile', 'a.bin', 300_000, 1, 'UNIX']]);
+});
+
+for (const family of ['4', '6'] as const) {
+  test(`a client and a server in one process over ${family === '4' ? '127.0.0.1' : '[::1]'}: the file sent and the file saved, no relay between the two ends`, async () => {
+    const dir = tempDir('loopback-pair');
+    const bin = buildWorkload(dir, 'loopback_pair', ['-pthread']);
+    const src = path.join(dir, 'src.bin');
+    const dst = path.join(dir, 'dst.bin');
+    writeData(src, 1_000_000);
+    const report = await traced([bin, family, src, dst], dir);
+    assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+    assert.deepEqual(
+      report.transfers.map((t) => [t.strategy, t.source.kind === 'file' ? t.source.path : t.source.kind, t.sink.kind === 'file' ? t.sink.path : t.sink.kind, t.bytes]),
+      [['read_write', src, 'tcp', 1_000_000], ['recv_write', 'tcp', dst, 1_000_000]],
+      rows(report.transfers).join('; '),
+    );
+  });
+}
+
+test('client and server in one process over [::1], the server reading before the upload returned (recorded, test/fixtures/recorded): no relay between the two ends', async () => {
+  // Recorded by a helper's review (test/fixtures/recorded/README.md).
+  const report = await analyzeTraceFiles([path.join(repoRoot(), 'test', 'fixtures', 'recorded', 'strace_ipv6_loopback_pair.trace')]);
+  assert.deepEqual(report.diagnostics, []);
+  assert.deepEqual(
+    report.transfers.map((t) => [t.strategy, t.source.kind, path.basename(t.source.path), t.sink.kind, path.basename(t.sink.path), t.bytes]),
+    [
+      ['read_write', 'file', 'in1m.bin', 'tcp', '[::1]:43945->[::1]:58094', 1_000_000],
+      ['recv_write', 'tcp', '[::1]:58094->[::1]:43945', 'file', 'out_6.bin', 1_000_000],
+    ],
+  );
 });

@@ -8,7 +8,9 @@
 // - test/workloads/mmap_socketpair_send.c sends a mapped file on one end of a socketpair while a
 //   thread receives on the other end: strace prints the thread's recv, with the send's first bytes,
 //   before the send's result, and that read is no source of the send (it was a 1.2 MiB relay
-//   between the two ends plus a short mmap_write).
+//   between the two ends plus a short mmap_write); mapped read-write and shared (Python's mmap of a
+//   file opened "r+b"), a file that was there is still the source: only a file the program created
+//   (O_CREAT/O_TRUNC) or shared memory under /dev/shm is memory it writes through.
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -39,20 +41,25 @@ test('a log written while a POSIX shared-memory segment is mapped read-write: no
   assert.deepEqual(report.transfers, [], describe(report.transfers));
 });
 
-test('a mapped file sent on a socketpair while a thread receives on the other end: one mmap_write, the peer is no source', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-mmap-pair-'));
-  const bin = buildWorkload(dir, 'mmap_socketpair_send', ['-pthread']);
-  const src = path.join(dir, 'src.bin');
-  const size = 2_000_000;
-  fs.writeFileSync(src, Buffer.from(Array.from({ length: size }, (_, i) => (i * 7919 + (i >> 9)) & 0xff)));
-  const chunk = 262_144;
-  const recording = await recordStrace([bin, src, String(chunk)], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
-  assert.equal(recording.exitCode, 0, recording.stderr);
-  const report = await analyzeTraceFiles([recording.tracePath]);
-  assert.deepEqual(report.diagnostics, []);
-  assert.deepEqual(
-    report.transfers.map((t) => [t.strategy, t.source.path, t.sink.kind, t.bytes, t.syscalls]),
-    [['mmap_write', src, 'unix', size, { mmap: 1, sendto: Math.ceil(size / chunk) }]],
-    describe(report.transfers),
-  );
-});
+for (const mapping of ['read-only', 'read-write shared'] as const) {
+  test(`a file mapped ${mapping} sent on a socketpair while a thread receives on the other end: one mmap_write, the peer is no source`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-mmap-pair-'));
+    const bin = buildWorkload(dir, 'mmap_socketpair_send', ['-pthread']);
+    const src = path.join(dir, 'src.bin');
+    const size = 2_000_000;
+    fs.writeFileSync(src, Buffer.from(Array.from({ length: size }, (_, i) => (i * 7919 + (i >> 9)) & 0xff)));
+    const chunk = 262_144;
+    // Read-write and shared, as Python's mmap.mmap(f.fileno(), 0) maps a file opened "r+b": a file that was there is still a source.
+    const mode = mapping === 'read-only' ? [] : ['rw'];
+    const recording = await recordStrace([bin, src, String(chunk), ...mode], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+    assert.equal(recording.exitCode, 0, recording.stderr);
+    if (mapping !== 'read-only') assert.match(fs.readFileSync(recording.tracePath, 'utf8'), /mmap\(NULL, 2000000, PROT_READ\|PROT_WRITE, MAP_SHARED, /);
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    assert.deepEqual(report.diagnostics, []);
+    assert.deepEqual(
+      report.transfers.map((t) => [t.strategy, t.source.path, t.sink.kind, t.bytes, t.syscalls]),
+      [['mmap_write', src, 'unix', size, { mmap: 1, sendto: Math.ceil(size / chunk) }]],
+      describe(report.transfers),
+    );
+  });
+}

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildPerfArgs, buildStraceArgs, runUnderTracer, TracerStartError } from '../../src/extension/trace-runner';
+import { buildWorkload } from './support/programs';
 
 function straceWorks(): boolean {
   try {
@@ -31,11 +32,15 @@ function perfTraceWorks(): boolean {
 
 const perfSkip = perfTraceWorks() ? false : 'perf trace is not installed or cannot trace here';
 
-/** Running, not a zombie (a killed process whose new parent, init, has not reaped it yet is dead). */
+/**
+ * Running: not a zombie (a killed process whose new parent, init, has not reaped it yet is dead), unless
+ * it is a zombie leader whose other threads run on (field 20 of /proc/PID/stat: its threads).
+ */
 function alive(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[0] !== 'Z' || Number(fields[17]) > 1;
   } catch {
     return false;
   }
@@ -135,6 +140,37 @@ describe('runUnderTracer', () => {
   });
 
   for (const tracer of ['strace', 'perf'] as const) {
+    for (const mode of ['forks', 'leader-exits'] as const) {
+      const what = mode === 'forks' ? 'forks a child every 500 µs' : 'ended its main thread (a zombie leader whose thread runs on)';
+      test(`cancel ends a process outside the group that ${what}, and all it started, under ${tracer}`, { skip: tracer === 'strace' ? skip : perfSkip }, async () => {
+        const dir = mkdtempSync(path.join(tmpdir(), 'iolens-run-forker-'));
+        const trace = path.join(dir, 't.trace');
+        const pidFile = path.join(dir, 'pids');
+        const pids = (): number[] => (existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number) : []);
+        try {
+          const bin = buildWorkload(dir, 'setsid_forker', ['-pthread']);
+          const abort = new AbortController();
+          const run = runUnderTracer({
+            kind: tracer, executable: tracer, cwd: dir, traceFile: trace, signal: abort.signal, graceMs: 300, pollMs: 50,
+            args: tracer === 'strace' ? buildStraceArgs({ baseArgs: ['-f'], stringSize: 16, stacks: false }, trace, [bin, pidFile, mode]) : buildPerfArgs(trace, [bin, pidFile, mode]),
+          });
+          for (let waited = 0; pids().length < (mode === 'forks' ? 20 : 1); waited += 50) {
+            assert.ok(waited < 10_000, `the program started (${pids().length} pids recorded)`);
+            await new Promise((r) => setTimeout(r, 50));
+          }
+          if (mode === 'leader-exits') await new Promise((r) => setTimeout(r, 300));
+          abort.abort();
+          const r = await run;
+          assert.equal(r.cancelled, true);
+          await new Promise((r) => setTimeout(r, 200));
+          const survivors = pids().filter(alive);
+          assert.deepEqual(survivors, [], `${survivors.length} of ${pids().length} processes of the run outlived the cancel`);
+        } finally {
+          for (const pid of pids()) if (alive(pid)) process.kill(pid, 'SIGKILL');
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    }
     test(`cancel also ends a process that left the group (setsid), under ${tracer}`, { skip: tracer === 'strace' ? skip : perfSkip }, async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'iolens-run-setsid-'));
       const trace = path.join(dir, 't.trace');
