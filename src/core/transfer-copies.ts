@@ -11,7 +11,7 @@ import type { Strategy } from './report-types';
 import type { DataCallSpec } from './syscall-classes';
 import {
   bufferAddress, consume, consumeAll, findCredit, matchCredit, matchedBytes, matchedHeaderBytes, matchedOnlyPart, matchedWarm,
-  matchFanOut, pairStrategy, recordRead, unsentStartsWithin, usable, wasReply, type Credit,
+  matchCopyUnderWay, matchFanOut, matchSavedResponse, pairStrategy, recordRead, unsentStartsWithin, usable, wasReply, type Credit,
 } from './transfer-credits';
 import { matchMapping } from './transfer-mmap';
 import { memoryOf } from './transfer-movers';
@@ -157,19 +157,35 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
  * Bytes another thread of the process read (the copy moved threads between its read and its write,
  * or a pool's threads take turns), on evidence only: the same printed bytes or buffer address.
  * Threads that each read and write their own, and a reply that matches nothing there, stay apart.
+ * Where no thread's bytes show it, two cases with evidence of another kind (transfer-credits): a
+ * copy loop under way, another thread's source whose bytes already go to this sink (an HTTP body
+ * received with chunked encoding: its chunk-size lines, read and not written, hide where a write
+ * starts in a read); and a client's first write of a response's body into a file opened after
+ * another thread read it behind its header.
  */
 function sendFromOtherThread(ctx: BuildContext, others: readonly ProcessState[], event: SyscallEvent, spec: DataCallSpec, sink: FdObject, bytes: number): boolean {
   for (const other of others) {
     const moved = matchCredit(event, spec, other.credits, sink, bytes, true);
-    if (moved !== null) {
-      const sent = sendFromCredit(ctx, event, spec, moved, sink);
-      sendRest(ctx, ctx.state(event.pid), others, event, spec, moved, sink, bytes, sent);
-      return true;
-    }
+    if (moved !== null) return sendMoved(ctx, others, event, spec, moved, sink, bytes);
     // The write sends that thread's bytes back where they came from: a reply, handled.
     if (wasReply()) return true;
   }
+  for (const other of others) {
+    const moved = matchCopyUnderWay(event, spec, other.credits, sink, bytes);
+    if (moved !== null) return sendMoved(ctx, others, event, spec, moved, sink, bytes);
+  }
+  for (const other of others) {
+    const moved = matchSavedResponse(event, spec, other.credits, sink, bytes);
+    if (moved !== null) return sendMoved(ctx, others, event, spec, moved, sink, bytes);
+  }
   return false;
+}
+
+/** The write sends on the credit another thread holds (sendFromOtherThread found it): always true. */
+function sendMoved(ctx: BuildContext, others: readonly ProcessState[], event: SyscallEvent, spec: DataCallSpec, moved: Credit, sink: FdObject, bytes: number): boolean {
+  const sent = sendFromCredit(ctx, event, spec, moved, sink);
+  sendRest(ctx, ctx.state(event.pid), others, event, spec, moved, sink, bytes, sent);
+  return true;
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { SyscallEvent } from '../strace-parser/types';
 import { TraceSyscall } from '../strace-parser/events';
 import { closingQuote, parseIntLoose } from '../strace-parser/args';
+import { decodeEscapes } from '../strace-parser/escapes';
 import { CallGroup } from './call-group';
 import { keep } from './strings';
 import { isSocketKind } from './endpoints';
@@ -263,6 +264,126 @@ function agreeingRead(credit: Credit, printed: string, bytes: number): number {
   return -1;
 }
 
+/** HTTP/1.1 chunk framing a socket read may begin with (decoded bytes): the end of the previous chunk, then a chunk-size line. */
+const CHUNK_START = /^(?:\r\n)?[0-9a-fA-F]{1,16}(?:;[^\r\n]*)?\r\n/;
+/** A chunk-size line inside a read, after the end of the previous chunk (decoded bytes). */
+const CHUNK_BOUNDARY = /\r\n[0-9a-fA-F]{1,16}(?:;[^\r\n]*)?\r\n/g;
+
+/** framedRead's other result: how many bytes of the read it found come before the write's (the framing, and what preceded it). */
+let framedSkip = 0;
+
+/**
+ * A socket's HTTP body sent with chunked transfer encoding: each read may begin with a chunk-size
+ * line (`10000\r\n`, after the previous chunk's `\r\n`) or hold one after the previous chunk's last
+ * bytes (`...\r\n10000\r\n...`), and the program writes the chunk's data without it, so the write
+ * never begins like the read. The first of the credit's fresh reads in whose printed bytes the
+ * write's printed bytes begin right after such a line (decoded, so -x prints alike), on the same
+ * terms as agreeingRead: the oldest unsent read, else a later one when the oldest is whole and
+ * printed other bytes or the write sends exactly the rest of that read. A line inside a read (the
+ * bytes before it are the previous chunk's, maybe unsent) only when the write sends exactly the rest
+ * of it. Sets framedSkip (bytes of the read before the write's); returns the read's index, or -1.
+ */
+function framedRead(credit: Credit, printed: string, bytes: number): number {
+  const reads = credit.reads;
+  const head = reads[0];
+  if (head === undefined) return -1;
+  let written: string | null = null;
+  const headPrefix = head.fresh ? readPrefix(head) : null;
+  const headRuledOut = (headPrefix !== null && headPrefix.length > 0 && !compatible(headPrefix, printed)) || credit.unordered;
+  for (let k = 0; k < reads.length; k++) {
+    const read = reads[k];
+    if (!read.fresh || read.scattered) continue;
+    const prefix = readPrefix(read);
+    // Framing has a CR in it: strace prints it `\r` (`\x0d` under -x / -xx).
+    if (prefix === null || !(prefix.includes('\\r') || prefix.includes('\\x0d') || prefix.includes('\\x0D'))) continue;
+    const decoded = decodeEscapes(prefix);
+    written ??= decodeEscapes(printed);
+    const start = CHUNK_START.exec(decoded);
+    if (start !== null && (k === 0 || headRuledOut || read.bytes - start[0].length === bytes) && bytesAgree(decoded, start[0].length, written)) {
+      framedSkip = start[0].length;
+      return k;
+    }
+    CHUNK_BOUNDARY.lastIndex = 0;
+    for (let m = CHUNK_BOUNDARY.exec(decoded); m !== null; m = CHUNK_BOUNDARY.exec(decoded)) {
+      const after = m.index + m[0].length;
+      if (read.bytes - after === bytes && bytesAgree(decoded, after, written)) {
+        framedSkip = after;
+        return k;
+      }
+    }
+  }
+  return -1;
+}
+
+/** The read's decoded bytes from `from` on and the write's begin alike over at least MIN_PREFIX_EVIDENCE bytes. */
+function bytesAgree(read: string, from: number, written: string): boolean {
+  const n = Math.min(read.length - from, written.length);
+  return n >= MIN_PREFIX_EVIDENCE && read.startsWith(written.slice(0, n), from);
+}
+
+/**
+ * A thread pool (libuv's) writes what another thread read: a write with no evidence of its own may
+ * still go on with a copy loop under way, the credit of another thread whose bytes already go to
+ * this sink (on evidence: matchCredit), when that credit has the write's bytes unsent and the write
+ * does not contradict it (its next read is not a whole one that printed other bytes). Under strace
+ * with printed bytes only: -s 0 shows no evidence of any pairing, so none is guessed across threads.
+ * An HTTP body saved with chunked encoding needs it: where a chunk-size line falls beyond what strace
+ * printed of a read, nothing shows the next write is that read's data.
+ */
+export function matchCopyUnderWay(event: SyscallEvent, spec: DataCallSpec, credits: Credit[], sink: FdObject, bytes: number): Credit | null {
+  if (event.argNames !== null) return null;
+  let printed: string | null = null;
+  if (spec.buf !== undefined) printed = rawStringArg(event, spec.buf);
+  else if (spec.iov !== undefined) {
+    // A gathering write (Node's fs.WriteStream writes the chunks it holds with writev): its first iovec.
+    const text = argText(event, spec.iov);
+    if (text !== undefined && text.startsWith('[') && nextIovec(text, 0) >= 0) printed = iovecPrefix;
+  }
+  if (printed === null || printed.length === 0) return null;
+  for (const c of credits) {
+    if (!usable(c, sink) || !c.confirmed || c.lastTransfer?.sink !== sink || c.remaining < bytes) continue;
+    const head = c.reads[0];
+    if (head !== undefined && head.fresh) {
+      const prefix = readPrefix(head);
+      if (prefix !== null && prefix.length > 0 && !compatible(prefix, printed)) continue;
+    }
+    return match(c, bytes, 0);
+  }
+  return null;
+}
+
+/** The longest HTTP response header a saved body is taken to follow in one read (Node's default limit: 16 KiB). */
+const MAX_HTTP_HEADER = 16 * 1024;
+
+/**
+ * An HTTP response a client saves, its reader and writer two threads of one process (Node's http
+ * client reads on the loop's thread, its fs.WriteStream writes on the pool's): the first write into
+ * a file opened after another thread read a response whose header came with body bytes, and no
+ * write drew from that read yet. The body's bytes follow the header (strace printed only its start),
+ * so the evidence is the file and the byte counts: the write is all of the read but the header (at
+ * least as long as what strace printed of it, with no end of header in that, and at most
+ * MAX_HTTP_HEADER), more than a short write, not a printed line of text (a log line).
+ */
+export function matchSavedResponse(event: SyscallEvent, spec: DataCallSpec, credits: Credit[], sink: FdObject, bytes: number): Credit | null {
+  if (event.argNames !== null || spec.buf === undefined || sink.endpoint.kind !== 'file' || bytes <= SHORT_WRITE) return null;
+  const printed = rawStringArg(event, spec.buf);
+  if (printed === null || printed.length === 0 || printed.startsWith(HTTP_RESPONSE) || ONE_TEXT_LINE.test(printed)) return null;
+  for (const c of credits) {
+    if (!usable(c, sink) || c.kind !== 'socket' || c.confirmed) continue;
+    const head = c.reads[0];
+    if (head === undefined || !head.fresh || head.scattered || sink.openedAtLine <= head.line) continue;
+    const prefix = readPrefix(head);
+    if (prefix === null || !prefix.startsWith(HTTP_RESPONSE)) continue;
+    const header = head.bytes - bytes;
+    const shown = decodeEscapes(prefix);
+    if (shown.includes('\r\n\r\n') || header < shown.length || header > MAX_HTTP_HEADER) continue;
+    match(c, bytes, 0);
+    matchedSkip = header;
+    return c;
+  }
+  return null;
+}
+
 /**
  * The write's printed bytes cannot be the credit's next ones: its oldest unsent read is still whole
  * and printed other bytes (io-model: "where strace printed buffer contents, the printed prefixes
@@ -362,8 +483,12 @@ function match(credit: Credit, bytes: number, fromRead: number): Credit {
   matchedRead = fromRead;
   matchedPart = false;
   matchedHeader = 0;
+  matchedSkip = 0;
   return credit;
 }
+
+/** Bytes at the start of the matched read that are framing, read and never written (an HTTP chunk-size line): see framedRead. */
+let matchedSkip = 0;
 
 /** The write matchCredit() looks at names its file offset (pwrite64, pwritev): it may send its reads' bytes in any order. */
 let writePositional = false;
@@ -437,6 +562,16 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
         if (!usable(c, sink)) continue;
         const k = agreeingRead(c, printed, bytes);
         if (k >= 0) return match(c, Math.min(bytes, unsentFrom(c, k)), k);
+      }
+      for (const c of credits) {
+        if (!usable(c, sink) || c.kind !== 'socket') continue;
+        const k = framedRead(c, printed, bytes);
+        if (k >= 0) {
+          const skip = framedSkip;
+          match(c, Math.min(bytes, unsentFrom(c, k) - skip), k);
+          matchedSkip = skip;
+          return c;
+        }
       }
       if (argText(event, spec.buf)?.endsWith('"...') === false) wholePrints.push(printed);
       else allWhole = false;
@@ -757,6 +892,21 @@ export function consume(credit: Credit, bytes: number, sink: FdObject, seq = -1)
       reads.splice(0, matchedRead);
     }
   }
+  if (matchedSkip > 0 && reads.length > 0) {
+    // The matched read (now the first) begins with framing the write leaves out (an HTTP chunk-size
+    // line): read, never sent on, so no transfer's bytes.
+    const read = reads[0];
+    const skip = Math.min(matchedSkip, read.bytes);
+    credit.remaining -= skip;
+    read.bytes -= skip;
+    read.fresh = false;
+    read.event = null;
+    read.spec = null;
+    read.prefix = null;
+    if (read.address !== null) read.address += skip;
+    if (read.fileFrom >= 0) read.fileFrom += skip;
+    if (read.bytes === 0) reads.shift();
+  }
   credit.remaining -= bytes;
   let left = bytes;
   while (left > 0 && reads.length > 0) {
@@ -781,6 +931,7 @@ export function consume(credit: Credit, bytes: number, sink: FdObject, seq = -1)
 /** A write sent all of the credit's unsent bytes, behind another source's (no fan-out to remember). */
 export function consumeAll(credit: Credit, sink: FdObject): void {
   matchedRead = 0;
+  matchedSkip = 0;
   consume(credit, credit.remaining, sink);
 }
 

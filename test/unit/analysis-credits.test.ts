@@ -8,6 +8,9 @@
 // - coreutils tee(1) writes each read to three sinks: the same bytes fanned out;
 // - test/workloads/node_stream_copy.mjs copies on libuv's thread pool, whose threads wake the loop
 //   with 8-byte eventfd counters: events, not data;
+// - test/workloads/node_http_chunked.mjs serves a file over HTTP with chunked encoding and saves it
+//   in the same process: the loop's thread reads the socket, the pool's threads write the file, and
+//   the chunk-size lines the reads carry are never written (so a write never begins like its read);
 // - test/workloads/go_http_fetch.go fetches a file over HTTP in one process: Go's runtime writes a
 //   wake-up byte to a pipe between a read and its write, and moves goroutines between threads;
 // - test/workloads/tcp_echo.c echoes an upload back on its own connection while the other end
@@ -243,6 +246,42 @@ test("Node's stream copy on libuv's thread pool: one transfer, the eventfd wake-
   // Node reads 64 KiB at a time: 16 reads with data, the EOF, and a write for each chunk.
   assert.deepEqual(transfer.syscalls, { read: 17, write: 16 });
 });
+
+/** The trace's calls `name(FD<DECORATION>, ...` (complete or unfinished): a count independent of the analysis. */
+function countCalls(trace: string, names: string, decoration: string): number {
+  const escaped = decoration.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return trace.match(new RegExp(`\\b(?:${names})\\(\\d+<${escaped}>`, 'g'))?.length ?? 0;
+}
+
+for (const stringSize of [32, 64]) {
+  test(`Node's HTTP server sends a file with chunked encoding, its client in the same process saves it: both transfers whole, the chunk-size lines read and not written, strace -s ${stringSize}`, async () => {
+    const { dir, src } = workdir('node-chunked');
+    const dst = path.join(dir, 'dst.bin');
+    const recording = await recordStrace([process.execPath, workloadPath('node_http_chunked.mjs'), src, dst], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir, cwd: dir, stringSize });
+    assert.equal(recording.exitCode, 0, recording.stderr);
+    assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    assert.deepEqual(report.diagnostics, []);
+    const transfers = report.transfers;
+    const trace = fs.readFileSync(recording.tracePath, 'utf8');
+    assert.match(trace, /(?:read\(\d+<TCP:\[[^\]]*\]>, |<\.\.\. read resumed>)"(?:\\r\\n)?10000\\r\\n/, 'the body comes in chunks of 64 KiB, each behind its size line');
+    assert.equal(transfers.length, 2, describe(transfers));
+    // The server: the pool's threads read the file, the loop's thread writes each chunk behind its size line.
+    const sent = transfers.find((t) => t.source.path === src);
+    assert.ok(sent, describe(transfers));
+    assert.deepEqual([sent.strategy, sent.sink.kind, sent.bytes], ['read_write', 'tcp', SIZE], describe(transfers));
+    assert.deepEqual(sent.syscalls, { read: 17, writev: 16 });
+    // The client: the loop's thread reads the socket (status line, header, chunk-size lines and all),
+    // the pool's threads write the body: every byte of the file, every read of the socket, every write.
+    const received = transfers.find((t) => t.sink.path === dst);
+    assert.ok(received, describe(transfers));
+    assert.deepEqual([received.strategy, received.source.kind, received.bytes], ['recv_write', 'tcp', SIZE], describe(transfers));
+    const expected: Record<string, number> = { read: countCalls(trace, 'read', `TCP:[${received.source.path}]`) };
+    // fs.WriteStream writes a chunk with write, several it holds with writev.
+    for (const name of ['write', 'writev']) if (countCalls(trace, name, dst) > 0) expected[name] = countCalls(trace, name, dst);
+    assert.deepEqual(received.syscalls, expected, describe(transfers));
+  });
+}
 
 test("Go's HTTP server and client in one process: the fetched body is one transfer, the runtime's wake-up byte is not data", async () => {
   const { dir, src } = workdir('go-http');
