@@ -155,7 +155,7 @@ const runningGroups = new Set<number>();
  */
 export function stopAllRuns(): void {
   for (const pgid of runningGroups) {
-    signalProcesses(escapedProcesses(pgid), 'SIGKILL');
+    signalProcesses(freezeEscaped(pgid, escapedProcesses(pgid)), 'SIGKILL');
     killGroup(pgid, 'SIGKILL');
   }
   runningGroups.clear();
