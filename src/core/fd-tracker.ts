@@ -668,7 +668,8 @@ export class FdTracker {
     if (fd === null) return;
     if (fd.path !== null) {
       // A named FIFO is opened by path (and -y names it by path): its fstat says it is a pipe.
-      if (argText(event, [statIndex, 'statbuf'])?.includes('st_mode=S_IFIFO') === true) namedFifo(this.resolve(event.pid, fd, event.line));
+      // Most fstats are of regular files: the whole text tells before the arguments are split.
+      if (event.argText.includes('S_IFIFO') && argText(event, [statIndex, 'statbuf'])?.includes('st_mode=S_IFIFO') === true) namedFifo(this.resolve(event.pid, fd, event.line));
       return;
     }
     const object = this.tables.of(event.pid).get(fd.fd);
