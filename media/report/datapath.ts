@@ -53,7 +53,11 @@ export function describePath(model: PathModel): string {
  * scale (the report's two tall ones are one above the other: no padding there).
  */
 export function renderPath(model: PathModel, caption: string, variant: 'actual' | 'recommended', columns = 0, tallRows = 0): HTMLElement {
-  return h('div', { class: 'datapath-views' }, renderWide(model, caption, variant, columns), renderTall(model, caption, variant, tallRows));
+  // The wide picture grows by a column per box: with 5 or 6+ boxes (io_uring, vmsplice + tee) the
+  // tall one takes over in wider panels too (report.css), where the wide one would shrink below ~85 %.
+  const boxes = Math.max(model.boxes.length, columns);
+  const size = boxes >= 6 ? ' dp-boxes-6' : boxes === 5 ? ' dp-boxes-5' : '';
+  return h('div', { class: `datapath-views${size}` }, renderWide(model, caption, variant, columns), renderTall(model, caption, variant, tallRows));
 }
 
 function pictureFrame(model: PathModel, caption: string, variant: string, layout: 'wide' | 'tall', width: number, height: number): { svg: SVGSVGElement; markerIds: Record<HopKind, string> } {

@@ -53,13 +53,15 @@ export async function runStandaloneChecks(page, { shotsDir, firstNumber = 1 }) {
       const focused = await page.evaluate(() => document.activeElement?.id);
       if (!onSkip || focused !== 'summary-title') throw new Error(`Tab reached the skip button: ${onSkip}; focus after Enter: ${focused}`);
     }],
-    ['report in a 520 px panel (beside the source): the diagrams are drawn downwards at full size; at 1200 px left to right', async () => {
+    ['report in a 520 px panel (beside the source): the diagrams are drawn downwards at full size; at 1200 px left to right; at 800 px never below 84 %', async () => {
       const drawn = () => page.evaluate(() => [...document.querySelectorAll('.transfer svg.datapath')]
         .filter((svg) => svg.getBoundingClientRect().width > 0)
         .map((svg) => ({ layout: svg.classList.contains('datapath-tall') ? 'tall' : 'wide', scale: svg.getBoundingClientRect().width / svg.viewBox.baseVal.width })));
       const original = page.viewportSize();
       await page.setViewportSize({ width: 520, height: 900 });
       const narrow = await drawn();
+      await page.setViewportSize({ width: 800, height: 900 });
+      const middle = await drawn();
       await page.setViewportSize({ width: 1200, height: 900 });
       const wide = await drawn();
       if (original) await page.setViewportSize(original);
@@ -67,6 +69,8 @@ export async function runStandaloneChecks(page, { shotsDir, firstNumber = 1 }) {
       // Each card draws its path and, mostly, the recommended one: at least one picture per card, never both layouts of one.
       if (narrow.length < 200 || narrow.some((d) => d.layout !== 'tall' || Math.abs(d.scale - 1) > 0.01)) throw new Error(`at 520 px ${describe(narrow)}`);
       if (wide.length !== narrow.length || wide.some((d) => d.layout !== 'wide' || d.scale < 0.99)) throw new Error(`at 1200 px ${describe(wide)}`);
+      // In between, a picture too wide to keep ~85 % of its size (5 or more boxes) is drawn downwards.
+      if (middle.length !== narrow.length || middle.some((d) => (d.layout === 'tall' ? Math.abs(d.scale - 1) > 0.01 : d.scale < 0.84))) throw new Error(`at 800 px ${describe(middle)}`);
       await page.setViewportSize({ width: 520, height: 900 });
       await page.locator('.transfer').first().screenshot({ path: path.join(shotsDir, 'standalone-narrow-card.png') });
       if (original) await page.setViewportSize(original);
