@@ -1,10 +1,26 @@
 // The processes a run started that are no longer in its process group. A program can leave the group
 // (setsid, a daemon's double fork); killing the group then misses it. Under strace every process of
 // the run is a tracee (TracerPid in /proc/PID/status); under perf trace, which does not ptrace, the
-// run's processes are found as descendants of the tracer (a process re-parented to init is lost).
+// run's processes are found as descendants of the tracer; and every process that still has the run's
+// marker in its environment (RUN_MARKER, set when the tracer is spawned: inherited by whatever the
+// program starts, a daemon re-parented to init too, unless it clears its environment).
 // Node only (reads /proc), no VS Code.
 
 import { readdirSync, readFileSync } from 'node:fs';
+
+/** The environment variable that names a run: its processes inherit it. */
+export const RUN_MARKER = 'IOLENS_RUN';
+
+/** Whether /proc/PID/environ holds `RUN_MARKER=run` (only our own processes' is readable). */
+function marked(pid: number, run: string, procRoot: string): boolean {
+  try {
+    const environ = readFileSync(`${procRoot}/${pid}/environ`, 'latin1');
+    const entry = `${RUN_MARKER}=${run}`;
+    return environ.startsWith(`${entry}\0`) || environ.includes(`\0${entry}\0`) || environ === entry || environ.endsWith(`\0${entry}`);
+  } catch {
+    return false;
+  }
+}
 
 /** A process as /proc names it: its pid plus its start time, so a reused pid is never taken for it. */
 export interface ProcessId {
@@ -48,10 +64,11 @@ function tracerOf(pid: number, procRoot: string): number {
 
 /**
  * The processes of the run led by `tracerPid` (the leader of group `tracerPid`) that are outside that
- * group: tracees of the tracer, and descendants of it or of `roots` (processes found before: once the
- * tracer is gone, their children are found through them). Empty where /proc cannot be read.
+ * group: tracees of the tracer, processes marked with `run` (RUN_MARKER), and descendants of these, of
+ * the tracer or of `roots` (processes found before: once the tracer is gone, their children are found
+ * through them). Empty where /proc cannot be read.
  */
-export function escapedProcesses(tracerPid: number, roots: readonly number[] = [], procRoot = '/proc'): ProcessId[] {
+export function escapedProcesses(tracerPid: number, roots: readonly number[] = [], run: string | null = null, procRoot = '/proc'): ProcessId[] {
   let entries: string[];
   try {
     entries = readdirSync(procRoot);
@@ -70,7 +87,7 @@ export function escapedProcesses(tracerPid: number, roots: readonly number[] = [
     const siblings = children.get(stat.ppid);
     if (siblings === undefined) children.set(stat.ppid, [pid]);
     else siblings.push(pid);
-    if (tracerOf(pid, procRoot) === tracerPid) traced.push(pid);
+    if (tracerOf(pid, procRoot) === tracerPid || (run !== null && stat.pgid !== tracerPid && marked(pid, run, procRoot))) traced.push(pid);
   }
   const found = new Set<number>(traced);
   const pending = [tracerPid, ...traced, ...roots];

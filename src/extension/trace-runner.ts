@@ -6,7 +6,7 @@
 
 import { spawn } from 'node:child_process';
 import { open, stat } from 'node:fs/promises';
-import { escapedProcesses, signalProcesses, stillRunning, type ProcessId } from './process-tree';
+import { escapedProcesses, RUN_MARKER, signalProcesses, stillRunning, type ProcessId } from './process-tree';
 import { explainSpawnError, explainTracerFailure, tracerErrorLines, type TracerKind } from './tracer-diagnosis';
 
 export interface StraceOptions {
@@ -131,12 +131,12 @@ function killGroup(pgid: number, sig: NodeJS.Signals): void {
  * before the SIGKILL: a child forked by a process that is killed first would be re-parented to init
  * and found by nothing. Rescans until nothing new turns up.
  */
-function freezeEscaped(pgid: number, known: readonly ProcessId[]): ProcessId[] {
+function freezeEscaped(pgid: number, run: string | null, known: readonly ProcessId[]): ProcessId[] {
   const all = [...known];
   signalProcesses(all, 'SIGSTOP');
   for (let round = 0; round < 50; round++) {
     // Only roots that are still the process found (a dead one's pid may be another process's now).
-    const more = escapedProcesses(pgid, all.filter((p) => stillRunning(p)).map((p) => p.pid)).filter((p) => !all.some((e) => e.pid === p.pid));
+    const more = escapedProcesses(pgid, all.filter((p) => stillRunning(p)).map((p) => p.pid), run).filter((p) => !all.some((e) => e.pid === p.pid));
     if (more.length === 0) break;
     signalProcesses(more, 'SIGSTOP');
     all.push(...more);
@@ -148,6 +148,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Process groups of the runs under way (the tracer leads each: it is spawned detached). */
 const runningGroups = new Set<number>();
+/** Each run's RUN_MARKER value, by its process group. */
+const runMarkers = new Map<number, string>();
+let runsStarted = 0;
 
 /**
  * Ends every run under way (the extension is deactivated: a window reload or close). The tracer is
@@ -155,10 +158,12 @@ const runningGroups = new Set<number>();
  */
 export function stopAllRuns(): void {
   for (const pgid of runningGroups) {
-    signalProcesses(freezeEscaped(pgid, escapedProcesses(pgid)), 'SIGKILL');
+    const run = runMarkers.get(pgid) ?? null;
+    signalProcesses(freezeEscaped(pgid, run, escapedProcesses(pgid, [], run)), 'SIGKILL');
     killGroup(pgid, 'SIGKILL');
   }
   runningGroups.clear();
+  runMarkers.clear();
 }
 
 /**
@@ -171,7 +176,10 @@ export function runUnderTracer(o: RunOptions): Promise<RunResult> {
   const counter = new LineCounter(o.traceFile);
   const grace = o.graceMs ?? 2000;
   return new Promise<RunResult>((resolve, reject) => {
-    const child = spawn(o.executable, o.args, { cwd: o.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: o.env ?? process.env, shell: false });
+    // The marker names the run in the environment every process of it inherits (found again on Cancel).
+    const run = `${process.pid}-${++runsStarted}`;
+    const env = { ...(o.env ?? process.env), [RUN_MARKER]: run };
+    const child = spawn(o.executable, o.args, { cwd: o.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env, shell: false });
     let stderr = '';
     let cancelled = false;
     let settled = false;
@@ -186,19 +194,22 @@ export function runUnderTracer(o: RunOptions): Promise<RunResult> {
     });
 
     const pgid = child.pid;
-    if (pgid !== undefined) runningGroups.add(pgid);
+    if (pgid !== undefined) {
+      runningGroups.add(pgid);
+      runMarkers.set(pgid, run);
+    }
     /** Processes of the run outside its group (setsid): found before the tracer goes, which hides its tracees. */
     let escaped: ProcessId[] = [];
     const cancel = (): void => {
       if (cancelled || pgid === undefined) return;
       cancelled = true;
       // Stopped while they are collected (a child forked after the scan by a process SIGTERM ends would be lost).
-      escaped = freezeEscaped(pgid, escapedProcesses(pgid));
+      escaped = freezeEscaped(pgid, run, escapedProcesses(pgid, [], run));
       signalProcesses(escaped, 'SIGTERM');
       signalProcesses(escaped, 'SIGCONT');
       killGroup(pgid, 'SIGTERM');
       killTimer = setTimeout(() => {
-        escaped = freezeEscaped(pgid, escaped);
+        escaped = freezeEscaped(pgid, run, escaped);
         signalProcesses(escaped, 'SIGKILL');
         killGroup(pgid, 'SIGKILL');
       }, grace);
@@ -214,8 +225,13 @@ export function runUnderTracer(o: RunOptions): Promise<RunResult> {
     };
     const timer = setInterval(() => void tick(), o.pollMs ?? 500);
 
+    const forget = (): void => {
+      if (pgid === undefined) return;
+      runningGroups.delete(pgid);
+      runMarkers.delete(pgid);
+    };
     child.on('error', (err: NodeJS.ErrnoException) => {
-      if (pgid !== undefined) runningGroups.delete(pgid);
+      forget();
       if (settled) return;
       settled = true;
       clearInterval(timer);
@@ -239,7 +255,7 @@ export function runUnderTracer(o: RunOptions): Promise<RunResult> {
     child.on('close', (code, sig) => finish(exited?.code ?? code, exited?.sig ?? sig));
 
     const finish = (code: number | null, sig: NodeJS.Signals | null): void => {
-      if (pgid !== undefined) runningGroups.delete(pgid);
+      forget();
       if (settled) return;
       settled = true;
       clearInterval(timer);
@@ -256,7 +272,7 @@ export function runUnderTracer(o: RunOptions): Promise<RunResult> {
         }
         if (cancelled && pgid !== undefined) {
           // Also what the processes found at the cancel started since (the tracer, gone now, hides its tracees).
-          const left = freezeEscaped(pgid, escaped);
+          const left = freezeEscaped(pgid, run, escaped);
           signalProcesses(left, 'SIGKILL');
           for (let waited = 0; left.some((p) => stillRunning(p)) && waited < 2000; waited += 20) await sleep(20);
         }

@@ -140,8 +140,12 @@ describe('runUnderTracer', () => {
   });
 
   for (const tracer of ['strace', 'perf'] as const) {
-    for (const mode of ['forks', 'leader-exits'] as const) {
-      const what = mode === 'forks' ? 'forks a child every 500 µs' : 'ended its main thread (a zombie leader whose thread runs on)';
+    for (const mode of ['forks', 'leader-exits', 'daemon'] as const) {
+      const what = {
+        forks: 'forks a child every 500 µs',
+        'leader-exits': 'ended its main thread (a zombie leader whose thread runs on)',
+        daemon: 'forked again and ended (a daemon re-parented to init, found by the run marker in its environment)',
+      }[mode];
       test(`cancel ends a process outside the group that ${what}, and all it started, under ${tracer}`, { skip: tracer === 'strace' ? skip : perfSkip }, async () => {
         const dir = mkdtempSync(path.join(tmpdir(), 'iolens-run-forker-'));
         const trace = path.join(dir, 't.trace');
@@ -158,7 +162,7 @@ describe('runUnderTracer', () => {
             assert.ok(waited < 10_000, `the program started (${pids().length} pids recorded)`);
             await new Promise((r) => setTimeout(r, 50));
           }
-          if (mode === 'leader-exits') await new Promise((r) => setTimeout(r, 300));
+          if (mode !== 'forks') await new Promise((r) => setTimeout(r, 300));
           abort.abort();
           const r = await run;
           assert.equal(r.cancelled, true);
