@@ -23,6 +23,7 @@ import type { IoReport, SyscallClass, Transfer } from '../../src/core/report-typ
 import { h } from './dom';
 import { formatBytes, formatCount, formatDurationUs, log2BucketLabel } from './format';
 import type { RevealFn } from './header';
+import { orderedTransfers } from './order';
 import { readPalette, type Palette } from './theme';
 import { strategyLabel } from './transfers';
 
@@ -87,19 +88,19 @@ const MAX_TIMELINE_PROCESS_ROWS = 40;
 /** Past this many transfers the chunk-size chart sums them into one series. */
 const MAX_CHUNK_SERIES = 8;
 
-/** All the transfers when they fit a chart, else the first MAX_CHART_TRANSFERS by `order`. */
-function chartPick(transfers: readonly Transfer[], order: (a: Transfer, b: Transfer) => number): Transfer[] {
+/** All the transfers when they fit a chart, else the first MAX_CHART_TRANSFERS in `order`: the first cards in that order. */
+function chartPick(transfers: readonly Transfer[], order: 'cost' | 'switches'): Transfer[] {
   if (transfers.length <= MAX_CHART_TRANSFERS) return [...transfers];
-  return [...transfers].sort(order).slice(0, MAX_CHART_TRANSFERS);
+  return orderedTransfers(transfers, order).slice(0, MAX_CHART_TRANSFERS);
 }
 
 function costliest(transfers: readonly Transfer[]): Transfer[] {
-  return chartPick(transfers, (a, b) => (b.cpuBytesCopied ?? 0) - (a.cpuBytesCopied ?? 0) || b.modeSwitches - a.modeSwitches);
+  return chartPick(transfers, 'cost');
 }
 
 /** The transfers with the most mode switches (the mode-switch chart's own pick). */
 function mostSwitches(transfers: readonly Transfer[]): Transfer[] {
-  return chartPick(transfers, (a, b) => b.modeSwitches - a.modeSwitches || (b.cpuBytesCopied ?? 0) - (a.cpuBytesCopied ?? 0));
+  return chartPick(transfers, 'switches');
 }
 
 /** A log scale when one bar would flatten the others (36,386 switches beside a recommended 2). */

@@ -11,12 +11,18 @@ export const ORDER_LABELS: Record<TransferOrder, string> = {
   trace: 'trace order',
 };
 
-/** The transfers in `order`; ties (and unknown figures, last) keep the trace's order. */
+/**
+ * The transfers in `order` (unknown figures last). Ties go to the other cost (CPU bytes copied or
+ * mode switches), then the trace's order: the charts pick their transfers with the same order, so a
+ * chart's bars are the first cards.
+ */
 export function orderedTransfers(transfers: readonly Transfer[], order: TransferOrder): Transfer[] {
   if (order === 'trace') return [...transfers];
-  const key = (t: Transfer): number => (order === 'cost' ? (t.cpuBytesCopied ?? -1) : order === 'switches' ? t.modeSwitches : (t.bytes ?? -1));
+  const cost = (t: Transfer): number => t.cpuBytesCopied ?? -1;
+  const key = (t: Transfer): number => (order === 'cost' ? cost(t) : order === 'switches' ? t.modeSwitches : (t.bytes ?? -1));
+  const tie = (t: Transfer): number => (order === 'switches' ? cost(t) : t.modeSwitches);
   return transfers
-    .map((t, i) => ({ t, i, k: key(t) }))
-    .sort((a, b) => b.k - a.k || a.i - b.i)
+    .map((t, i) => ({ t, i, k: key(t), k2: tie(t) }))
+    .sort((a, b) => b.k - a.k || b.k2 - a.k2 || a.i - b.i)
     .map((x) => x.t);
 }
