@@ -269,6 +269,30 @@ const CHUNK_START = /^(?:\r\n)?[0-9a-fA-F]{1,16}(?:;[^\r\n]*)?\r\n/;
 /** A chunk-size line inside a read, after the end of the previous chunk (decoded bytes). */
 const CHUNK_BOUNDARY = /\r\n[0-9a-fA-F]{1,16}(?:;[^\r\n]*)?\r\n/g;
 
+/** The bytes of the write matchCredit() looks at that are data, not the chunk framing it printed (bytes when none). */
+let framedPayload = 0;
+
+/** A chunk-size line at the start of a write as strace prints it (`8000\\r\\n`, `-x`: `\\x0d\\x0a`); group 1: its hex digits and CRLF as bytes are counted below. */
+const CHUNK_LINE_PRINTED = /^([0-9a-fA-F]{1,16})(?:\\r|\\x0[dD])(?:\\n|\\x0[aA])/;
+
+/**
+ * A proxy's own response header, written as an iovec before the body's (nginx proxying to nginx):
+ * it begins like the upstream's header read `k` (both `HTTP/1.1 200 OK\r\nServer: nginx...`), but
+ * is not as long, and the next printed iovec begins like the read after it. The upstream's header is
+ * read and never written; the proxy's is no payload. (Reads the next iovec: call before using the
+ * current one's iovecPrefix no more.)
+ */
+function remadeHeader(credit: Credit, k: number, length: number, iov: string, at: number): boolean {
+  const read = credit.reads[k];
+  const next = credit.reads[k + 1];
+  if (credit.kind !== 'socket' || read === undefined || next === undefined || !next.fresh || read.bytes === length) return false;
+  const prefix = readPrefix(read);
+  if (prefix === null || !prefix.startsWith(HTTP_RESPONSE)) return false;
+  const nextPrefix = readPrefix(next);
+  if (nextIovec(iov, at) < 0) return false;
+  return prefixesAgree(nextPrefix, iovecPrefix);
+}
+
 /** framedRead's other result: how many bytes of the read it found come before the write's (the framing, and what preceded it). */
 let framedSkip = 0;
 
@@ -550,6 +574,7 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   wholePrints.length = 0;
   iovecPrints.length = 0;
   writePrinted = undefined;
+  framedPayload = bytes;
   let allWhole = true;
   const needsEvidence = evidenceOnly || replies || count > 1 || (only.closed && !only.confirmed) || only.reads.length > 1 || bytes <= SHORT_WRITE;
   if (spec.buf !== undefined && needsEvidence) {
@@ -573,6 +598,31 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
           return c;
         }
       }
+      // A chunk-size line the program wrote before the data (an HTTP body it sends chunked: Go's
+      // http server, Python's chunked writes): framing of its own, the bytes after it are a read's.
+      const line = CHUNK_LINE_PRINTED.exec(printed);
+      if (line !== null && bytes > line[1].length + 2) {
+        // One whole chunk (size line, data, CRLF) or its first part: the data's bytes.
+        const size = parseInt(line[1], 16);
+        const framing = bytes === line[1].length + 2 + size + 2 ? bytes - size : line[1].length + 2;
+        framedPayload = bytes - framing;
+        const after = printed.slice(line[0].length);
+        for (const c of credits) {
+          if (!usable(c, sink)) continue;
+          let k = agreeingRead(c, after, bytes - framing);
+          let skip = 0;
+          if (k < 0 && c.kind === 'socket') {
+            k = framedRead(c, after, bytes - framing);
+            skip = framedSkip;
+          }
+          if (k >= 0) {
+            match(c, Math.min(bytes - framing, unsentFrom(c, k) - skip), k);
+            matchedSkip = skip;
+            matchedHeader = framing;
+            return c;
+          }
+        }
+      }
       if (argText(event, spec.buf)?.endsWith('"...') === false) wholePrints.push(printed);
       else allWhole = false;
     }
@@ -590,7 +640,18 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
         if (!usable(c, sink)) continue;
         const k = agreeingRead(c, prefix, length);
         if (k >= 0) {
+          if (remadeHeader(c, k, length, iov as string, at)) break;
           match(c, Math.min(bytes - headerBytes, unsentFrom(c, k)), k);
+          matchedHeader = headerBytes;
+          return c;
+        }
+        if (c.kind !== 'socket') continue;
+        // An HTTP body received chunked: the read begins with a chunk-size line the write leaves out.
+        const f = framedRead(c, prefix, length);
+        if (f >= 0) {
+          const skip = framedSkip;
+          match(c, Math.min(bytes - headerBytes, unsentFrom(c, f) - skip), f);
+          matchedSkip = skip;
           matchedHeader = headerBytes;
           return c;
         }
@@ -628,7 +689,12 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
     }
     if (unfilledShort && c.reads[0]?.address != null) continue;
     if (unprovenShort(c, 0, sink, bytes)) continue;
-    if (c.remaining >= bytes) return match(c, bytes, 0);
+    if (c.remaining >= framedPayload) {
+      match(c, framedPayload, 0);
+      // A chunk-size line (and the chunk's CRLF) the program wrote around the data: framing of its own.
+      matchedHeader = bytes - framedPayload;
+      return c;
+    }
     partial ??= c;
   }
   if (partial === null) return null;
@@ -820,7 +886,10 @@ function contradictsIovecs(credit: Credit, head: UnsentRead, sink: FdObject): bo
   if (credit.confirmed && credit.lastTransfer?.sink === sink) return false;
   const prefix = readPrefix(head);
   if (prefix === null || prefix.length === 0) return false;
-  if (credit.kind === 'socket' && prefix.startsWith(HTTP_RESPONSE)) return false;
+  // A response a client saves goes on behind its header; but a header the program made itself in
+  // place of the one it read (a proxy's own response header, written alone: nginx with
+  // proxy_buffering off) is no byte of the upstream's.
+  if (credit.kind === 'socket' && prefix.startsWith(HTTP_RESPONSE) && !iovecPrints.every((printed) => printed.startsWith(HTTP_RESPONSE))) return false;
   for (const printed of iovecPrints) if (printed.length === 0 || compatible(prefix, printed)) return false;
   return true;
 }

@@ -1,0 +1,47 @@
+// Reverse proxies, recorded with real strace and nginx 1.22 (test/fixtures/recorded/README.md): a proxy
+// reads the upstream's response header and writes a header of its own, which begins alike (both
+// `HTTP/1.1 200 OK\r\nServer: nginx...`) but is not the same bytes; and a backend that sends a file with
+// chunked encoding writes each chunk's size line, data and CRLF in one call. The relay carries the
+// body's bytes; the headers are each program's own; the chunk framing is not the file's.
+
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { analyzeTraceFiles } from '../../src/core/analyze';
+import type { Transfer } from '../../src/core/report-types';
+import { repoRoot } from './support/corpus';
+
+const SIZE = 300_000;
+
+async function transfers(name: string): Promise<Transfer[]> {
+  const report = await analyzeTraceFiles([path.join(repoRoot(), 'test', 'fixtures', 'recorded', name)]);
+  assert.deepEqual(report.diagnostics, []);
+  return report.transfers;
+}
+
+function describe(list: readonly Transfer[]): string {
+  return JSON.stringify(list.map((t) => `${t.strategy} ${t.source.path} -> ${t.sink.path} ${t.bytes}`));
+}
+
+/** The proxy's relay: upstream socket -> client socket. */
+function relay(list: readonly Transfer[], proxyPort: number): Transfer | undefined {
+  return list.find((t) => t.source.kind === 'tcp' && t.sink.kind === 'tcp' && t.sink.path.startsWith(`127.0.0.1:${proxyPort}->`));
+}
+
+test('nginx proxying to nginx: its own header iovec is not the upstream header it read, and no body read is skipped: the relay is the file', async () => {
+  const list = await transfers('strace_nginx_proxy_to_nginx.trace.gz');
+  assert.equal(relay(list, 9251)?.bytes, SIZE, describe(list));
+  assert.deepEqual(list.filter((t) => t.bytes === SIZE).map((t) => t.strategy), ['sendfile', 'read_write', 'recv_write'], describe(list));
+});
+
+test('nginx with proxy_buffering off: the header it writes alone is no byte of the upstream header it read alone: the relay is the file', async () => {
+  const list = await transfers('strace_nginx_proxy_buffering_off.trace.gz');
+  assert.equal(relay(list, 9211)?.bytes, SIZE, describe(list));
+});
+
+test('a backend sending a file with chunked encoding (size line + data + CRLF per write): the file -> socket transfer is the file', async () => {
+  const list = await transfers('strace_nginx_proxy_chunked_backend.trace.gz');
+  const sent = list.find((t) => t.source.path.endsWith('/small.bin'));
+  assert.ok(sent, describe(list));
+  assert.deepEqual([sent.strategy, sent.sink.kind, sent.bytes, sent.syscalls], ['read_write', 'tcp', SIZE, { read: 13, sendto: 7 }]);
+});
