@@ -104,6 +104,7 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
     own = matchCredit(event, spec, state.credits, sink, bytes, false);
   }
   if (own !== null) {
+    own.sentByOther = false;
     const sent = sendFromCredit(ctx, event, spec, own, sink);
     sendRest(ctx, state, others, event, spec, own, sink, bytes, sent);
     return;
@@ -174,15 +175,14 @@ function sendFromOtherThread(ctx: BuildContext, others: readonly ProcessState[],
     const moved = matchCopyUnderWay(event, spec, other.credits, sink, bytes);
     if (moved !== null) return sendMoved(ctx, others, event, spec, moved, sink, bytes);
   }
-  for (const other of others) {
-    const moved = matchSavedResponse(event, spec, other.credits, sink, bytes);
-    if (moved !== null) return sendMoved(ctx, others, event, spec, moved, sink, bytes);
-  }
+  const saved = matchSavedResponse(event, spec, others, sink, bytes);
+  if (saved !== null) return sendMoved(ctx, others, event, spec, saved, sink, bytes);
   return false;
 }
 
 /** The write sends on the credit another thread holds (sendFromOtherThread found it): always true. */
 function sendMoved(ctx: BuildContext, others: readonly ProcessState[], event: SyscallEvent, spec: DataCallSpec, moved: Credit, sink: FdObject, bytes: number): boolean {
+  moved.sentByOther = true;
   const sent = sendFromCredit(ctx, event, spec, moved, sink);
   sendRest(ctx, ctx.state(event.pid), others, event, spec, moved, sink, bytes, sent);
   return true;

@@ -93,6 +93,8 @@ export interface Credit {
   /** Reads not yet given to a transfer (they join the one their bytes go to). */
   pending: CallGroup;
   lastTransfer: TransferAccumulator | null;
+  /** The last write that sent its bytes ran on another thread than the one that read them (a pool's): see matchCopyUnderWay. */
+  sentByOther?: boolean;
 }
 
 export function pairStrategy(kind: ReadKind, write: DataCallSpec, source: FdObject, sink: FdObject): Strategy {
@@ -365,7 +367,10 @@ export function matchCopyUnderWay(event: SyscallEvent, spec: DataCallSpec, credi
   }
   if (printed === null || printed.length === 0) return null;
   for (const c of credits) {
-    if (!usable(c, sink) || !c.confirmed || c.lastTransfer?.sink !== sink || c.remaining < bytes) continue;
+    // Only a loop whose writes already run on another thread than its reads (a pool's): where the
+    // reading thread writes its bytes itself, a write from a third thread is that thread's own (its
+    // records in the same file, another download into another part of it).
+    if (!usable(c, sink) || !c.confirmed || c.sentByOther !== true || c.lastTransfer?.sink !== sink || c.remaining < bytes) continue;
     const head = c.reads[0];
     if (head !== undefined && head.fresh) {
       const prefix = readPrefix(head);
@@ -374,6 +379,23 @@ export function matchCopyUnderWay(event: SyscallEvent, spec: DataCallSpec, credi
     return match(c, bytes, 0);
   }
   return null;
+}
+
+/** A chunked body's last chunk and empty trailer, as a read's printed bytes (decoded) end with them. */
+const LAST_CHUNK = /(?:^|\r\n)0\r\n\r\n$/;
+
+/** One of the credit's later unsent reads, before `line`, printed whole and ends with a chunked body's last chunk. */
+function endedBefore(credit: Credit, line: number): boolean {
+  const reads = credit.reads;
+  for (let k = 1; k < reads.length && reads[k].line < line; k++) {
+    const read = reads[k];
+    if (!read.fresh) continue;
+    const prefix = readPrefix(read);
+    if (prefix === null) continue;
+    const decoded = decodeEscapes(prefix);
+    if (decoded.length === read.bytes && LAST_CHUNK.test(decoded)) return true;
+  }
+  return false;
 }
 
 /** The longest HTTP response header a saved body is taken to follow in one read (Node's default limit: 16 KiB). */
@@ -388,24 +410,35 @@ const MAX_HTTP_HEADER = 16 * 1024;
  * least as long as what strace printed of it, with no end of header in that, and at most
  * MAX_HTTP_HEADER), more than a short write, not a printed line of text (a log line).
  */
-export function matchSavedResponse(event: SyscallEvent, spec: DataCallSpec, credits: Credit[], sink: FdObject, bytes: number): Credit | null {
+export function matchSavedResponse(event: SyscallEvent, spec: DataCallSpec, others: readonly { credits: Credit[] }[], sink: FdObject, bytes: number): Credit | null {
   if (event.argNames !== null || spec.buf === undefined || sink.endpoint.kind !== 'file' || bytes <= SHORT_WRITE) return null;
   const printed = rawStringArg(event, spec.buf);
   if (printed === null || printed.length === 0 || printed.startsWith(HTTP_RESPONSE) || ONE_TEXT_LINE.test(printed)) return null;
-  for (const c of credits) {
-    if (!usable(c, sink) || c.kind !== 'socket' || c.confirmed) continue;
-    const head = c.reads[0];
-    if (head === undefined || !head.fresh || head.scattered || sink.openedAtLine <= head.line) continue;
-    const prefix = readPrefix(head);
-    if (prefix === null || !prefix.startsWith(HTTP_RESPONSE)) continue;
-    const header = head.bytes - bytes;
-    const shown = decodeEscapes(prefix);
-    if (shown.includes('\r\n\r\n') || header < shown.length || header > MAX_HTTP_HEADER) continue;
-    match(c, bytes, 0);
-    matchedSkip = header;
-    return c;
+  let found: Credit | null = null;
+  let header = 0;
+  for (const other of others) {
+    for (const c of other.credits) {
+      if (!usable(c, sink) || c.kind !== 'socket' || c.confirmed) continue;
+      const head = c.reads[0];
+      if (head === undefined || !head.fresh || head.scattered || sink.openedAtLine <= head.line) continue;
+      // A response whose end (a chunked body's last chunk, printed whole) was read before the file was
+      // opened: a program that read it to its end, then wrote a file of its own bytes, saved none of it.
+      if (endedBefore(c, sink.openedAtLine)) continue;
+      const prefix = readPrefix(head);
+      if (prefix === null || !prefix.startsWith(HTTP_RESPONSE)) continue;
+      const skip = head.bytes - bytes;
+      const shown = decodeEscapes(prefix);
+      if (shown.includes('\r\n\r\n') || skip < shown.length || skip > MAX_HTTP_HEADER) continue;
+      // Byte counts are the only evidence: two responses that fit alike (two downloads of one size at once) tell none apart.
+      if (found !== null) return null;
+      found = c;
+      header = skip;
+    }
   }
-  return null;
+  if (found === null) return null;
+  match(found, bytes, 0);
+  matchedSkip = header;
+  return found;
 }
 
 /**
