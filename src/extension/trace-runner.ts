@@ -5,6 +5,7 @@
 // (only the bytes appended since the last poll are read). Node only, no VS Code.
 
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { escapedProcesses, RUN_MARKER, signalProcesses, stillRunning, type ProcessId } from './process-tree';
 import { explainSpawnError, explainTracerFailure, tracerErrorLines, type TracerKind } from './tracer-diagnosis';
@@ -177,7 +178,8 @@ export function runUnderTracer(o: RunOptions): Promise<RunResult> {
   const grace = o.graceMs ?? 2000;
   return new Promise<RunResult>((resolve, reject) => {
     // The marker names the run in the environment every process of it inherits (found again on Cancel).
-    const run = `${process.pid}-${++runsStarted}`;
+    // Random too: a pid repeats across restarts (a container's host), and a run's survivor must not be taken for a new run's.
+    const run = `${process.pid}-${++runsStarted}-${randomBytes(6).toString('hex')}`;
     const env = { ...(o.env ?? process.env), [RUN_MARKER]: run };
     const child = spawn(o.executable, o.args, { cwd: o.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env, shell: false });
     let stderr = '';
