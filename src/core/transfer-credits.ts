@@ -637,8 +637,12 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
       if (line !== null && bytes > line[1].length + 2) {
         // One whole chunk (size line, data, CRLF) or its first part: the data's bytes.
         const size = parseInt(line[1], 16);
-        const framing = bytes === line[1].length + 2 + size + 2 ? bytes - size : line[1].length + 2;
-        framedPayload = bytes - framing;
+        const wholeChunk = bytes === line[1].length + 2 + size + 2;
+        const framing = wholeChunk ? bytes - size : line[1].length + 2;
+        // Without a read that agrees (the fallback below), only a write exactly one whole chunk long
+        // is taken to be framed: hex digits and a CRLF also begin CRLF text (a number per line, cut
+        // anywhere by a buffered writer: sort, a copy in pieces), whose bytes are all the file's.
+        if (wholeChunk) framedPayload = bytes - framing;
         const after = printed.slice(line[0].length);
         for (const c of credits) {
           if (!usable(c, sink)) continue;
@@ -1001,13 +1005,8 @@ export function consume(credit: Credit, bytes: number, sink: FdObject, seq = -1)
     const skip = Math.min(matchedSkip, read.bytes);
     credit.remaining -= skip;
     read.bytes -= skip;
-    read.fresh = false;
-    read.event = null;
-    read.spec = null;
-    read.prefix = null;
-    if (read.address !== null) read.address += skip;
-    if (read.fileFrom >= 0) read.fileFrom += skip;
     if (read.bytes === 0) reads.shift();
+    else startsLater(read, skip);
   }
   credit.remaining -= bytes;
   let left = bytes;
@@ -1018,16 +1017,18 @@ export function consume(credit: Credit, bytes: number, sink: FdObject, seq = -1)
     read.bytes -= take;
     left -= take;
     if (read.bytes === 0) reads.shift();
-    else {
-      // Sent in part: what is left starts somewhere strace did not print (perf: `take` bytes further).
-      read.fresh = false;
-      read.event = null;
-      read.spec = null;
-      read.prefix = null;
-      if (read.address !== null) read.address += take;
-      if (read.fileFrom >= 0) read.fileFrom += take;
-    }
+    else startsLater(read, take);
   }
+}
+
+/** A read whose first `bytes` are gone (sent, or framing): what is left starts somewhere strace did not print (perf: `bytes` further). */
+function startsLater(read: UnsentRead, bytes: number): void {
+  read.fresh = false;
+  read.event = null;
+  read.spec = null;
+  read.prefix = null;
+  if (read.address !== null) read.address += bytes;
+  if (read.fileFrom >= 0) read.fileFrom += bytes;
 }
 
 /** A write sent all of the credit's unsent bytes, behind another source's (no fan-out to remember). */

@@ -6,9 +6,12 @@
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import type { Transfer } from '../../src/core/report-types';
+import { recordStrace } from '../support/record';
 import { repoRoot } from './support/corpus';
 
 const SIZE = 300_000;
@@ -44,4 +47,19 @@ test('a backend sending a file with chunked encoding (size line + data + CRLF pe
   const sent = list.find((t) => t.source.path.endsWith('/small.bin'));
   assert.ok(sent, describe(list));
   assert.deepEqual([sent.strategy, sent.sink.kind, sent.bytes, sent.syscalls], ['read_write', 'tcp', SIZE, { read: 13, sendto: 7 }]);
+});
+
+test('CRLF text of numbers copied by sort (its 4 KiB writes begin like `610\\r\\n`, no chunk-size line): every byte counts', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-crlf-numbers-'));
+  const src = path.join(dir, 'sorted.txt');
+  const dst = path.join(dir, 'out.txt');
+  // Already sorted: sort writes what it read, in its own 4 KiB pieces cut anywhere in a line.
+  fs.writeFileSync(src, Array.from({ length: 30_000 }, (_, i) => `${i}\r\n`).join(''));
+  const recording = await recordStrace(['sort', '-n', src, '-o', dst], { flags: ['-f', '-ttt', '-T', '-yy'], stringSize: 64, outDir: dir });
+  assert.equal(recording.exitCode, 0, recording.stderr);
+  assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.diagnostics, []);
+  const copy = report.transfers.filter((t) => t.source.path === src && t.sink.path === dst);
+  assert.deepEqual(copy.map((t) => [t.strategy, t.bytes]), [['read_write', fs.statSync(src).size]], describe(report.transfers));
 });
