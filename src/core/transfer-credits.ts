@@ -547,6 +547,17 @@ function match(credit: Credit, bytes: number, fromRead: number): Credit {
 /** Bytes at the start of the matched read that are framing, read and never written (an HTTP chunk-size line): see framedRead. */
 let matchedSkip = 0;
 
+/**
+ * match() of a write's `bytes` from unsent read `k` on, whose first `skip` bytes are framing the write
+ * leaves out (framedRead), after `header` bytes the program wrote of its own before them.
+ */
+function matchFramed(credit: Credit, bytes: number, k: number, skip: number, header: number): Credit {
+  match(credit, Math.min(bytes, unsentFrom(credit, k) - skip), k);
+  matchedSkip = skip;
+  matchedHeader = header;
+  return credit;
+}
+
 /** The write matchCredit() looks at names its file offset (pwrite64, pwritev): it may send its reads' bytes in any order. */
 let writePositional = false;
 
@@ -624,12 +635,7 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
       for (const c of credits) {
         if (!usable(c, sink) || c.kind !== 'socket') continue;
         const k = framedRead(c, printed, bytes);
-        if (k >= 0) {
-          const skip = framedSkip;
-          match(c, Math.min(bytes, unsentFrom(c, k) - skip), k);
-          matchedSkip = skip;
-          return c;
-        }
+        if (k >= 0) return matchFramed(c, bytes, k, framedSkip, 0);
       }
       // A chunk-size line the program wrote before the data (an HTTP body it sends chunked: Go's
       // http server, Python's chunked writes): framing of its own, the bytes after it are a read's.
@@ -652,12 +658,7 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
             k = framedRead(c, after, bytes - framing);
             skip = framedSkip;
           }
-          if (k >= 0) {
-            match(c, Math.min(bytes - framing, unsentFrom(c, k) - skip), k);
-            matchedSkip = skip;
-            matchedHeader = framing;
-            return c;
-          }
+          if (k >= 0) return matchFramed(c, bytes - framing, k, skip, framing);
         }
       }
       if (argText(event, spec.buf)?.endsWith('"...') === false) wholePrints.push(printed);
@@ -685,13 +686,7 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
         if (c.kind !== 'socket') continue;
         // An HTTP body received chunked: the read begins with a chunk-size line the write leaves out.
         const f = framedRead(c, prefix, length);
-        if (f >= 0) {
-          const skip = framedSkip;
-          match(c, Math.min(bytes - headerBytes, unsentFrom(c, f) - skip), f);
-          matchedSkip = skip;
-          matchedHeader = headerBytes;
-          return c;
-        }
+        if (f >= 0) return matchFramed(c, bytes - headerBytes, f, framedSkip, headerBytes);
       }
       iovecPrints.push(prefix);
       if (whole) wholePrints.push(prefix);

@@ -37,14 +37,7 @@ export function onMover(ctx: BuildContext, event: SyscallEvent, sourceRef: reado
   const sink = resolveArg(ctx.fds, event, sinkRef);
   if (source === null || sink === null) return;
   const warm = offsetRef !== undefined && event.ret !== null && event.ret > 0 ? moverRead(ctx, event, source, offsetRef, event.ret) : null;
-  if (event.ret !== null && event.ret <= 0 && !ctx.hasTransfer(event.pid, source, sink, strategy)) {
-    // A first attempt that moved nothing is no transfer of its own: the kernel refused the pair
-    // (copy_file_range: EXDEV across filesystems, EBADF into an O_APPEND file, EINVAL into a pipe)
-    // and the program falls back to another way, or there was nothing to copy. It belongs to the
-    // transfer that follows to the same sink, which must not be advised to do what just failed.
-    addPrelude(state, sink, event, event.ret < 0 && !RETRYABLE.has(event.errno ?? '') ? strategy : null);
-    return;
-  }
+  if (firstAttemptWithoutBytes(ctx, event, source, sink, strategy, true)) return;
   const transfer = ctx.transfer(event.pid, source, sink, strategy, undefined, true, warm ?? undefined);
   transfer.calls.add(event);
   if (event.ret !== null && event.ret > 0) transfer.addPayload(event.ret);
@@ -70,6 +63,20 @@ function moverRead(ctx: BuildContext, event: SyscallEvent, source: FdObject, off
 }
 
 /** Errors that say "not now" rather than "not this way". */
+/**
+ * A first attempt that moved nothing is no transfer of its own: the kernel refused the pair
+ * (copy_file_range: EXDEV across filesystems, EBADF into an O_APPEND file, EINVAL into a pipe;
+ * splice between two files) and the program falls back to another way, or (`emptyToo`) there was
+ * nothing to copy. It belongs to the transfer that follows to the same sink, which must not be
+ * advised to do what just failed. True when the call was made such a prelude.
+ */
+function firstAttemptWithoutBytes(ctx: BuildContext, event: SyscallEvent, source: FdObject, sink: FdObject, strategy: Strategy, emptyToo: boolean): boolean {
+  const ret = event.ret;
+  if (ret === null || ret > 0 || (ret === 0 && !emptyToo) || ctx.hasTransfer(event.pid, source, sink, strategy)) return false;
+  addPrelude(ctx.state(event.pid), sink, event, ret < 0 && !RETRYABLE.has(event.errno ?? '') ? strategy : null);
+  return true;
+}
+
 const RETRYABLE = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINTR', 'ERESTARTSYS', 'ERESTARTNOINTR', 'ERESTARTNOHAND', 'ERESTART_RESTARTBLOCK']);
 
 /** splice(in, off_in, out, off_out, len, flags): file -> pipe -> socket is one transfer via the pipe. */
@@ -110,12 +117,8 @@ export function onSplice(ctx: BuildContext, feeds: Map<string, PipeFeed>, event:
       return;
     }
   }
-  if (event.ret !== null && event.ret < 0 && !ctx.hasTransfer(event.pid, input, output, 'splice')) {
-    // A first splice the kernel refused (neither end a pipe: EINVAL; pv tries it file -> file) is a
-    // failed attempt of the transfer that follows to the same sink, like a refused copy_file_range.
-    addPrelude(state, output, event, RETRYABLE.has(event.errno ?? '') ? null : 'splice');
-    return;
-  }
+  // A splice file -> file the kernel refused (neither end a pipe: EINVAL; pv tries it first).
+  if (firstAttemptWithoutBytes(ctx, event, input, output, 'splice', false)) return;
   const transfer = ctx.transfer(event.pid, input, output, 'splice');
   transfer.calls.add(event);
   if (bytes > 0) transfer.addPayload(bytes);
