@@ -11,6 +11,7 @@ import { REPORT_SCHEMA_VERSION, type IoReport, type ReportDiagnostic } from './r
 import { SyscallSummaryBuilder } from './summary';
 import { syscallInfo, type SyscallInfo } from './syscall-classes';
 import { TimelineSampler } from './timeline';
+import { PerfOrder } from './perf-order';
 import { keep } from './strings';
 import { TransferBuilder } from './transfer-builder';
 
@@ -38,6 +39,8 @@ export class TraceAnalyzer implements TraceSink {
   readonly callStartedFor: readonly string[] = ['close', ...CHILD_RETURNS];
   /** startSeq of close calls already applied at their `<unfinished ...>` line. */
   private readonly closesApplied = new Set<number>();
+  /** perf trace: its events put back in the order the calls ended (perf-order.ts); null for strace, undefined until the first call. */
+  private perfOrder: PerfOrder | null | undefined;
 
   constructor(
     private readonly settings: CostSettings,
@@ -49,6 +52,14 @@ export class TraceAnalyzer implements TraceSink {
   }
 
   event(event: TraceEvent): void {
+    if (this.perfOrder === undefined && event.type === 'syscall') {
+      this.perfOrder = event.argNames !== null ? new PerfOrder((e) => this.apply(e), (s) => this.applyStart(s)) : null;
+    }
+    if (this.perfOrder) this.perfOrder.event(event);
+    else this.apply(event);
+  }
+
+  private apply(event: TraceEvent): void {
     switch (event.type) {
       case 'syscall':
         if (!this.sawSyscall) {
@@ -109,6 +120,11 @@ export class TraceAnalyzer implements TraceSink {
    * strace prints `<... close resumed>` (io-model.md, "Reading the trace").
    */
   callStarted(start: CallStart): void {
+    if (this.perfOrder) this.perfOrder.callStarted(start);
+    else this.applyStart(start);
+  }
+
+  private applyStart(start: CallStart): void {
     if (CHILD_RETURNS.has(start.name)) {
       this.fds.cloneStarted(start.pid, start.startSeq, start.name, start.argText);
       return;
@@ -127,6 +143,7 @@ export class TraceAnalyzer implements TraceSink {
   }
 
   report(parse: TraceParseResult): IoReport {
+    this.perfOrder?.flush();
     // perf prints a program's path as a pointer: its lines' command names name the processes.
     for (const [pid, command] of Object.entries(parse.commands ?? {})) if (!this.fds.commands.has(Number(pid))) this.fds.commands.set(Number(pid), command);
     const transfers = buildTransfers(this.transfers.drain(), this.settings);

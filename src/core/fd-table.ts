@@ -182,6 +182,12 @@ export class FdTables {
     }
   }
 
+  /** `pid` gets a table of its own, a copy of the one it shared (a tid taken for a thread turned out a process). */
+  unshare(pid: number): void {
+    this.tables.set(pid, this.of(pid).copy());
+    this.lastTable = null;
+  }
+
   /** A process or thread ended: its table (if not shared with a live thread) can go, keeping memory bounded. */
   exit(pid: number): void {
     const table = this.tables.get(pid);

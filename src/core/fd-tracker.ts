@@ -133,7 +133,8 @@ const FD_HANDLERS: Record<string, Handler> = {
   newfstatat: (t, e) => t.statted(e, 2),
   statx: (t, e) => t.statted(e, 4),
   clone: (t, e) => t.cloned(e, argText(e, [1, 'clone_flags'])),
-  clone3: (t, e) => t.cloned(e, argText(e, [0, 'uargs'])),
+  // strace prints clone3's struct (`{flags=CLONE_VM|..., ...}`); perf only its address, which says nothing of the flags.
+  clone3: (t, e) => t.cloned(e, e.argNames === null ? argText(e, [0, 'uargs']) : undefined),
   fork: (t, e) => t.cloned(e, ''),
   vfork: (t, e) => t.cloned(e, ''),
   lseek: (t, e) => t.seeked(e),
@@ -163,6 +164,13 @@ export class FdTracker {
   private readonly pendingPipeEnds = new Map<number, Array<{ endpoint: Endpoint; left: number; line: number }>>();
   /** Thread group leader by tid, for threads made with CLONE_THREAD (kept to the end: the report merges by group). */
   private readonly threadGroups = new Map<number, number>();
+  /**
+   * perf: tids taken for threads made by clone3, whose flags perf prints as a pointer (see cloned());
+   * and tids that called execve, while they live (a clone3 child that did so before its clone returned
+   * was spawned, not a thread).
+   */
+  private readonly clone3Threads = new Set<number>();
+  private readonly execedTids = new Set<number>();
   /** Where the datagrams of unconnected UDP sockets went, one object per socket and address (see datagramPeer). */
   private readonly datagramPeers = new Map<string, FdObject>();
   /** Descriptors sent with SCM_RIGHTS that their receiver has not taken yet. */
@@ -297,10 +305,14 @@ export class FdTracker {
       this.lateDecorations.set(key, endpoint);
       // A name its own call shows, unlike the number's previous occupant's (perf keeps that one when it
       // missed an open's file name), is this object's: a later occupant's name does not replace it.
-      if (!object.named && (before === undefined || before.path !== endpoint.path)) object.hintOwn = true;
+      const ownName = !object.named && (before === undefined || before.path !== endpoint.path);
+      if (ownName) object.hintOwn = true;
       for (const unnamed of this.unnamedByFd.get(key) ?? []) {
         // What open() opened (a file, a device, a FIFO) cannot be the socket a later occupant of its number was.
-        if (unnamed.named || (unnamed.opened && isSocketName(endpoint)) || (unnamed.hintOwn === true && unnamed !== object)) continue;
+        if (unnamed.named || (unnamed.opened && isSocketName(endpoint))) continue;
+        // Nor does a name replace one the object's own call showed, unless this call shows it a new one:
+        // perf keeps names per thread, and a thread that held the number before prints its old name.
+        if (unnamed.hintOwn === true && !(unnamed === object && ownName)) continue;
         unnamed.endpoint = endpoint;
         unnamed.hint = true;
       }
@@ -603,6 +615,14 @@ export class FdTracker {
   }
 
   executed(event: SyscallEvent): void {
+    // perf: a clone3 child that tries execve (posix_spawnp tries each directory of PATH) is a process.
+    if (event.argNames !== null) {
+      if (this.clone3Threads.delete(event.pid)) {
+        // Taken for a thread when its clone returned, it was spawned: its own table and process from here.
+        this.tables.unshare(event.pid);
+        this.threadGroups.delete(event.pid);
+      } else if (this.execedTids.size < MAX_CLONE3_THREADS) this.execedTids.add(event.pid);
+    }
     if (event.ret !== 0) return;
     this.tables.of(event.pid).closeOnExec();
     const path = pathArg(event, 0, 'filename');
@@ -649,10 +669,13 @@ export class FdTracker {
 
   cloned(event: SyscallEvent, flags: string | undefined): void {
     if (event.ret === null || event.ret <= 0) return;
-    this.tables.fork(event.pid, event.ret, hasCloneFlag(flags, 'CLONE_FILES', CLONE_FILES));
     // A new process may get the number of a thread that has gone: it starts a group of its own.
-    if (hasCloneFlag(flags, 'CLONE_THREAD', CLONE_THREAD)) this.joinThreadGroup(event.ret, event.pid);
-    else this.threadGroups.delete(event.ret);
+    this.threadGroups.delete(event.ret);
+    if (event.name === 'clone3' && event.argNames !== null) this.perfClone3(event.pid, event.ret);
+    else {
+      this.tables.fork(event.pid, event.ret, hasCloneFlag(flags, 'CLONE_FILES', CLONE_FILES));
+      if (hasCloneFlag(flags, 'CLONE_THREAD', CLONE_THREAD)) this.joinThreadGroup(event.ret, event.pid);
+    }
     const command = this.commands.get(event.pid);
     if (command !== undefined && !this.commands.has(event.ret)) this.commands.set(event.ret, command);
   }
@@ -705,10 +728,32 @@ export class FdTracker {
     this.threadGroups.set(tid, this.threadGroupOf(creator));
   }
 
+  /**
+   * perf prints clone3's flags as a pointer. glibc makes threads with clone3 (pthread_create:
+   * CLONE_FILES|CLONE_THREAD...), and processes with posix_spawn (CLONE_VM|CLONE_VFORK: the parent's
+   * clone3 returns only once the child has called execve, after its file actions: dup2, close, open).
+   * So a clone3 child that has neither called execve (perf-order.ts takes an execve at its start) nor
+   * changed its descriptors by the time its clone returns is taken for a thread: one fd table and one
+   * process with its maker; if it calls execve later after all, it leaves both then (executed()).
+   */
+  private perfClone3(maker: number, child: number): void {
+    const own = this.tables.has(child) ? this.tables.of(child) : undefined;
+    const spawned = this.execedTids.has(child) || (own !== undefined && (own.entries.size > 0 || own.closedHere.size > 0));
+    this.tables.fork(maker, child, !spawned);
+    if (spawned) return;
+    this.joinThreadGroup(child, maker);
+    if (this.clone3Threads.size < MAX_CLONE3_THREADS) this.clone3Threads.add(child);
+  }
+
   exited(pid: number): void {
     this.tables.exit(pid);
+    this.clone3Threads.delete(pid);
+    this.execedTids.delete(pid);
   }
 }
+
+/** perf clone3 threads and execve callers followed at once (live ones): past that many, new ones are not. */
+const MAX_CLONE3_THREADS = 4096;
 
 /** A FIFO opened by its path is a file to the table (and to -y) until its fstat says S_IFIFO: a pipe. */
 function namedFifo(object: FdObject | null): void {

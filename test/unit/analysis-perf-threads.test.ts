@@ -1,0 +1,159 @@
+// Threads under perf trace. perf prints clone3's flags as a pointer, so whether glibc's clone3 made a
+// thread (pthread_create) or a process (posix_spawn) is not printed: a clone3 child that has not called
+// execve when its clone returns is taken for a thread (one fd table, one process). And perf drains each
+// CPU's buffer in turn, so another thread's call may be printed after calls that ended later: the
+// analysis puts perf's calls back in the order they ended (perf-order.ts).
+// Programs: test/workloads/late_fd_threads.c (a pool made before the descriptors it copies between),
+// thread_handoff.c (reads on one thread, writes on another), one_write_two_sources.c (two threads
+// pread halves, the main thread writes the whole buffer); each recorded here with real perf trace,
+// and with strace for comparison. Plus two unedited recordings: Node's fs streams on libuv's pool and
+// a Go io.Copy file -> TCP (sendfile on two threads).
+
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzeTraceFiles } from '../../src/core/analyze';
+import type { Transfer } from '../../src/core/report-types';
+import { recordPerfTrace, recordStrace } from '../support/record';
+import { buildWorkload } from './support/programs';
+import { repoRoot } from './support/corpus';
+
+const SIZE = 1_000_000; // 15 reads of 65536 + one of 16960, then EOF
+
+function rows(transfers: readonly Transfer[]): Array<[string, string, string, string, string, number | null, Record<string, number>]> {
+  return transfers.map((t) => [t.strategy, t.source.kind, t.source.path, t.sink.kind, t.sink.path, t.bytes, t.syscalls]);
+}
+
+function source(dir: string): string {
+  const src = path.join(dir, 'src.bin');
+  fs.writeFileSync(src, Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 131 + (i >> 9)) & 0xff)));
+  return src;
+}
+
+/**
+ * Records `argv` under perf trace until perf kept every call the check needs (perf drops events now and
+ * then, and names an fd only if it still finds it in /proc when it prints): up to 5 recordings.
+ */
+async function recordPerfUntil(argv: string[], dir: string, complete: (text: string) => boolean): Promise<string | null> {
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const recording = await recordPerfTrace(argv, { outDir: dir, name: `perf${attempt}` });
+    assert.ok(recording.ok, recording.ok ? '' : recording.reason);
+    if (complete(fs.readFileSync(recording.tracePath, 'utf8')) || attempt === 5) return recording.tracePath;
+  }
+  return null;
+}
+
+/** The perf calls of `name` on an fd perf named `nameText` (printed whole, or their start before another thread's line). */
+function callsOn(text: string, name: string, nameText: string): number {
+  return text.split('\n').filter((line) => line.includes(` ${name}(fd: `) && line.includes(nameText) && /(?:\) += \d+|\.\.\.)$/.test(line.trimEnd())).length;
+}
+
+for (const mode of ['file', 'tcp'] as const) {
+  const args = (dir: string, src: string): string[] => (mode === 'file' ? [src, 'file', path.join(dir, 'dst.bin')] : [src, 'tcp']);
+  /** The one transfer expected: the sink a file (by its path) or a TCP connection of the program to itself (by its kind: perf prints no address). */
+  const expected = (dir: string, src: string): unknown[] => [['read_write', 'file', src, mode, mode === 'file' ? path.join(dir, 'dst.bin') : '(any)', SIZE, { read: 17, write: 16 }]];
+  const comparable = (transfers: readonly Transfer[]): unknown[] => rows(transfers).map((r) => (mode === 'tcp' ? [...r.slice(0, 4), '(any)', ...r.slice(5)] : r));
+
+  test(`threads made before the descriptors they copy between (${mode} sink), strace: one transfer`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `iolens-late-fd-${mode}-`));
+    const bin = buildWorkload(dir, 'late_fd_threads', ['-pthread']);
+    const src = source(dir);
+    const recording = await recordStrace([bin, ...args(dir, src)], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
+    assert.equal(recording.exitCode, 0, recording.stderr);
+    if (mode === 'file') assert.deepEqual(fs.readFileSync(path.join(dir, 'dst.bin')), fs.readFileSync(src));
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    assert.deepEqual(comparable(report.transfers), expected(dir, src));
+  });
+
+  test(`threads made before the descriptors they copy between (${mode} sink), perf trace: one transfer, its sink the ${mode}`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `iolens-late-fd-perf-${mode}-`));
+    const bin = buildWorkload(dir, 'late_fd_threads', ['-pthread']);
+    const src = source(dir);
+    const sinkName = mode === 'file' ? `<${path.join(dir, 'dst.bin')}>` : '<socket:[';
+    const trace = await recordPerfUntil([bin, ...args(dir, src)], dir, (text) => callsOn(text, 'read', `<${src}>`) === 17 && callsOn(text, 'write', sinkName) === 16);
+    assert.ok(trace !== null);
+    const text = fs.readFileSync(trace, 'utf8');
+    assert.match(text, /clone3\(uargs: 0x/, 'perf prints clone3\'s flags as a pointer');
+    assert.equal(callsOn(text, 'read', `<${src}>`), 17, 'perf kept every read');
+    const report = await analyzeTraceFiles([trace]);
+    assert.deepEqual(comparable(report.transfers), expected(dir, src));
+  });
+}
+
+test('reads on one thread, writes on another (descriptors opened first), perf trace: one transfer', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-handoff-perf-'));
+  const bin = buildWorkload(dir, 'thread_handoff', ['-pthread']);
+  const src = source(dir);
+  const dst = path.join(dir, 'dst.bin');
+  const trace = await recordPerfUntil([bin, src, dst], dir, (text) => callsOn(text, 'read', `<${src}>`) === 17 && callsOn(text, 'write', `<${dst}>`) === 16);
+  assert.ok(trace !== null);
+  assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+  const report = await analyzeTraceFiles([trace]);
+  assert.deepEqual(rows(report.transfers), [['read_write', 'file', src, 'file', dst, SIZE, { read: 17, write: 16 }]]);
+});
+
+test('two threads each pread half of a file, the main thread writes it whole, perf trace: all of it', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-two-threads-perf-'));
+  const bin = buildWorkload(dir, 'one_write_two_sources', ['-pthread']);
+  const src = source(dir);
+  const dst = path.join(dir, 'dst.bin');
+  const trace = await recordPerfUntil([bin, 'threads', src, dst], dir, (text) => callsOn(text, 'pread64', `<${src}>`) === 2 && callsOn(text, 'write', `<${dst}>`) === 1);
+  assert.ok(trace !== null);
+  assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+  const report = await analyzeTraceFiles([trace]);
+  assert.deepEqual(rows(report.transfers), [['read_write', 'file', src, 'file', dst, SIZE, { pread64: 2, write: 1 }]]);
+});
+
+const recorded = (name: string): string => path.join(repoRoot(), 'test', 'fixtures', 'recorded', name);
+
+test('perf trace, Node fs streams on libuv\'s pool: a thread prints a number\'s old name, the file it writes keeps its own', async () => {
+  const report = await analyzeTraceFiles([recorded('perf_node_pool_copy.trace')]);
+  const dir = '/tmp/hunt7';
+  assert.deepEqual(rows(report.transfers), [['read_write', 'file', `${dir}/big.bin`, 'file', `${dir}/out_p_node.bin`, SIZE, { read: 2, write: 1 }]]);
+});
+
+test('perf trace, Go io.Copy file -> TCP: sendfile on two threads made by clone3 is one transfer into a TCP socket', async () => {
+  const report = await analyzeTraceFiles([recorded('perf_go_copy_sendfile_threads.trace.gz')]);
+  assert.deepEqual(rows(report.transfers), [['sendfile', 'file', '/tmp/hunt16/w/rand.bin', 'tcp', 'tcp socket', 8_000_000, { sendfile: 10 }]]);
+});
+
+test('perf trace printed calls out of the order they ended (a close before another thread\'s last write, a write before its read): one transfer of every byte', async () => {
+  const report = await analyzeTraceFiles([recorded('perf_threads_printed_out_of_order.trace')]);
+  assert.deepEqual(rows(report.transfers), [['read_write', 'file', '/tmp/lf/src.bin', 'file', '/tmp/lf/dst2.bin', SIZE, { read: 17, write: 16 }]]);
+});
+
+// `cat`: posix_spawnp's failed execve calls (PATH) come before the clone returns; a path: one execve,
+// which ends after the parent's clone3 returned (CLONE_VFORK wakes the parent during the exec).
+for (const cat of ['cat', '/bin/cat']) test(`posix_spawn under perf trace (clone3 with CLONE_VFORK, file actions before execve), ${cat}: the child is a process of its own, its dup2 is not its parent's`, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-spawn-perf-'));
+  const bin = buildWorkload(dir, 'spawn_copy');
+  const a = path.join(dir, 'a.bin');
+  const b = path.join(dir, 'b.bin');
+  const out = path.join(dir, 'out.bin');
+  fs.writeFileSync(a, Buffer.alloc(300_000, 7));
+  fs.writeFileSync(b, Buffer.alloc(200_000, 9));
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const stdout = path.join(dir, `stdout${attempt}.bin`);
+    const recording = await recordPerfTrace([bin, cat, a, out, b], { outDir: dir, name: `perf${attempt}`, stdoutFile: stdout });
+    assert.ok(recording.ok, recording.ok ? '' : recording.reason);
+    assert.deepEqual(fs.readFileSync(out), fs.readFileSync(a));
+    assert.deepEqual(fs.readFileSync(stdout), fs.readFileSync(b));
+    const text = fs.readFileSync(recording.tracePath, 'utf8');
+    assert.match(text, /clone3\(uargs: 0x/);
+    // perf kept the child's dup2 and the parent's four writes (it drops events now and then).
+    if ((!/ dup2\(oldfd: \d+.*newfd: 1/.test(text) || (text.match(/ write\(fd: 1\b.*count: \d+\) += \d+$/gm) ?? []).length !== 4) && attempt < 5) continue;
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    const parent = Number(/^\s*[\d.?]+ \([^)]*\): [^/]*\/(\d+) /m.exec(text)?.[1]);
+    // perf names a descriptor from its per-thread cache: the sources' names may be stale, the sinks are
+    // what this checks. The child's copy goes into out.bin (its fd 1 after dup2); the parent's into its
+    // own stdout, never out.bin.
+    const child = report.transfers.filter((t) => t.pid !== parent);
+    const own = report.transfers.filter((t) => t.pid === parent);
+    assert.deepEqual(child.map((t) => [t.sink.path, t.bytes]), [[out, 300_000]], JSON.stringify(rows(report.transfers)));
+    assert.deepEqual(own.map((t) => t.bytes), [200_000], JSON.stringify(rows(report.transfers)));
+    assert.notEqual(own[0]?.sink.path, out);
+    return;
+  }
+});
