@@ -170,7 +170,8 @@ export class FdTracker {
    * was spawned, not a thread).
    */
   private readonly clone3Threads = new Set<number>();
-  private readonly execedTids = new Set<number>();
+  /** By when their execve started (perf shows no exits: an entry can be a former holder of the tid's). */
+  private readonly execedTids = new Map<number, number | null>();
   /** Where the datagrams of unconnected UDP sockets went, one object per socket and address (see datagramPeer). */
   private readonly datagramPeers = new Map<string, FdObject>();
   /** Descriptors sent with SCM_RIGHTS that their receiver has not taken yet. */
@@ -621,7 +622,12 @@ export class FdTracker {
         // Taken for a thread when its clone returned, it was spawned: its own table and process from here.
         this.tables.unshare(event.pid);
         this.threadGroups.delete(event.pid);
-      } else if (this.execedTids.size < MAX_CLONE3_THREADS) this.execedTids.add(event.pid);
+      } else {
+        // The oldest go first: an exec counts only for a clone3 that started before it (perfClone3).
+        this.execedTids.delete(event.pid);
+        if (this.execedTids.size >= MAX_CLONE3_THREADS) this.execedTids.delete(this.execedTids.keys().next().value as number);
+        this.execedTids.set(event.pid, event.time);
+      }
     }
     if (event.ret !== 0) return;
     this.tables.of(event.pid).closeOnExec();
@@ -671,7 +677,7 @@ export class FdTracker {
     if (event.ret === null || event.ret <= 0) return;
     // A new process may get the number of a thread that has gone: it starts a group of its own.
     this.threadGroups.delete(event.ret);
-    if (event.name === 'clone3' && event.argNames !== null) this.perfClone3(event.pid, event.ret);
+    if (event.name === 'clone3' && event.argNames !== null) this.perfClone3(event.pid, event.ret, event.time);
     else {
       this.tables.fork(event.pid, event.ret, hasCloneFlag(flags, 'CLONE_FILES', CLONE_FILES));
       if (hasCloneFlag(flags, 'CLONE_THREAD', CLONE_THREAD)) this.joinThreadGroup(event.ret, event.pid);
@@ -736,9 +742,12 @@ export class FdTracker {
    * changed its descriptors by the time its clone returns is taken for a thread: one fd table and one
    * process with its maker; if it calls execve later after all, it leaves both then (executed()).
    */
-  private perfClone3(maker: number, child: number): void {
+  private perfClone3(maker: number, child: number, startedAt: number | null): void {
     const own = this.tables.has(child) ? this.tables.of(child) : undefined;
-    const spawned = this.execedTids.has(child) || (own !== undefined && (own.entries.size > 0 || own.closedHere.size > 0));
+    // An execve before this clone3 started was a former holder of the number's (perf shows no exits).
+    const execAt = this.execedTids.get(child);
+    const execed = execAt !== undefined && (execAt === null || startedAt === null || execAt >= startedAt);
+    const spawned = execed || (own !== undefined && (own.entries.size > 0 || own.closedHere.size > 0));
     this.tables.fork(maker, child, !spawned);
     if (spawned) return;
     this.joinThreadGroup(child, maker);

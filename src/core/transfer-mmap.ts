@@ -55,8 +55,12 @@ export function onMmap(ctx: BuildContext, event: SyscallEvent): void {
   if (event.argText.includes('ANONYMOUS')) return;
   // A process without an io_uring ring: the loader's mappings are ruled out by their flags before
   // the fd argument (the 5th) is split off.
-  const mayBeRing = (ctx.existingState(event.pid)?.rings.length ?? 0) > 0;
-  if (!mayBeRing && !isFileDataMapping(event)) return;
+  const existing = ctx.existingState(event.pid);
+  const mayBeRing = (existing?.rings.length ?? 0) > 0;
+  if (!mayBeRing && !isFileDataMapping(event)) {
+    if (existing !== undefined && existing.credits.length > 0) forgetCode(ctx, event, existing);
+    return;
+  }
   const fdRef = fdArg(event, [4, 'fd']);
   if (fdRef === null || fdRef.fd < 0) return;
   const state = ctx.state(event.pid);
@@ -80,6 +84,23 @@ export function onMmap(ctx: BuildContext, event: SyscallEvent): void {
   const offset = source.named && source.hint !== true ? intArg(event, [5, 'off']) : null;
   const warm = offset !== null && length > 0 ? ctx.readRange(source, offset, length) : undefined;
   state.mappings.push({ address: address ?? 0, length, source, mmap, faults: 0, faultsInCalls: 0, warm, fileOffset: intArg(event, [5, 'off']) ?? 0 });
+}
+
+/**
+ * A file mapped to be run (PROT_EXEC, or the loader's MAP_DENYWRITE) is code: the bytes read from it
+ * before (the loader reads an ELF header, 832 bytes, then its program headers) were no payload. Under
+ * perf, which prints openat's file name as a pointer, nothing else tells a library from a data file.
+ * Only the bytes waiting are dropped: the object is not marked, because under perf a lost close can
+ * leave the library's object under a number the program reuses for its data.
+ */
+function forgetCode(ctx: BuildContext, event: SyscallEvent, state: ProcessState): void {
+  const perf = event.argNames !== null;
+  if (!hasFlag(argText(event, [2, 'prot']), 'PROT_EXEC', perf) && !hasFlag(argText(event, [3, 'flags']), 'MAP_DENYWRITE', perf)) return;
+  const fdRef = fdArg(event, [4, 'fd']);
+  if (fdRef === null || fdRef.fd < 0) return;
+  const object = ctx.fds.tables.of(event.pid).get(fdRef.fd);
+  if (object === undefined) return;
+  state.credits = state.credits.filter((credit) => credit.source !== object);
 }
 
 /**

@@ -10,6 +10,8 @@ import { parseCallTail } from './call-tail';
 import { indexIn, internName, isDigit, lastIndexIn, isIdentChar, isIdentStart, LineKind, parseDecimal, ParsedLine, PidKind, TsKind } from './parsed-line';
 
 const CONTINUED = '... [continued]: ';
+/** Longer than any call could take (seconds, ~31 years): a duration past it is perf's unsigned print of a negative one. */
+const MAX_DURATION_S = 1e9;
 /** Frames of --call-graph sit under their call, indented far past any event line's timestamp. */
 const FRAME_INDENT = 20;
 
@@ -84,7 +86,10 @@ export function parsePerfLine(s: string, start: number, end: number, o: ParsedLi
     while (d1 > d0 && s.charCodeAt(d1 - 1) === 32) d1--;
     if (s.charCodeAt(d1 - 1) === 115 /* s */ && s.charCodeAt(d1 - 2) === 109 /* m */ && s.charCodeAt(d1 - 3) === 32) {
       const sec = parseDecimal(s, d0, d1 - 3, 3);
-      if (!Number.isNaN(sec)) o.duration = sec;
+      // perf prints the duration as an unsigned count of ns: one it measured negative (a new child's
+      // `... [continued]: clone())`, its entry taken from another context) comes out near 2^64 ns
+      // (18446744073707.676 ms). That is no duration: unknown.
+      if (!Number.isNaN(sec) && sec < MAX_DURATION_S) o.duration = sec;
     }
   }
   // comm/tid: comm may hold spaces, slashes and digits (`w/7 x/25358`): the tid is the first

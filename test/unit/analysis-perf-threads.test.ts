@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
+import { parseTraceFiles } from '../../src/strace-parser';
 import type { Transfer } from '../../src/core/report-types';
 import { recordPerfTrace, recordStrace } from '../support/record';
 import { buildWorkload } from './support/programs';
@@ -156,4 +157,38 @@ for (const cat of ['cat', '/bin/cat']) test(`posix_spawn under perf trace (clone
     assert.notEqual(own[0]?.sink.path, out);
     return;
   }
+});
+
+test('perf trace printed a negative duration as an unsigned one (18446744073708.906 ms): no duration, and the order is kept for the calls after it', async () => {
+  const file = recorded('perf_forks_then_threads.trace.gz');
+  const clones: Array<number | null> = [];
+  await parseTraceFiles([file], {
+    event: (e) => {
+      if (e.type === 'syscall' && e.line === 833) clones.push(e.duration);
+      if (e.type === 'syscall' && e.duration !== null) assert.ok(e.duration < 1e6, `line ${e.line}: ${e.duration} s`);
+    },
+    diagnostic: () => undefined,
+  });
+  assert.deepEqual(clones, [null], 'the clone of line 833 has no duration');
+  const report = await analyzeTraceFiles([file]);
+  const w = '/tmp/rev22/w';
+  // late_fd_threads, then gonet: three files served over TCP (sendfile) to three clients that save
+  // them (recv_write), and two goroutines copying a file each.
+  const bySink = report.transfers.filter((t) => t.sink.kind === 'file').map((t) => [t.sink.path, t.strategy, t.bytes]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  assert.deepEqual(bySink, [
+    [`${w}/o_go_ff3.bin`, 'read_write', 3_000_000],
+    [`${w}/o_go_ff4.bin`, 'read_write', 4_000_000],
+    [`${w}/o_go_tcp1.bin`, 'recv_write', 1_000_000],
+    [`${w}/o_go_tcp2.bin`, 'recv_write', 2_000_000],
+    [`${w}/o_go_tcp3.bin`, 'recv_write', 3_000_000],
+    [`${w}/o_lf.bin`, 'read_write', SIZE],
+  ], JSON.stringify(rows(report.transfers)));
+  assert.deepEqual(report.transfers.filter((t) => t.sink.kind === 'tcp').map((t) => [t.strategy, t.bytes]).sort(), [['sendfile', 1_000_000], ['sendfile', 2_000_000], ['sendfile', 3_000_000]]);
+});
+
+test('perf trace of nginx: the loader\'s reads of a library (mapped PROT_EXEC after), named by perf as the error log that later took its number, are no transfer', async () => {
+  const report = await analyzeTraceFiles([recorded('perf_nginx_proxy_buffering_off.trace.gz')]);
+  const fromLog = report.transfers.filter((t) => t.source.path.endsWith('.err'));
+  assert.deepEqual(fromLog.map((t) => [t.sink.path, t.bytes, t.syscalls]), [], JSON.stringify(rows(report.transfers)));
+  assert.deepEqual(report.transfers.filter((t) => t.source.path === '/tmp/hunt19/www/big.bin').map((t) => [t.strategy, t.bytes]), [['read_write', 3_000_000]]);
 });
