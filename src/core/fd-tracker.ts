@@ -172,6 +172,8 @@ export class FdTracker {
   private readonly clone3Threads = new Set<number>();
   /** By when their execve started (perf shows no exits: an entry can be a former holder of the tid's). */
   private readonly execedTids = new Map<number, number | null>();
+  /** perf: the processes (thread group leaders) whose clone3 children were taken for threads (their transfers say so). */
+  readonly clone3Groups = new Set<number>();
   /** Where the datagrams of unconnected UDP sockets went, one object per socket and address (see datagramPeer). */
   private readonly datagramPeers = new Map<string, FdObject>();
   /** Descriptors sent with SCM_RIGHTS that their receiver has not taken yet. */
@@ -752,6 +754,7 @@ export class FdTracker {
     if (spawned) return;
     this.joinThreadGroup(child, maker);
     if (this.clone3Threads.size < MAX_CLONE3_THREADS) this.clone3Threads.add(child);
+    if (this.clone3Groups.size < MAX_CLONE3_THREADS) this.clone3Groups.add(this.threadGroupOf(maker));
   }
 
   exited(pid: number): void {

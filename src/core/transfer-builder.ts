@@ -274,6 +274,7 @@ export class TransferBuilder implements BuildContext {
   }
 
   private finish(transfer: TransferAccumulator): void {
+    if (this.fds.clone3Groups.size > 0 && this.fds.clone3Groups.has(transfer.group)) transfer.threadsInferred = true;
     if (this.finished.length < MAX_SEPARATE_TRANSFERS) {
       this.finished.push(transfer);
       return;

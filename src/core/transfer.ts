@@ -62,6 +62,8 @@ export class TransferAccumulator {
   zerocopyIgnored = false;
   /** Some of its bytes went out in a write counted in another transfer (one write carried two sources' bytes). */
   sharedWrite = false;
+  /** Its process's threads were made by clone3 under perf, and taken for threads by inference (FdTracker.perfClone3). */
+  threadsInferred = false;
   /** In-kernel strategies the program tried for this transfer and the kernel refused (not to be recommended). */
   refused: Strategy[] | null = null;
 

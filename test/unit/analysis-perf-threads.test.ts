@@ -80,6 +80,8 @@ for (const mode of ['file', 'tcp'] as const) {
     assert.equal(callsOn(text, 'read', `<${src}>`), 17, 'perf kept every read');
     const report = await analyzeTraceFiles([trace]);
     assert.deepEqual(comparable(report.transfers), expected(dir, src));
+    // The transfer says what its threads were taken for.
+    assert.ok(report.transfers[0]?.assumptions.some((a) => a.startsWith('perf trace prints clone3\'s flags as a pointer')), JSON.stringify(report.transfers[0]?.assumptions));
   });
 }
 
@@ -155,6 +157,7 @@ for (const cat of ['cat', '/bin/cat']) test(`posix_spawn under perf trace (clone
     assert.deepEqual(child.map((t) => [t.sink.path, t.bytes]), [[out, 300_000]], JSON.stringify(rows(report.transfers)));
     assert.deepEqual(own.map((t) => t.bytes), [200_000], JSON.stringify(rows(report.transfers)));
     assert.notEqual(own[0]?.sink.path, out);
+    assert.deepEqual(report.transfers.filter((t) => t.assumptions.some((a) => a.includes('clone3'))), [], 'the spawned child is no thread');
     return;
   }
 });
