@@ -3,7 +3,8 @@
 // Measures, each in its own child process (so every peak RSS is its own):
 //   (1) baseline: the plainest Node loop that reads the file and splits it into lines
 //       (fs read stream, 1 MB chunks, utf8 decoding, indexOf('\n') + slice per line, carry the rest);
-//       a latin1-decoding variant is shown too, for information;
+//       a latin1-decoding variant is shown too, for information, and a 'floor': the least work any
+//       line-by-line pipeline does (pid, name and result of each line into a Map, no event objects);
 //   (2) parser: parseTraceFiles() with a sink that only counts events;
 //   (3) parse + analyze: analyzeTraceFiles(), the engine of `iolens analyze`, as it runs by default
 //       (one thread), and with the parse in a worker thread ('analyze-2threads', `--parse-thread`);
@@ -72,6 +73,50 @@ async function parserOnly(file: string): Promise<{ lines: number; events: number
   return { lines: r.lines, events };
 }
 
+/**
+ * A floor for any line-by-line pipeline in JS, for information: latin1 chunks split into lines, and per
+ * line only the leading pid, the call name's first two letters and the number after the last ` = `,
+ * summed into a Map. No event objects, no arguments, no analysis: what the speed bound leaves room for
+ * (2.5x the baseline's time) has to hold the whole parse and analysis.
+ */
+function floor(file: string): { lines: number; events: number } {
+  const fd = fs.openSync(file, 'r');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const sums = new Map<number, number>();
+  let carry = '';
+  let lines = 0;
+  let position = 0;
+  try {
+    for (;;) {
+      const n = fs.readSync(fd, buffer, 0, buffer.length, position);
+      if (n <= 0) break;
+      position += n;
+      const s = carry + buffer.latin1Slice(0, n);
+      let p = 0;
+      for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', p)) {
+        lines++;
+        let j = p;
+        let pid = 0;
+        for (let c = s.charCodeAt(j); c >= 48 && c <= 57; c = s.charCodeAt(++j)) pid = pid * 10 + c - 48;
+        j++;
+        while (j < i && s.charCodeAt(j) !== 32) j++;
+        const name = j + 1;
+        const equals = s.lastIndexOf(' = ', i);
+        let ret = 0;
+        if (equals > p) for (let k = equals + 3, c = s.charCodeAt(k); c >= 48 && c <= 57; c = s.charCodeAt(++k)) ret = ret * 10 + c - 48;
+        const key = pid * 1024 + ((s.charCodeAt(name) * 31 + s.charCodeAt(name + 1)) & 1023);
+        sums.set(key, (sums.get(key) ?? 0) + ret);
+        p = i + 1;
+      }
+      carry = s.slice(p);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (carry.length > 0) lines++;
+  return { lines, events: sums.size };
+}
+
 // (3) parse + analyze: the whole pipeline of `iolens analyze`, with its bytes by strategy kept for
 // the comparison with the big trace's ground truth (OUT.json beside the trace).
 let analyzedBytesByStrategy: Record<string, { transfers: number; bytes: number }> = {};
@@ -87,7 +132,7 @@ async function parseAndAnalyze(file: string, parseInWorker: boolean): Promise<{ 
   return { lines: report.trace.lines, events: report.trace.events };
 }
 
-const MODES = ['baseline', 'baseline-latin1', 'parser', 'analyze', 'analyze-2threads'] as const;
+const MODES = ['baseline', 'baseline-latin1', 'floor', 'parser', 'analyze', 'analyze-2threads'] as const;
 
 async function runChild(mode: string, file: string): Promise<void> {
   let peak = process.memoryUsage().rss;
@@ -103,6 +148,9 @@ async function runChild(mode: string, file: string): Promise<void> {
       break;
     case 'baseline-latin1':
       r = await baseline(file, 'latin1');
+      break;
+    case 'floor':
+      r = floor(file);
       break;
     case 'parser':
       r = await parserOnly(file);
@@ -189,6 +237,8 @@ async function main(): Promise<void> {
   console.log(`parser / baseline (utf8) throughput:   ${fmt((100 * base.wallS) / parser.wallS, 0)} % wall, ${fmt((100 * base.cpuS) / parser.cpuS, 0)} % CPU   (target >= 40 %)`);
   console.log(`parser / baseline (latin1) throughput: ${fmt((100 * base1.wallS) / parser.wallS, 0)} % wall, ${fmt((100 * base1.cpuS) / parser.cpuS, 0)} % CPU`);
   console.log(`parser peak RSS: ${fmt(parser.peakRssMB, 0)} MB (target <= 256 MB)`);
+  const floorRun = best.get('floor') as Measure;
+  console.log(`floor (per line: pid, name, result into a Map; no events) / baseline (utf8): ${fmt((100 * base.wallS) / floorRun.wallS, 0)} % wall`);
   if (base.lines !== parser.lines) console.log(`WARNING: line counts differ (baseline ${base.lines}, parser ${parser.lines})`);
   const analyze = best.get('analyze') as Measure;
   const analyze2 = best.get('analyze-2threads') as Measure;

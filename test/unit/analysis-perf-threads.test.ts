@@ -3,8 +3,8 @@
 // execve when its clone returns is taken for a thread (one fd table, one process). And perf drains each
 // CPU's buffer in turn, so another thread's call may be printed after calls that ended later: the
 // analysis puts perf's calls back in the order they ended (perf-order.ts).
-// Programs: test/workloads/late_fd_threads.c (a pool made before the descriptors it copies between),
-// thread_handoff.c (reads on one thread, writes on another), one_write_two_sources.c (two threads
+// Programs: test/workloads/thread_handoff.c (reads on one thread, writes on another; with `late`, the
+// threads made before the descriptors they copy between), one_write_two_sources.c (two threads
 // pread halves, the main thread writes the whole buffer); each recorded here with real perf trace,
 // and with strace for comparison. Plus two unedited recordings: Node's fs streams on libuv's pool and
 // a Go io.Copy file -> TCP (sendfile on two threads).
@@ -52,14 +52,14 @@ function callsOn(text: string, name: string, nameText: string): number {
 }
 
 for (const mode of ['file', 'tcp'] as const) {
-  const args = (dir: string, src: string): string[] => (mode === 'file' ? [src, 'file', path.join(dir, 'dst.bin')] : [src, 'tcp']);
+  const args = (dir: string, src: string): string[] => [src, mode === 'file' ? path.join(dir, 'dst.bin') : 'tcp', 'late'];
   /** The one transfer expected: the sink a file (by its path) or a TCP connection of the program to itself (by its kind: perf prints no address). */
   const expected = (dir: string, src: string): unknown[] => [['read_write', 'file', src, mode, mode === 'file' ? path.join(dir, 'dst.bin') : '(any)', SIZE, { read: 17, write: 16 }]];
   const comparable = (transfers: readonly Transfer[]): unknown[] => rows(transfers).map((r) => (mode === 'tcp' ? [...r.slice(0, 4), '(any)', ...r.slice(5)] : r));
 
   test(`threads made before the descriptors they copy between (${mode} sink), strace: one transfer`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `iolens-late-fd-${mode}-`));
-    const bin = buildWorkload(dir, 'late_fd_threads', ['-pthread']);
+    const bin = buildWorkload(dir, 'thread_handoff', ['-pthread']);
     const src = source(dir);
     const recording = await recordStrace([bin, ...args(dir, src)], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
     assert.equal(recording.exitCode, 0, recording.stderr);
@@ -70,7 +70,7 @@ for (const mode of ['file', 'tcp'] as const) {
 
   test(`threads made before the descriptors they copy between (${mode} sink), perf trace: one transfer, its sink the ${mode}`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `iolens-late-fd-perf-${mode}-`));
-    const bin = buildWorkload(dir, 'late_fd_threads', ['-pthread']);
+    const bin = buildWorkload(dir, 'thread_handoff', ['-pthread']);
     const src = source(dir);
     const sinkName = mode === 'file' ? `<${path.join(dir, 'dst.bin')}>` : '<socket:[';
     const trace = await recordPerfUntil([bin, ...args(dir, src)], dir, (text) => callsOn(text, 'read', `<${src}>`) === 17 && callsOn(text, 'write', sinkName) === 16);
@@ -175,7 +175,7 @@ test('perf trace printed a negative duration as an unsigned one (18446744073708.
   assert.deepEqual(clones, [null], 'the clone of line 833 has no duration');
   const report = await analyzeTraceFiles([file]);
   const w = '/tmp/rev22/w';
-  // late_fd_threads, then gonet: three files served over TCP (sendfile) to three clients that save
+  // late_fd_threads (thread_handoff.c's `late` mode, as it was named then), then gonet: three files served over TCP (sendfile) to three clients that save
   // them (recv_write), and two goroutines copying a file each.
   const bySink = report.transfers.filter((t) => t.sink.kind === 'file').map((t) => [t.sink.path, t.strategy, t.bytes]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
   assert.deepEqual(bySink, [
