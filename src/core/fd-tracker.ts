@@ -164,13 +164,12 @@ export class FdTracker {
   private readonly pendingPipeEnds = new Map<number, Array<{ endpoint: Endpoint; left: number; line: number }>>();
   /** Thread group leader by tid, for threads made with CLONE_THREAD (kept to the end: the report merges by group). */
   private readonly threadGroups = new Map<number, number>();
-  /**
-   * perf: tids taken for threads made by clone3, whose flags perf prints as a pointer (see cloned());
-   * and tids that called execve, while they live (a clone3 child that did so before its clone returned
-   * was spawned, not a thread).
-   */
+  /** perf: tids made by clone3, whose flags perf prints as a pointer, and taken for threads (perfClone3). */
   private readonly clone3Threads = new Set<number>();
-  /** By when their execve started (perf shows no exits: an entry can be a former holder of the tid's). */
+  /**
+   * perf: tids that called execve, by when it started (a clone3 child that did so before its clone
+   * returned was spawned, not a thread). perf shows no exits: an entry can be a former holder's of the tid.
+   */
   private readonly execedTids = new Map<number, number | null>();
   /** perf: the processes (thread group leaders) whose clone3 children were taken for threads (their transfers say so). */
   readonly clone3Groups = new Set<number>();
@@ -764,7 +763,7 @@ export class FdTracker {
   }
 }
 
-/** perf clone3 threads and execve callers followed at once (live ones): past that many, new ones are not. */
+/** perf clone3 threads, execve callers and processes with clone3 threads remembered at most (perf shows no exits to forget them by). */
 const MAX_CLONE3_THREADS = 4096;
 
 /** A FIFO opened by its path is a file to the table (and to -y) until its fstat says S_IFIFO: a pipe. */
