@@ -29,7 +29,7 @@ function toTransfer(accumulator: TransferAccumulator, index: number, settings: C
   if (accumulator.pageFaultsInCalls > 0) assumptions.push(`${accumulator.pageFaultsInCalls} page faults on the mapping were taken inside calls (the kernel copying from it): counted in pageFaults, no mode switch`);
   if (accumulator.zerocopyIgnored) assumptions.push('its sends ask for MSG_ZEROCOPY, but setsockopt(SO_ZEROCOPY) failed on the socket, so the kernel ignored the flag and copied as usual');
   if (accumulator.threadsInferred) {
-    assumptions.push('perf trace prints clone3\'s flags as a pointer: the threads this process made with clone3 are taken for threads (sharing its descriptors) because they had not called execve or changed their descriptors when the clone returned, unlike a posix_spawn child');
+    assumptions.push('perf trace prints clone3\'s flags as a pointer: this process\'s clone3 children are taken for threads sharing its descriptors (no execve and no change of descriptors before the clone returned, unlike a posix_spawn child)');
   }
   if (accumulator.sharedWrite) assumptions.push('some of its bytes went out in a write that also carried another source\'s bytes: that write is counted in the other transfer');
   if (accumulator.refused !== null) assumptions.push(`the program tried ${accumulator.refused.join(', ')} first and the kernel refused it (the failed call is counted here); it is not recommended`);
