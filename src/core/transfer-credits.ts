@@ -14,7 +14,7 @@ import { argText, positionArg, rawStringArg } from './event-args';
 import type { FdObject } from './fd-table';
 import type { DataCallSpec } from './syscall-classes';
 import type { TransferAccumulator } from './transfer';
-import type { Strategy } from './report-types';
+import type { Endpoint, Strategy } from './report-types';
 
 /** How many distinct sources with unsent bytes a process may hold before the oldest is forgotten. */
 const MAX_CREDITS = 8;
@@ -198,10 +198,26 @@ function ends(source: FdObject, sink: FdObject): boolean {
   const a = source.endpoint;
   const b = sink.endpoint;
   if (a.kind !== b.kind || (a.kind !== 'unix' && a.kind !== 'tcp')) return false;
-  const x = CONNECTION.exec(a.path);
+  const x = connectionOf(a);
   if (x === null) return false;
-  const y = CONNECTION.exec(b.path);
-  return y !== null && x[1] === y[2] && x[2] === y[1];
+  const y = connectionOf(b);
+  return y !== null && x[0] === y[1] && x[1] === y[0];
+}
+
+/**
+ * A socket endpoint's two addresses, cut once per endpoint (asked of every credit a relay's write
+ * looks at). Endpoints are replaced, never changed in place, when an object is named anew.
+ */
+const connections = new WeakMap<Endpoint, readonly [string, string] | null>();
+
+function connectionOf(endpoint: Endpoint): readonly [string, string] | null {
+  let connection = connections.get(endpoint);
+  if (connection === undefined) {
+    const m = CONNECTION.exec(endpoint.path);
+    connection = m !== null ? [m[1], m[2]] : null;
+    connections.set(endpoint, connection);
+  }
+  return connection;
 }
 
 /** perf: the credit's oldest unsent bytes were read into [from, to). */

@@ -27,12 +27,16 @@ export interface Mapping {
   fileOffset: number;
 }
 
-/** mmap flags of a read-only mapping of a file's data (not the loader's: no PROT_EXEC, no MAP_DENYWRITE/MAP_FIXED). */
-function isFileDataMapping(event: SyscallEvent): boolean {
+/**
+ * What an mmap's flags make it: code (PROT_EXEC, or the loader's MAP_DENYWRITE), a read-only mapping
+ * of a file's data (PROT_READ, not MAP_FIXED or MAP_ANONYMOUS), or neither.
+ */
+function mappingKind(event: SyscallEvent): 'code' | 'data' | 'other' {
   const prot = argText(event, [2, 'prot']);
   const flags = argText(event, [3, 'flags']);
   const perf = event.argNames !== null;
-  return hasFlag(prot, 'PROT_READ', perf) && !hasFlag(prot, 'PROT_EXEC', perf) && !hasFlag(flags, 'MAP_DENYWRITE', perf) && !hasFlag(flags, 'MAP_FIXED', perf) && !hasFlag(flags, 'MAP_ANONYMOUS', perf);
+  if (hasFlag(prot, 'PROT_EXEC', perf) || hasFlag(flags, 'MAP_DENYWRITE', perf)) return 'code';
+  return hasFlag(prot, 'PROT_READ', perf) && !hasFlag(flags, 'MAP_FIXED', perf) && !hasFlag(flags, 'MAP_ANONYMOUS', perf) ? 'data' : 'other';
 }
 
 function writableShared(event: SyscallEvent): boolean {
@@ -57,8 +61,9 @@ export function onMmap(ctx: BuildContext, event: SyscallEvent): void {
   // the fd argument (the 5th) is split off.
   const existing = ctx.existingState(event.pid);
   const mayBeRing = (existing?.rings.length ?? 0) > 0;
-  if (!mayBeRing && !isFileDataMapping(event)) {
-    if (existing !== undefined && existing.credits.length > 0) forgetCode(ctx, event, existing);
+  const kind = mappingKind(event);
+  if (!mayBeRing && kind !== 'data') {
+    if (kind === 'code' && existing !== undefined && existing.credits.length > 0) forgetCode(ctx, event, existing);
     return;
   }
   const fdRef = fdArg(event, [4, 'fd']);
@@ -69,7 +74,7 @@ export function onMmap(ctx: BuildContext, event: SyscallEvent): void {
     ring.calls.add(event);
     return;
   }
-  if (mayBeRing && !isFileDataMapping(event)) return;
+  if (kind !== 'data') return;
   const source = ctx.fds.resolve(event.pid, fdRef, event.line);
   if (source === null || source.endpoint.kind !== 'file' || isAncillary(source)) return;
   // A writable shared mapping of a file the program made (O_CREAT/O_TRUNC: an output file filled in
@@ -94,8 +99,6 @@ export function onMmap(ctx: BuildContext, event: SyscallEvent): void {
  * leave the library's object under a number the program reuses for its data.
  */
 function forgetCode(ctx: BuildContext, event: SyscallEvent, state: ProcessState): void {
-  const perf = event.argNames !== null;
-  if (!hasFlag(argText(event, [2, 'prot']), 'PROT_EXEC', perf) && !hasFlag(argText(event, [3, 'flags']), 'MAP_DENYWRITE', perf)) return;
   const fdRef = fdArg(event, [4, 'fd']);
   if (fdRef === null || fdRef.fd < 0) return;
   const object = ctx.fds.tables.of(event.pid).get(fdRef.fd);

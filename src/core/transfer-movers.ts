@@ -62,7 +62,6 @@ function moverRead(ctx: BuildContext, event: SyscallEvent, source: FdObject, off
   return offset === undefined ? null : ctx.readRange(source, Number(offset), bytes);
 }
 
-/** Errors that say "not now" rather than "not this way". */
 /**
  * A first attempt that moved nothing is no transfer of its own: the kernel refused the pair
  * (copy_file_range: EXDEV across filesystems, EBADF into an O_APPEND file, EINVAL into a pipe;
@@ -77,6 +76,7 @@ function firstAttemptWithoutBytes(ctx: BuildContext, event: SyscallEvent, source
   return true;
 }
 
+/** Errors that say "not now" rather than "not this way". */
 const RETRYABLE = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINTR', 'ERESTARTSYS', 'ERESTARTNOINTR', 'ERESTARTNOHAND', 'ERESTART_RESTARTBLOCK']);
 
 /** splice(in, off_in, out, off_out, len, flags): file -> pipe -> socket is one transfer via the pipe. */

@@ -14,9 +14,8 @@ export const RUN_MARKER = 'IOLENS_RUN';
 /** Whether /proc/PID/environ holds `RUN_MARKER=run` (only our own processes' is readable). */
 function marked(pid: number, run: string, procRoot: string): boolean {
   try {
-    const environ = readFileSync(`${procRoot}/${pid}/environ`, 'latin1');
-    const entry = `${RUN_MARKER}=${run}`;
-    return environ.startsWith(`${entry}\0`) || environ.includes(`\0${entry}\0`) || environ === entry || environ.endsWith(`\0${entry}`);
+    // NUL-separated entries: one whole entry, wherever it is.
+    return `\0${readFileSync(`${procRoot}/${pid}/environ`, 'latin1')}\0`.includes(`\0${RUN_MARKER}=${run}\0`);
   } catch {
     return false;
   }
