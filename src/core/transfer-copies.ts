@@ -10,14 +10,16 @@ import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
 import type { DataCallSpec } from './syscall-classes';
 import {
-  bufferAddress, consume, consumeAll, findCredit, matchCredit, matchedBytes, matchedHeaderBytes, matchedOnlyPart, matchedWarm,
-  matchCopyUnderWay, matchFanOut, matchSavedResponse, pairStrategy, recordRead, unsentStartsWithin, usable, wasReply, type Credit,
+  bufferAddress, consume, consumeAll, findCredit, matchFanOut, pairStrategy, readWarm, recordRead, unsentStartsWithin, usable,
+  type Credit, type CreditMatch,
 } from './transfer-credits';
 import { matchMapping } from './transfer-mmap';
 import { memoryOf } from './transfer-movers';
 import { addPrelude } from './transfer-preludes';
 import { isAncillary, isNotification, resolveArg, type BuildContext, type ProcessState } from './transfer-state';
 import { isErrorQueueRead, isZerocopySend, onErrorQueue } from './transfer-zerocopy';
+import { matchSavedResponse } from './write-evidence';
+import { matchCopyUnderWay, matchCredit, REPLY } from './write-match';
 
 export function onRead(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec): void {
   const state = ctx.state(event.pid);
@@ -92,24 +94,24 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   const others = ctx.otherReaders(event.pid);
   const pooled = holdBytes(others);
   let own = matchCredit(event, spec, state.credits, sink, bytes, pooled);
-  if (own === null && wasReply()) return;
+  if (own === REPLY) return;
   if (own === null && pooled) {
     if (sendFromOtherThread(ctx, others, event, spec, sink, bytes)) return;
     own = matchCredit(event, spec, state.credits, sink, bytes, false);
   }
-  if (own !== null && matchedOnlyPart()) {
+  if (own !== null && own !== REPLY && own.onlyPart) {
     // A guess for part of the write (a small unsent read of this thread, like a script a runtime read):
     // another thread's read whose printed bytes this write shows beats it.
     if (sendFromOtherThread(ctx, others, event, spec, sink, bytes)) return;
     own = matchCredit(event, spec, state.credits, sink, bytes, false);
   }
+  if (own === REPLY) return;
   if (own !== null) {
-    own.sentByOther = false;
+    own.credit.sentByOther = false;
     const sent = sendFromCredit(ctx, event, spec, own, sink);
     sendRest(ctx, state, others, event, spec, own, sink, bytes, sent);
     return;
   }
-  if (wasReply()) return;
   const mapping = matchMapping(event, spec, state, sink);
   if (mapping !== null) {
     const isNew = !ctx.hasTransfer(event.pid, mapping.source, sink, 'mmap_write');
@@ -158,7 +160,7 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
  * Bytes another thread of the process read (the copy moved threads between its read and its write,
  * or a pool's threads take turns), on evidence only: the same printed bytes or buffer address.
  * Threads that each read and write their own, and a reply that matches nothing there, stay apart.
- * Where no thread's bytes show it, two cases with evidence of another kind (transfer-credits): a
+ * Where no thread's bytes show it, two cases with evidence of another kind (write-match, write-evidence): a
  * copy loop under way, another thread's source whose bytes already go to this sink (an HTTP body
  * received with chunked encoding: its chunk-size lines, read and not written, hide where a write
  * starts in a read); and a client's first write of a response's body into a file opened after
@@ -167,9 +169,9 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
 function sendFromOtherThread(ctx: BuildContext, others: readonly ProcessState[], event: SyscallEvent, spec: DataCallSpec, sink: FdObject, bytes: number): boolean {
   for (const other of others) {
     const moved = matchCredit(event, spec, other.credits, sink, bytes, true);
-    if (moved !== null) return sendMoved(ctx, others, event, spec, moved, sink, bytes);
     // The write sends that thread's bytes back where they came from: a reply, handled.
-    if (wasReply()) return true;
+    if (moved === REPLY) return true;
+    if (moved !== null) return sendMoved(ctx, others, event, spec, moved, sink, bytes);
   }
   for (const other of others) {
     const moved = matchCopyUnderWay(event, spec, other.credits, sink, bytes);
@@ -181,8 +183,8 @@ function sendFromOtherThread(ctx: BuildContext, others: readonly ProcessState[],
 }
 
 /** The write sends on the credit another thread holds (sendFromOtherThread found it): always true. */
-function sendMoved(ctx: BuildContext, others: readonly ProcessState[], event: SyscallEvent, spec: DataCallSpec, moved: Credit, sink: FdObject, bytes: number): boolean {
-  moved.sentByOther = true;
+function sendMoved(ctx: BuildContext, others: readonly ProcessState[], event: SyscallEvent, spec: DataCallSpec, moved: CreditMatch, sink: FdObject, bytes: number): boolean {
+  moved.credit.sentByOther = true;
   const sent = sendFromCredit(ctx, event, spec, moved, sink);
   sendRest(ctx, ctx.state(event.pid), others, event, spec, moved, sink, bytes, sent);
   return true;
@@ -197,9 +199,10 @@ function sendMoved(ctx: BuildContext, others: readonly ProcessState[], event: Sy
  * program made) is no one's. The write itself is counted once, in the first transfer; these get its
  * bytes only.
  */
-function sendRest(ctx: BuildContext, state: ProcessState, others: readonly ProcessState[], event: SyscallEvent, spec: DataCallSpec, first: Credit, sink: FdObject, bytes: number, sent: number): void {
+function sendRest(ctx: BuildContext, state: ProcessState, others: readonly ProcessState[], event: SyscallEvent, spec: DataCallSpec, firstMatch: CreditMatch, sink: FdObject, bytes: number, sent: number): void {
   // The iovecs before the matched one are a header the program made, not another source's bytes.
-  let rest = bytes - sent - matchedHeaderBytes();
+  let rest = bytes - sent - firstMatch.header;
+  const first = firstMatch.credit;
   if (rest <= 0) return;
   // perf prints where the write's bytes are: another source's bytes are in it only if they were read there.
   const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
@@ -230,7 +233,7 @@ function fitsWhole(credit: Credit, sink: FdObject, rest: number, window: RestWin
 /** Sends all of the credit's unsent bytes on (the write is counted in another transfer); returns how many. */
 function sendWhole(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec, credit: Credit, sink: FdObject): number {
   const sent = credit.remaining;
-  const transfer = ctx.transfer(event.pid, credit.source, sink, pairStrategy(credit.kind, spec, credit.source, sink), undefined, true, matchedWarm(credit, true));
+  const transfer = ctx.transfer(event.pid, credit.source, sink, pairStrategy(credit.kind, spec, credit.source, sink), undefined, true, readWarm(credit, 0));
   transfer.calls.takeAll(credit.pending);
   transfer.addPayload(sent);
   transfer.sharedWrite = true;
@@ -247,18 +250,18 @@ function holdBytes(states: readonly ProcessState[]): boolean {
   return false;
 }
 
-/** The write sends on matchedBytes() of the credit's bytes: the transfer from its source takes both. Returns how many. */
-function sendFromCredit(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec, credit: Credit, sink: FdObject): number {
-  const matched = matchedBytes();
+/** The write sends on the matched bytes of a credit: the transfer from its source takes both. Returns how many. */
+function sendFromCredit(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec, match: CreditMatch, sink: FdObject): number {
+  const { credit, bytes: matched } = match;
   const flagged = isZerocopySend(event, spec);
   const zerocopy = flagged && isZerocopySend(event, spec, sink);
   const strategy: Strategy = zerocopy ? 'msg_zerocopy' : pairStrategy(credit.kind, spec, credit.source, sink);
-  const transfer = ctx.transfer(event.pid, credit.source, sink, strategy, undefined, true, matchedWarm(credit));
+  const transfer = ctx.transfer(event.pid, credit.source, sink, strategy, undefined, true, readWarm(credit, match.fromRead));
   if (flagged && !zerocopy) transfer.zerocopyIgnored = true;
   transfer.calls.takeAll(credit.pending);
   transfer.calls.add(event);
   transfer.addPayload(matched);
-  consume(credit, matched, sink, ctx.state(event.pid).seq);
+  consume(match, sink, ctx.state(event.pid).seq);
   credit.lastTransfer = transfer;
   return matched;
 }

@@ -1,6 +1,6 @@
 // HTTP bodies saved by programs whose reading and writing threads differ (recorded with real strace by a
 // helper's review: test/fixtures/recorded/README.md). Two rules pair such writes without printed evidence
-// (transfer-credits.ts): a copy loop under way on another thread goes on, and a client's first body write
+// (write-match.ts, write-evidence.ts): a copy loop under way on another thread goes on, and a client's first body write
 // into a file opened after another thread read a response is that read but for its header. Neither may take
 // a thread's own bytes, nor pair a file with a download it did not come from.
 
