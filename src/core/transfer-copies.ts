@@ -5,7 +5,7 @@
 
 import type { SyscallEvent } from '../strace-parser/types';
 import { argText, fdArg, movedBytes, positionArg } from './event-args';
-import { datagramAddress } from './fd-tracker';
+import { datagramAddress } from './sockaddr';
 import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
 import type { DataCallSpec } from './syscall-classes';

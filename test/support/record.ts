@@ -230,6 +230,13 @@ export function perfTraceAvailable(perfPath = 'perf'): Promise<{ ok: true } | { 
   return p;
 }
 
+/**
+ * How many times a test records a program under perf trace before it judges the last recording: perf
+ * drops events now and then and names an fd only if it still finds it in /proc when it prints, more
+ * often on a loaded machine (a recording that lost what the test needs is redone, not judged).
+ */
+export const PERF_RECORDING_ATTEMPTS = 8;
+
 /** Run `perf trace [perfArgs] -o FILE -- argv`; `{ ok: false, reason }` when perf trace cannot run here. */
 export async function recordPerfTrace(argv: string[], options: PerfRecordOptions = {}): Promise<PerfRecording> {
   const perf = options.perfPath ?? 'perf';

@@ -24,7 +24,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import type { Transfer } from '../../src/core/report-types';
-import { recordPerfTrace, recordStrace } from '../support/record';
+import { PERF_RECORDING_ATTEMPTS, recordPerfTrace, recordStrace } from '../support/record';
 import { buildWorkload, workloadPath } from './support/programs';
 
 const SIZE = 1_000_000; // 15 reads of 65,536 bytes and one of 16,960
@@ -118,7 +118,7 @@ test('reads the whole file, then writes it, under perf trace: the writes pair wi
     const writes = (text.match(/ write\(fd: \d+[^)]*count: (?:65536|16960)\) +=/g) ?? []).length;
     // perf names an fd only when it still finds it in /proc as it prints (late): a recording where it
     // named the source nowhere (the program had ended) is redone too.
-    if ((writes !== 16 || !text.includes(`<${src}>`)) && attempt < 5) continue;
+    if ((writes !== 16 || !text.includes(`<${src}>`)) && attempt < PERF_RECORDING_ATTEMPTS) continue;
     assert.equal(writes, 16, 'perf trace recorded every write');
     const report = await analyzeTraceFiles([recording.tracePath]);
     const fromSource = report.transfers.filter((t) => t.source.path === src);
@@ -157,7 +157,7 @@ test('under perf trace, a log line formatted into the buffer a copy used is not 
     assert.equal(fs.readFileSync(log, 'utf8'), `copied ${SIZE} bytes\n`);
     const text = fs.readFileSync(recording.tracePath, 'utf8');
     const writes = (text.match(/ write\(fd: \d+<[^>]*dst\.bin>[^)]*\) += (?:4096|576)$/gm) ?? []).length;
-    if (writes !== 245 && attempt < 5) continue;
+    if (writes !== 245 && attempt < PERF_RECORDING_ATTEMPTS) continue;
     assert.equal(writes, 245, 'perf trace recorded every write to DST with its result');
     const report = await analyzeTraceFiles([recording.tracePath]);
     assert.deepEqual(report.transfers.filter((t) => t.sink.path === log), [], describe(report.transfers));
@@ -214,7 +214,7 @@ test('tee(1) under perf trace: the fan-out is seen by buffer address', async () 
     // (Under load perf also reorders or drops the events of tee's locale-file mappings, which perf names
     // late with the output's name: one write in ~25 such recordings then goes astray; seen in CI.)
     const complete = readBytes === SIZE && writes !== undefined && ['one.bin', 'two.bin'].every((name) => sinks.get(name)?.syscalls.write === writes && sinks.get(name)?.bytes === sinks.get('null')?.bytes);
-    if (!complete && attempt < 5) continue;
+    if (!complete && attempt < PERF_RECORDING_ATTEMPTS) continue;
     assert.deepEqual([...sinks.keys()].sort(), ['null', 'one.bin', 'two.bin'], describe(report.transfers));
     for (const name of ['null', 'one.bin', 'two.bin']) assert.equal(sinks.get(name)?.bytes, SIZE, name);
     assert.equal(sinks.get('one.bin')?.copies.cpu, 1);
@@ -358,7 +358,7 @@ test('blocks pwritten last to first, under perf trace: paired by buffer address,
     const text = fs.readFileSync(recording.tracePath, 'utf8');
     // perf trace drops events now and then: a recording without every pread and pwrite is redone.
     // (A call whose start it lost shows as `... [continued]: pwrite64()) = N` alone, with no fd.)
-    if (((text.match(/ pread64\(fd: /g) ?? []).length < BLOCKS || (text.match(/ pwrite64\(fd: /g) ?? []).length !== BLOCKS + 1) && attempt < 5) continue;
+    if (((text.match(/ pread64\(fd: /g) ?? []).length < BLOCKS || (text.match(/ pwrite64\(fd: /g) ?? []).length !== BLOCKS + 1) && attempt < PERF_RECORDING_ATTEMPTS) continue;
     const report = await analyzeTraceFiles([recording.tracePath]);
     const copies = report.transfers.filter((t) => t.strategy === 'pread_pwrite');
     assert.deepEqual(copies.map((t) => [t.bytes, t.syscalls.pwrite64]), [[SIZE, BLOCKS]], describe(report.transfers));

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
-import { recordPerfTrace } from '../support/record';
+import { PERF_RECORDING_ATTEMPTS, recordPerfTrace } from '../support/record';
 import { buildWorkload } from './support/programs';
 
 const SIZE = 1_000_000;
@@ -94,7 +94,7 @@ test('perf trace --syscalls --pf=all: a read that faults on its buffer is one ca
     assert.ok(recording.ok, recording.ok ? '' : recording.reason);
     assert.deepEqual(fs.readFileSync(out), fs.readFileSync(src));
     text = fs.readFileSync(recording.tracePath, 'utf8');
-    if (faultInsideRead(text) || attempt === 5) break;
+    if (faultInsideRead(text) || attempt === PERF_RECORDING_ATTEMPTS) break;
   }
   assert.ok(faultInsideRead(text), 'perf showed a fault inside a read');
   const report = await analyzeTraceFiles([recording.tracePath]);

@@ -10,6 +10,7 @@ import { analyzeTraceFiles } from '../../src/core/analyze';
 import type { IoReport, Transfer } from '../../src/core/report-types';
 import { LIVE_WORKLOADS, countMatches, liveWorkload, recordLiveWorkload, type ExpectedTransfer, type LiveRecording } from '../support/live-workloads';
 import { missingTools, prepareWorkloadEnv } from '../support/workloads';
+import { PERF_RECORDING_ATTEMPTS } from '../support/record';
 import { repoRoot } from './support/corpus';
 
 type Recorded = Extract<LiveRecording, { ok: true }>;
@@ -108,11 +109,11 @@ for (const name of ['rw_copy', 'rw_send', 'sendfile_send', 'splice_send', 'cat_p
 // perf trace: the same programs, where perf's output can be followed at all (it omits zero-valued
 // arguments, so reads of fd 0 are invisible). perf can silently drop a freshly forked child's first
 // events (seen here about 1 run in 8 of fork_server), so a run whose recording lost events is
-// recorded again, up to five times; the analysis of a complete recording must be exact.
+// recorded again, up to PERF_RECORDING_ATTEMPTS times; the analysis of a complete recording must be exact.
 for (const workload of LIVE_WORKLOADS.filter((w) => w.perfVerified)) {
   test(`live perf trace: ${workload.name}`, async (t) => {
     let lastFailures: string[] = [];
-    for (let attempt = 1; attempt <= 5; attempt++) {
+    for (let attempt = 1; attempt <= PERF_RECORDING_ATTEMPTS; attempt++) {
       const recording = await recordLiveWorkload(workload, { env: await prepareWorkloadEnv(), tracer: 'perf' });
       if (!recording.ok) {
         t.skip(`perf trace cannot run on this machine: ${recording.reason}`);

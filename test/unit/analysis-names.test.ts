@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import type { IoReport, Transfer } from '../../src/core/report-types';
 import { repoRoot } from './support/corpus';
-import { perfTraceAvailable, recordPerfTrace, recordStrace } from '../support/record';
+import { PERF_RECORDING_ATTEMPTS, perfTraceAvailable, recordPerfTrace, recordStrace } from '../support/record';
 import { buildWorkload } from './support/programs';
 
 const SIZE = 200_000;
@@ -123,7 +123,7 @@ test('perf trace: two files sent one after the other on the same fd number keep 
     const sends = fs.readFileSync(recording.tracePath, 'utf8').split('\n').filter((line) => line.includes(' sendfile('));
     const shows = (line: string | undefined, file: string): boolean => line !== undefined && new RegExp(`in_fd: \\d+<${file}>`).test(line);
     const named = sends.length === 2 && shows(sends[0], a) && shows(sends[1], b);
-    if (!named && attempt < 8) continue;
+    if (!named && attempt < PERF_RECORDING_ATTEMPTS) continue;
     assert.ok(named, sends.join('\n'));
     const report = await analyzeTraceFiles([recording.tracePath]);
     assert.deepEqual(report.transfers.map((t) => [t.strategy, t.source.path, t.bytes]), [['sendfile', a, 3_000_000], ['sendfile', b, 200_000]]);
@@ -152,7 +152,7 @@ test('a copy from /dev/shm to a file on disk: copy_file_range cannot cross files
 /**
  * `perf trace record`, then `perf trace -i`: printed after the program has gone, no fd can be named
  * (perf looks them up in /proc). Redone (perf drops an event now and then) until `accept` takes the
- * report, up to 5 times; the last report is returned.
+ * report, up to PERF_RECORDING_ATTEMPTS times; the last report is returned.
  */
 async function replayedPerfTrace(dir: string, argv: string[], stdoutFile: string, accept: (report: IoReport) => boolean): Promise<IoReport> {
   const probe = await perfTraceAvailable();
@@ -168,7 +168,7 @@ async function replayedPerfTrace(dir: string, argv: string[], stdoutFile: string
     assert.equal(replay.status, 0, replay.stderr?.toString());
     assert.doesNotMatch(fs.readFileSync(tracePath, 'utf8'), /\(fd: \d+<\//, 'perf named no fd');
     const report = await analyzeTraceFiles([tracePath]);
-    if (accept(report) || attempt === 5) return report;
+    if (accept(report) || attempt === PERF_RECORDING_ATTEMPTS) return report;
   }
 }
 
@@ -215,7 +215,7 @@ test('perf trace: a file its own calls name /proc/... (cat /proc/meminfo > out) 
     // gone), or, on a loaded machine, print the files cat opened before (locale files) under
     // meminfo's name too, and then nothing tells them apart (a documented limit). Such a recording
     // is redone.
-    if ((read < 0 || text.lastIndexOf('/proc/meminfo>', text.lastIndexOf(' openat(', read)) >= 0) && attempt < 5) continue;
+    if ((read < 0 || text.lastIndexOf('/proc/meminfo>', text.lastIndexOf(' openat(', read)) >= 0) && attempt < PERF_RECORDING_ATTEMPTS) continue;
     assert.ok(read >= 0, 'perf named the file read');
     const report = await analyzeTraceFiles([recording.tracePath]);
     assert.deepEqual(report.transfers.map((t) => [t.source.path, t.sink.path, t.bytes]), []);

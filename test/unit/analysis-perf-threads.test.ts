@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import { parseTraceFiles } from '../../src/strace-parser';
 import type { Transfer } from '../../src/core/report-types';
-import { recordPerfTrace, recordStrace } from '../support/record';
+import { PERF_RECORDING_ATTEMPTS, recordPerfTrace, recordStrace } from '../support/record';
 import { buildWorkload } from './support/programs';
 import { repoRoot } from './support/corpus';
 
@@ -35,13 +35,13 @@ function source(dir: string): string {
 
 /**
  * Records `argv` under perf trace until perf kept every call the check needs (perf drops events now and
- * then, and names an fd only if it still finds it in /proc when it prints): up to 5 recordings.
+ * then, and names an fd only if it still finds it in /proc when it prints): up to PERF_RECORDING_ATTEMPTS recordings.
  */
 async function recordPerfUntil(argv: string[], dir: string, complete: (text: string) => boolean): Promise<string | null> {
-  for (let attempt = 1; attempt <= 5; attempt++) {
+  for (let attempt = 1; attempt <= PERF_RECORDING_ATTEMPTS; attempt++) {
     const recording = await recordPerfTrace(argv, { outDir: dir, name: `perf${attempt}` });
     assert.ok(recording.ok, recording.ok ? '' : recording.reason);
-    if (complete(fs.readFileSync(recording.tracePath, 'utf8')) || attempt === 5) return recording.tracePath;
+    if (complete(fs.readFileSync(recording.tracePath, 'utf8')) || attempt === PERF_RECORDING_ATTEMPTS) return recording.tracePath;
   }
   return null;
 }
@@ -137,7 +137,7 @@ for (const cat of ['cat', '/bin/cat']) test(`posix_spawn under perf trace (clone
   const out = path.join(dir, 'out.bin');
   fs.writeFileSync(a, Buffer.alloc(300_000, 7));
   fs.writeFileSync(b, Buffer.alloc(200_000, 9));
-  for (let attempt = 1; attempt <= 5; attempt++) {
+  for (let attempt = 1; attempt <= PERF_RECORDING_ATTEMPTS; attempt++) {
     const stdout = path.join(dir, `stdout${attempt}.bin`);
     const recording = await recordPerfTrace([bin, cat, a, out, b], { outDir: dir, name: `perf${attempt}`, stdoutFile: stdout });
     assert.ok(recording.ok, recording.ok ? '' : recording.reason);
@@ -146,7 +146,7 @@ for (const cat of ['cat', '/bin/cat']) test(`posix_spawn under perf trace (clone
     const text = fs.readFileSync(recording.tracePath, 'utf8');
     assert.match(text, /clone3\(uargs: 0x/);
     // perf kept the child's dup2 and the parent's four writes (it drops events now and then).
-    if ((!/ dup2\(oldfd: \d+.*newfd: 1/.test(text) || (text.match(/ write\(fd: 1\b.*count: \d+\) += \d+$/gm) ?? []).length !== 4) && attempt < 5) continue;
+    if ((!/ dup2\(oldfd: \d+.*newfd: 1/.test(text) || (text.match(/ write\(fd: 1\b.*count: \d+\) += \d+$/gm) ?? []).length !== 4) && attempt < PERF_RECORDING_ATTEMPTS) continue;
     const report = await analyzeTraceFiles([recording.tracePath]);
     const parent = Number(/^\s*[\d.?]+ \([^)]*\): [^/]*\/(\d+) /m.exec(text)?.[1]);
     // perf names a descriptor from its per-thread cache: the sources' names may be stale, the sinks are

@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import type { Transfer } from '../../src/core/report-types';
-import { recordPerfTrace, recordStrace } from '../support/record';
+import { PERF_RECORDING_ATTEMPTS, recordPerfTrace, recordStrace } from '../support/record';
 import { buildWorkload } from './support/programs';
 
 function randomFile(file: string, size: number, seed: number): void {
@@ -87,7 +87,7 @@ test('two files read, then written in one write, under perf trace: the second fo
     const calls = (text.match(/ (?:read\(fd: \d+[^)]*count: (?:300000|200000)\)|write\(fd: \d+[^)]*count: 500000\)) += (?:300000|200000|500000)$/gm) ?? []).length;
     // perf names an fd only when it still finds it in /proc as it prints: a recording where it named
     // a source or the sink nowhere (the program had ended) is redone too.
-    if ((calls !== 3 || !text.includes(`<${a}>`) || !text.includes(`<${b}>`) || !text.includes(`<${dst}>`)) && attempt < 5) continue;
+    if ((calls !== 3 || !text.includes(`<${a}>`) || !text.includes(`<${b}>`) || !text.includes(`<${dst}>`)) && attempt < PERF_RECORDING_ATTEMPTS) continue;
     assert.equal(calls, 3, 'perf trace recorded both reads and the write');
     const report = await analyzeTraceFiles([recording.tracePath]);
     const rows = report.transfers.filter((t) => t.sink.path === dst).map((t) => [t.strategy, t.source.path, t.bytes, t.syscalls]);

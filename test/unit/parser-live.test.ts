@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { argOf, decodeCString, parseFdArg, type SyscallEvent } from '../../src/strace-parser';
 import { collectFiles, type Collected } from './parser-support/helpers';
 import { buildWorkload } from './support/programs';
+import { PERF_RECORDING_ATTEMPTS } from '../support/record';
 
 const SIZE = 100_000;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-live-'));
@@ -304,7 +305,7 @@ function perfTrace(t: TestContext, name: string, args: string[], command: string
 const LOST_START = /^\[continued\]: \w+\(\) of tid \d+ without its start$/;
 
 /**
- * Records with perfTrace and parses, recording again (up to 5 times) while the only diagnostics are
+ * Records with perfTrace and parses, recording again (up to PERF_RECORDING_ATTEMPTS times) while the only diagnostics are
  * calls whose start perf dropped: the final recording is checked to have none at all.
  */
 async function perfTraceParsed(t: TestContext, name: string, args: string[], command: string[]): Promise<Collected | null> {
@@ -313,7 +314,7 @@ async function perfTraceParsed(t: TestContext, name: string, args: string[], com
     if (trace === null) return null;
     const c = await collectFiles([trace]);
     const lost = c.diagnostics.length > 0 && c.diagnostics.every((d) => d.severity === 'warning' && LOST_START.test(d.message));
-    if (!lost || attempt === 5) return c;
+    if (!lost || attempt === PERF_RECORDING_ATTEMPTS) return c;
   }
 }
 
