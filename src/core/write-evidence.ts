@@ -17,8 +17,27 @@ import type { WriteView } from './write-match';
 
 /** How an HTTP response begins (its status line). */
 const HTTP_RESPONSE = 'HTTP/';
-/** An HTTP request that carries a body. */
-const UPLOAD_REQUEST = /^(?:POST|PUT|PATCH) /;
+/** How HTTP requests that carry a body begin. */
+const UPLOAD_REQUESTS = ['POST ', 'PUT ', 'PATCH '];
+
+/**
+ * Whether strace's print of some bytes begins with `text` (ASCII): as printed, or, where it printed
+ * them as hex escapes (-xx prints every byte `\xNN`), once decoded.
+ */
+function printedBeginsWith(printed: string, text: string): boolean {
+  if (printed.startsWith(text)) return true;
+  return printed.startsWith('\\x') && decodeEscapes(printed.slice(0, 4 * text.length)).startsWith(text);
+}
+
+/** The print begins like an HTTP response (its status line). */
+function isHttpResponse(printed: string): boolean {
+  return printedBeginsWith(printed, HTTP_RESPONSE);
+}
+
+/** The print begins like an HTTP request that carries a body (an upload). */
+function isUploadRequest(printed: string): boolean {
+  return UPLOAD_REQUESTS.some((method) => printedBeginsWith(printed, method));
+}
 /** A tar member header as strace prints it: the member's name, then NUL padding to the end of the print. */
 const TAR_MEMBER_HEADER = /^[^\\"]+(?:\\0)+$/;
 /** One line of text as strace prints it: no escape but the final newline. */
@@ -57,7 +76,7 @@ export function contradictsPrinted(credit: Credit, sink: FdObject, view: WriteVi
   if (credit.confirmed && credit.lastTransfer?.sink === sink) return false;
   const prefix = readPrefix(head);
   if (head.scattered || prefix === null || prefix.length === 0) return false;
-  if (credit.kind === 'socket' && (prefix.startsWith(HTTP_RESPONSE) || (sink.endpoint.kind === 'file' && UPLOAD_REQUEST.test(prefix)))) return false;
+  if (credit.kind === 'socket' && (isHttpResponse(prefix) || (sink.endpoint.kind === 'file' && isUploadRequest(prefix)))) return false;
   // tar x reads archives from files and pipes (`xz -d | tar x`), and writes members into files it
   // opens once it has read their header (also from a socket: `tar xf - < /dev/tcp/...`); a
   // protocol's NUL-padded messages on a socket, logged to a file open before, are no archive.
@@ -67,7 +86,10 @@ export function contradictsPrinted(credit: Credit, sink: FdObject, view: WriteVi
     // Hot path (a plain copy loop asks this of every write): compared where the write was parsed, no cut.
     const inPlace = event.compareSecondString(prefix);
     if (inPlace === 1) return false;
-    if (inPlace === 0 && credit.source.endpoint.kind !== 'file') return sink.endpoint.kind === 'file' || event.secondStringStartsWith(HTTP_RESPONSE) !== true;
+    // (A write printed in hex escapes is judged below, on its cut text.)
+    if (inPlace === 0 && credit.source.endpoint.kind !== 'file' && event.secondStringStartsWith('\\x') === false) {
+      return sink.endpoint.kind === 'file' || event.secondStringStartsWith(HTTP_RESPONSE) !== true;
+    }
   }
   const writePrinted = view.printedBuffer();
   if (writePrinted === null || writePrinted.length === 0) return false;
@@ -79,7 +101,7 @@ export function contradictsPrinted(credit: Credit, sink: FdObject, view: WriteVi
   // A server's header written with the first body bytes goes to its client, not into a file: a file
   // that gets an HTTP header the read did not begin with holds what the program made of the read
   // (openssl s_client saving the plaintext of TLS records).
-  if (compatible(prefix, writePrinted) || (writePrinted.startsWith(HTTP_RESPONSE) && sink.endpoint.kind !== 'file')) return false;
+  if (compatible(prefix, writePrinted) || (isHttpResponse(writePrinted) && sink.endpoint.kind !== 'file')) return false;
   const writtenHeader = (event.ret ?? 0) > TAR_BLOCK ? tarMemberName(writePrinted) : null;
   return writtenHeader === null || !namesMember(writtenHeader, credit.source);
 }
@@ -97,7 +119,7 @@ function contradictsIovecs(credit: Credit, head: UnsentRead, sink: FdObject, iov
   // A response a client saves goes on behind its header; but a header the program made itself in
   // place of the one it read (a proxy's own response header, written alone: nginx with
   // proxy_buffering off) is no byte of the upstream's.
-  if (credit.kind === 'socket' && prefix.startsWith(HTTP_RESPONSE) && !iovecPrints.every((printed) => printed.startsWith(HTTP_RESPONSE))) return false;
+  if (credit.kind === 'socket' && isHttpResponse(prefix) && !iovecPrints.every(isHttpResponse)) return false;
   for (const printed of iovecPrints) if (printed.length === 0 || compatible(prefix, printed)) return false;
   return true;
 }
@@ -177,7 +199,7 @@ export function remadeHeader(credit: Credit, k: number, length: number, iov: str
   const next = credit.reads[k + 1];
   if (credit.kind !== 'socket' || read === undefined || next === undefined || !next.fresh || read.bytes === length) return false;
   const prefix = readPrefix(read);
-  if (prefix === null || !prefix.startsWith(HTTP_RESPONSE)) return false;
+  if (prefix === null || !isHttpResponse(prefix)) return false;
   const nextPrefix = readPrefix(next);
   const nextIov = nextIovec(iov, at);
   return nextIov !== null && prefixesAgree(nextPrefix, nextIov.prefix);
@@ -279,7 +301,7 @@ const MAX_HTTP_HEADER = 16 * 1024;
 export function matchSavedResponse(event: SyscallEvent, spec: DataCallSpec, others: readonly { credits: Credit[] }[], sink: FdObject, bytes: number): CreditMatch | null {
   if (event.argNames !== null || spec.buf === undefined || sink.endpoint.kind !== 'file' || bytes <= SHORT_WRITE) return null;
   const printed = rawStringArg(event, spec.buf);
-  if (printed === null || printed.length === 0 || printed.startsWith(HTTP_RESPONSE) || ONE_TEXT_LINE.test(printed)) return null;
+  if (printed === null || printed.length === 0 || isHttpResponse(printed) || ONE_TEXT_LINE.test(printed)) return null;
   let found: Credit | null = null;
   let header = 0;
   for (const other of others) {
@@ -291,7 +313,7 @@ export function matchSavedResponse(event: SyscallEvent, spec: DataCallSpec, othe
       // opened: a program that read it to its end, then wrote a file of its own bytes, saved none of it.
       if (endedBefore(c, sink.openedAtLine)) continue;
       const prefix = readPrefix(head);
-      if (prefix === null || !prefix.startsWith(HTTP_RESPONSE)) continue;
+      if (prefix === null || !isHttpResponse(prefix)) continue;
       const skip = head.bytes - bytes;
       const shown = decodeEscapes(prefix);
       if (shown.includes('\r\n\r\n') || skip < shown.length || skip > MAX_HTTP_HEADER) continue;

@@ -140,6 +140,10 @@ export class FileParser {
   private readonly live = new Set<number>();
   private sawUnprefixed = false;
   private mainAlias: number | null = null;
+  /** The last event line was a perf page fault (its --call-graph frames follow it). */
+  private afterFault = false;
+  /** strace: pid -> the thread whose execve replaced it (`+++ superseded by execve in pid N +++`). */
+  private readonly execBy = new Map<number, number>();
   /** perf tids that already printed a syscall (a `[continued]` with no start is normal as a tid's first line). */
   private readonly perfTids = new Set<number>();
 
@@ -238,6 +242,7 @@ export class FileParser {
       // perf names each line's command (execve's own line already the new one): the per-process table's names.
       if (o.commEnd > o.commStart && (o.name === 'execve' || !this.state.commands.has(o.pid))) this.state.commands.set(o.pid, s.slice(o.commStart, o.commEnd));
     } else parseStraceLine(s, b, n, o, this.straceSummary);
+    if (o.kind !== LineKind.Frame) this.afterFault = false;
     if (o.kind === LineKind.Resumed && o.name === '') this.nameBareExitPart();
     switch (o.kind) {
       case LineKind.Call:
@@ -260,6 +265,11 @@ export class FileParser {
         return;
       }
       case LineKind.Frame:
+        if (this.held === null && this.afterFault) {
+          // perf --call-graph with --pf: a page fault's own frames (where it was taken), not a call's.
+          this.ignored(lineNo);
+          return;
+        }
         if (this.held !== null) {
           if (this.held.stack === null || this.held.stack === undefined) this.held.stack = [];
           this.held.stack.push(o.text1);
@@ -282,7 +292,11 @@ export class FileParser {
         const p = this.pending.take(pid);
         if (p !== null) this.emit(p);
         this.held = makeExit(this.fileIndex, first, pid, time, ++this.state.seq, o.num1 >= 0 ? o.num1 : null, o.text1.length > 0 ? o.text1 : null);
-        this.live.delete(pid);
+        if (o.num2 > 0) {
+          // The process goes on under its pid; the thread whose execve it was is gone.
+          this.execBy.set(pid, o.num2);
+          this.live.delete(o.num2);
+        } else this.live.delete(pid);
         return;
       }
       case LineKind.Fault: {
@@ -292,6 +306,7 @@ export class FileParser {
         // A fault of a tid whose call perf printed as interrupted happened inside that call (a read
         // faulting on its buffer): the call goes on, its `[continued]` line comes later.
         this.state.flags.pageFaults = true;
+        this.afterFault = true;
         this.emit(makeFault(this.fileIndex, first, pid, time, ++this.state.seq, o.flag, o.text1, o.text2, o.faultInKernel));
         return;
       }
@@ -306,7 +321,9 @@ export class FileParser {
         return;
       case LineKind.Ignored:
         if (o.text1 === 'summary-header') this.straceSummary = o.summaryLayout;
-        else if (o.text1 === 'attached' && o.pid > 0) this.attached.add(o.pid);
+        // `strace -p PID` announces its target before any call: that process is the one whose
+        // lines carry no pid at first, not a child, so it stays a candidate for mainAlias.
+        else if (o.text1 === 'attached' && o.pid > 0 && (this.sawUnprefixed || this.live.size > 0)) this.attached.add(o.pid);
         this.ignored(first, lineNo);
         return;
       case LineKind.StraceMessage:
@@ -446,6 +463,23 @@ export class FileParser {
       if (!perf) this.diag(p.line, 'warning', `${p.name}(... <unfinished ...> of pid ${pid} never resumed (next: <... ${o.name} resumed>)`);
       this.emit(p);
       p = null;
+    }
+    if (p === null && o.name === 'execve' && this.execBy.size > 0) {
+      // `+++ superseded by execve in pid N +++`: the execve a thread N started ends under this pid.
+      const by = this.execBy.get(pid);
+      if (by !== undefined) {
+        this.execBy.delete(pid);
+        p = this.pending.take(by);
+        if (p !== null && p.name !== 'execve') {
+          this.emit(p);
+          p = null;
+        }
+        if (p === null && !perf) {
+          // -ff: the start is in N's part, which counts the call (`<pid changed to ...>`).
+          this.ignored(first, lineNo);
+          return;
+        }
+      }
     }
     if (p === null) {
       // The start is not in the trace: report it, and keep the call (incomplete) rather than lose it.

@@ -209,9 +209,16 @@ export function parsePerfLine(s: string, start: number, end: number, o: ParsedLi
   if (parseCallTail(s, i, n, o)) o.kind = LineKind.Call;
 }
 
+const ERRNO_COUNT = /^\s*E[A-Z0-9]+: \d+$/;
+
 function parsePerfSummaryLine(line: string, o: ParsedLine): void {
   const t = line.trimEnd();
   if (t === 'Summary of events:' || t.startsWith('syscall ') || t.startsWith('(msec)') || t.startsWith('---') || t.startsWith('(')) {
+    o.kind = LineKind.Ignored;
+    return;
+  }
+  // --errno-summary: under a row with errors, one `\t\t\t\tENOENT: 1` line per errno (the row has the total).
+  if (ERRNO_COUNT.test(t)) {
     o.kind = LineKind.Ignored;
     return;
   }

@@ -18,6 +18,8 @@ import { parseStraceSummaryLine, type SummaryLayout } from './strace-summary';
 
 const UNFINISHED = ' <unfinished ...>';
 const DETACHED = ' <detached ...>';
+/** -ff: a thread's execve that replaced its process, in the thread's part: `execve(...) <pid changed to 1234 ...>`. */
+const PID_CHANGED = ' <pid changed to ';
 
 /** s ends at `end` with `suffix`. A loop from the end: a runtime call to startsWith costs more, per line. */
 function endsAt(s: string, end: number, suffix: string): boolean {
@@ -217,6 +219,17 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
         o.a1 = n - DETACHED.length;
         return;
       }
+      const changed = endsAt(s, n, ' ...>') ? lastIndexIn(s, PID_CHANGED, i, n) : -1;
+      if (changed !== -1) {
+        // The exec went through (the pid changes past its point of no return): a call that returned 0,
+        // whose `<... execve resumed>` is in the part of the pid it took (file-parser: not counted there).
+        o.kind = LineKind.Call;
+        o.src = s;
+        o.a0 = i;
+        o.a1 = changed;
+        o.ret = 0;
+        return;
+      }
     }
     if (parseCallTail(s, i, n, o)) o.kind = LineKind.Call;
     return;
@@ -279,6 +292,7 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
     }
     const body = s.slice(i + 4, n - 4);
     o.num1 = -1;
+    o.num2 = 0;
     o.text1 = '';
     if (body.startsWith('exited with ')) {
       const code = Number(body.slice(12));
@@ -290,7 +304,12 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
     } else if (body.startsWith('killed by ')) {
       const sp = body.indexOf(' ', 10);
       o.text1 = sp === -1 ? body.slice(10) : body.slice(10, sp);
-    } else if (!body.startsWith('superseded by execve')) {
+    } else if (body.startsWith('superseded by execve')) {
+      // `superseded by execve in pid 1235`: the thread whose execve the next `<... execve resumed>` of this pid ends.
+      const at = body.lastIndexOf(' pid ');
+      const by = at === -1 ? NaN : Number(body.slice(at + 5));
+      if (Number.isInteger(by) && by > 0) o.num2 = by;
+    } else {
       o.bad('unknown +++ line');
       return;
     }

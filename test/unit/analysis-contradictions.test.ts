@@ -88,19 +88,22 @@ test('sha256sum under -s 0: its hash line is no copy of the file it read and clo
   assert.deepEqual(report.transfers.filter((t) => t.source.path === src).map((t) => `${t.sink.path} ${t.bytes}`), []);
 });
 
-test('an HTTP upload whose header and first body bytes come in one read: the body stored is one transfer', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-upload-'));
-  const bin = buildWorkload(dir, 'upload_server');
-  const out = path.join(dir, 'upload.bin');
-  const port = String(43_000 + (process.pid % 2_000));
-  const recording = await recordStrace([bin, port, out], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
-  assert.equal(recording.exitCode, 0, recording.stderr);
-  assert.equal(fs.statSync(out).size, 200_000);
-  assert.match(fs.readFileSync(recording.tracePath, 'utf8'), /recvfrom\([^"]*"POST \/upload HTTP\/1\.1/);
-  const report = await analyzeTraceFiles([recording.tracePath]);
-  const stored = report.transfers.filter((t) => t.sink.path === out);
-  assert.deepEqual(stored.map((t) => [t.strategy, t.source.kind, t.bytes]), [['recv_write', 'tcp', 200_000]], describe(report.transfers));
-});
+// -xx prints every byte as \xNN: the request still begins like one (`\x50\x4f\x53\x54\x20`: POST).
+for (const hex of [false, true]) {
+  test(`an HTTP upload whose header and first body bytes come in one read: the body stored is one transfer${hex ? ' (strace -xx)' : ''}`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-upload-'));
+    const bin = buildWorkload(dir, 'upload_server');
+    const out = path.join(dir, 'upload.bin');
+    const port = String(43_000 + (process.pid % 2_000) + (hex ? 1 : 0));
+    const recording = await recordStrace([bin, port, out], { flags: ['-f', '-ttt', '-T', '-yy', ...(hex ? ['-xx'] : [])], outDir: dir });
+    assert.equal(recording.exitCode, 0, recording.stderr);
+    assert.equal(fs.statSync(out).size, 200_000);
+    assert.match(fs.readFileSync(recording.tracePath, 'utf8'), hex ? /recvfrom\([^"]*"\\x50\\x4f\\x53\\x54\\x20\\x2f\\x75/ : /recvfrom\([^"]*"POST \/upload HTTP\/1\.1/);
+    const report = await analyzeTraceFiles([recording.tracePath]);
+    const stored = report.transfers.filter((t) => t.sink.path === out);
+    assert.deepEqual(stored.map((t) => [t.strategy, t.source.kind, t.bytes]), [['recv_write', 'tcp', 200_000]], describe(report.transfers));
+  });
+}
 
 test('tar x: each member is a transfer from the archive, its header read with its data', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-tarx-'));
