@@ -510,20 +510,25 @@ export class FileParser {
 
   private fillResult(ev: TraceSyscall): void {
     const o = this.o;
-    ev.duration = o.duration;
+    ev.duration = o.duration < 0 ? null : o.duration;
     ev.ret = o.ret;
     ev.errno = o.errno;
     if (o.ip !== null) {
       ev.ip = o.ip;
       this.state.flags.instructionPointers = true;
     }
-    if (o.duration !== null) this.state.flags.durations = true;
+    if (o.duration >= 0) this.state.flags.durations = true;
     this.noteDecorations(o.src, o.a0, o.a1, o.r0, o.r1);
   }
 
   private noteDecorations(src: string, a0: number, a1: number, r0: number, r1: number): void {
+    // Once -yy is seen there is nothing left to learn (the usual case). Only this check is inlined
+    // into each line's handler (the engine's inlining budget is better spent there); the look is a call.
+    if (this.state.flags.fdPaths !== 'yy') this.lookForDecorations(src, a0, a1, r0, r1);
+  }
+
+  private lookForDecorations(src: string, a0: number, a1: number, r0: number, r1: number): void {
     const flags = this.state.flags;
-    if (flags.fdPaths === 'yy') return;
     let level = decorationLevel(src, a0, a1);
     if (level < 2 && r0 >= 0) {
       const r = decorationLevel(src, r0, r1);
@@ -563,7 +568,8 @@ export class FileParser {
     this.out.event(ev);
   }
 
-  private lastTime: number | null = null;
+  /** The time of the last line that had one (a number, not number | null: stored in place, not boxed per line). */
+  private lastTime = 0;
 
   private resolveTime(): number | null {
     const o = this.o;
@@ -610,6 +616,14 @@ export class FileParser {
    * `[pid N]` line, goes to `mainPid`), and an unprefixed line later belongs to the one process left.
    */
   private resolvePid(): number {
+    const o = this.o;
+    // The pid column of a -f -o trace (the usual case) here, its flags set by the first such line;
+    // the rest in resolveOtherPid, so that this stays small enough to be inlined into each line's handler.
+    if (o.pidKind === PidKind.Column && this.pidColumn) return o.pid;
+    return this.resolveOtherPid();
+  }
+
+  private resolveOtherPid(): number {
     const o = this.o;
     switch (o.pidKind) {
       case PidKind.Column:

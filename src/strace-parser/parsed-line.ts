@@ -67,7 +67,11 @@ export class ParsedLine {
   r1 = -1;
   ret: number | null = null;
   errno: string | null = null;
-  duration: number | null = null;
+  /**
+   * The call's duration (s), -1 when the line has none. A plain number field is stored in place;
+   * `number | null` would box every value: an allocation and a write barrier per line.
+   */
+  duration = -1;
   ip: string | null = null;
   /** Signal name, exit signal, fault location, summary syscall name. */
   text1 = '';
@@ -97,7 +101,7 @@ export class ParsedLine {
     this.r0 = -1;
     this.ret = null;
     this.errno = null;
-    this.duration = null;
+    this.duration = -1;
     this.ip = null;
     this.summaryLayout = null;
   }
@@ -249,6 +253,88 @@ export function internName(s: string, start: number, end: number): string {
   NAME_TABLE[slot] = name;
   return name;
 }
+
+/** Identifier chars (a-z A-Z 0-9 _) numbered 0..62 for NameTrie's tables; -1: not one. */
+const NAME_CHAR = new Int8Array(128).fill(-1);
+for (let c = 0; c < 128; c++) {
+  if (c >= 97 && c <= 122) NAME_CHAR[c] = c - 97;
+  else if (c >= 65 && c <= 90) NAME_CHAR[c] = c - 65 + 26;
+  else if (c >= 48 && c <= 57) NAME_CHAR[c] = c - 48 + 52;
+  else if (c === 95) NAME_CHAR[c] = 62;
+}
+const NAME_WIDTH = 64;
+/** Bounds the trie (a garbled trace could bring endless made-up names): past it, new names go to internName alone. */
+const NAME_MAX_NODES = 1 << 13;
+
+/**
+ * Reads a syscall name and finds its interned string in one pass: the names seen so far form a trie
+ * walked one table step per char, where scanning for the name's end, hashing it and comparing it
+ * with the interned candidate (internName) read every char three times. A name not in the trie yet
+ * goes through internName once and is added.
+ */
+class NameTrie {
+  /** Node * NAME_WIDTH + NAME_CHAR[c] -> child node; 0: none (node 0 is the root). */
+  private next = new Int32Array(NAME_WIDTH * 256);
+  /** The interned name that ends at each node ('' where none does). */
+  private readonly names: string[] = [''];
+  /** The name read by the last scan(). */
+  name = '';
+
+  /**
+   * Reads the identifier chars from s[start] (before `end`), sets `name` to it (interned, as
+   * internName gives it), and returns where it ends.
+   */
+  scan(s: string, start: number, end: number): number {
+    const next = this.next;
+    let node = 0;
+    let i = start;
+    for (; i < end; i++) {
+      const c = s.charCodeAt(i);
+      const k = c < 128 ? NAME_CHAR[c] : -1;
+      if (k < 0) break;
+      node = next[node * NAME_WIDTH + k];
+      if (node === 0) return this.add(s, start, i + 1, end);
+    }
+    const name = this.names[node];
+    // A prefix of known names only: not a name of its own yet.
+    this.name = name.length === i - start ? name : this.insert(s, start, i);
+    return i;
+  }
+
+  /** The walk fell off the trie at s[at - 1]: reads the rest of the name, then adds it. */
+  private add(s: string, start: number, at: number, end: number): number {
+    let i = at;
+    while (i < end && isIdentChar(s.charCodeAt(i))) i++;
+    this.name = this.insert(s, start, i);
+    return i;
+  }
+
+  private insert(s: string, start: number, end: number): string {
+    const name = internName(s, start, end);
+    if (this.names.length + (end - start) > NAME_MAX_NODES) return name;
+    let node = 0;
+    for (let i = start; i < end; i++) {
+      const slot = node * NAME_WIDTH + NAME_CHAR[s.charCodeAt(i)];
+      let child = this.next[slot];
+      if (child === 0) {
+        child = this.names.length;
+        this.names.push('');
+        if ((child + 1) * NAME_WIDTH > this.next.length) {
+          const grown = new Int32Array(this.next.length * 2);
+          grown.set(this.next);
+          this.next = grown;
+        }
+        this.next[slot] = child;
+      }
+      node = child;
+    }
+    this.names[node] = name;
+    return name;
+  }
+}
+
+/** One trie for all files and parsers: syscall names are the same everywhere. */
+export const NAMES = new NameTrie();
 
 /**
  * `s.indexOf(needle, from)` limited to s[from, end). The parser works inside a ~1 MB chunk string:

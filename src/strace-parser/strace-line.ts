@@ -13,13 +13,28 @@
 
 import { parseCallTail } from './call-tail';
 import { hexDigit } from './fd-decoration';
-import { indexIn, internName, isDigit, lastIndexIn, isIdentChar, isIdentStart, LineKind, ParsedLine, PidKind, TsKind } from './parsed-line';
+import { indexIn, internName, isDigit, lastIndexIn, isIdentStart, LineKind, NAMES, ParsedLine, PidKind, TsKind } from './parsed-line';
 import { parseStraceSummaryLine, type SummaryLayout } from './strace-summary';
 
 const UNFINISHED = ' <unfinished ...>';
 const DETACHED = ' <detached ...>';
 /** -ff: a thread's execve that replaced its process, in the thread's part: `execve(...) <pid changed to 1234 ...>`. */
 const PID_CHANGED = ' <pid changed to ';
+
+/** s[at, at + 9) is ` resumed>`: spelt out, one compare per char (a startsWith call costs more, per line). */
+function isResumedAt(s: string, at: number): boolean {
+  return (
+    s.charCodeAt(at) === 32 &&
+    s.charCodeAt(at + 1) === 114 /* r */ &&
+    s.charCodeAt(at + 2) === 101 /* e */ &&
+    s.charCodeAt(at + 3) === 115 /* s */ &&
+    s.charCodeAt(at + 4) === 117 /* u */ &&
+    s.charCodeAt(at + 5) === 109 /* m */ &&
+    s.charCodeAt(at + 6) === 101 /* e */ &&
+    s.charCodeAt(at + 7) === 100 /* d */ &&
+    s.charCodeAt(at + 8) === 62 /* > */
+  );
+}
 
 /** s ends at `end` with `suffix`. A loop from the end: a runtime call to startsWith costs more, per line. */
 function endsAt(s: string, end: number, suffix: string): boolean {
@@ -195,13 +210,12 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
     c = s.charCodeAt(i);
   }
   if (isIdentStart(c)) {
-    const nameStart = i;
-    while (i < n && isIdentChar(s.charCodeAt(i))) i++;
+    i = NAMES.scan(s, i, n);
     if (s.charCodeAt(i) !== 40 /* ( */) {
       o.bad('not a system call line');
       return;
     }
-    o.name = internName(s, nameStart, i);
+    o.name = NAMES.name;
     i++;
     // `...>` ends both suffixes; a -T line ends with `<0.000012>` (a digit before the `>`).
     if (s.charCodeAt(n - 1) === 62 /* > */ && s.charCodeAt(n - 2) === 46 /* . */) {
@@ -239,12 +253,19 @@ export function parseStraceLine(s: string, start: number, end: number, o: Parsed
       o.bad('not a system call line');
       return;
     }
-    const r = indexIn(s, ' resumed>', i + 5, n);
-    if (r === -1 || r >= n) {
-      o.bad('malformed <... resumed> line');
-      return;
+    // The name, then ` resumed>` right after it (the usual case: one pass over the name), else the
+    // first ` resumed>` of the line, which may follow a name of other chars.
+    let r = NAMES.scan(s, i + 5, n);
+    if (r > i + 5 && r + 9 <= n && isResumedAt(s, r)) {
+      o.name = NAMES.name;
+    } else {
+      r = indexIn(s, ' resumed>', i + 5, n);
+      if (r === -1 || r >= n) {
+        o.bad('malformed <... resumed> line');
+        return;
+      }
+      o.name = internName(s, i + 5, r);
     }
-    o.name = internName(s, i + 5, r);
     const rest = r + 9;
     if (s.charCodeAt(n - 1) === 62 && endsAt(s, n, UNFINISHED)) {
       // `<... read resumed> <unfinished ...>) = ?` style leftovers: resumed, then cut again. Treat as resumed with no result.

@@ -34,11 +34,11 @@ test("a capture of strace's stderr: the traced command's transfers carry its rea
   assert.deepEqual(report.diagnostics, []);
   const received = report.transfers.find((t) => t.sink.path === dst);
   assert.ok(received, JSON.stringify(report.transfers.map((t) => `${t.pid} ${t.source.path} -> ${t.sink.path}`)));
-  // The main process receives after the fork: its calls then carry `[pid N]`.
-  const lines = run.stderr.split('\n');
-  const firstRecv = lines[received.lines[0] - 1] ?? '';
-  const prefixed = /^\[pid +(\d+)\] /.exec(firstRecv);
-  assert.ok(prefixed, `the transfer's first line is prefixed: ${firstRecv}`);
+  // The main process receives once it has forked: its calls then carry `[pid N]` (its first recvfrom may
+  // start before strace attached the child, unprefixed: `recvfrom(3, strace: Process N attached`).
+  const lines = run.stderr.split('\n').slice(received.lines[0] - 1, received.lines[1]);
+  const prefixed = lines.filter((l) => l.includes('recvfrom')).map((l) => /^\[pid +(\d+)\] /.exec(l)).find((m) => m !== null);
+  assert.ok(prefixed, `the transfer's recvfrom lines are prefixed: ${lines.slice(0, 3).join('\n')}`);
   assert.equal(received.pid, Number(prefixed[1]));
   assert.ok(report.transfers.every((t) => t.pid !== 0), 'no transfer under pid 0');
   assert.ok(report.summary.byProcess?.every((p) => p.pid !== 0), 'no process row under pid 0');

@@ -425,3 +425,48 @@ test('stderr capture mixed with the program\'s own stderr: entry part, program t
   assert.deepEqual(p.diagnostics.map((d) => d.line), [1, 2]);
   assert.equal(p.syscalls.length, 1);
 });
+
+test('call names that begin other names (read, readv, readlink, readlinkat), whole or resumed, each read as itself', () => {
+  const names = ['readlinkat', 'read', 'readlink', 'readv', 'r', 'read', 'pread64', 'readlinkat'];
+  const c = collectText(
+    lines(
+      ...names.map((n, k) => `${100 + k} ${n}(3, "x", 1) = 1`),
+      ...names.map((n, k) => `${200 + k} ${n}(3 <unfinished ...>`),
+      ...names.map((n, k) => `${200 + k} <... ${n} resumed>, "x", 1) = 1`),
+      // Not a name of identifier chars: the first ` resumed>` of the line ends it.
+      '300 clock_nanosleep(CLOCK_MONOTONIC <unfinished ...>',
+      '300 <... clock_nanosleep x resumed>, 0) = 0',
+    ),
+  );
+  assert.deepEqual(
+    c.syscalls.map((e) => e.name),
+    [...names, ...names, 'clock_nanosleep', 'clock_nanosleep x'],
+  );
+  assert.deepEqual(
+    c.diagnostics.map((d) => d.line),
+    [25, 26],
+    "the odd resumed name is not the unfinished call's: both are reported",
+  );
+});
+
+test('thousands of pids in and out of calls: leftovers still end the file oldest first, and a bare exit part goes to the latest', () => {
+  const l: string[] = [];
+  // Many pids, each with a call in and out of flight (the pairing's slots are reused, then pruned).
+  for (let p = 1000; p < 4000; p++) l.push(`${p} read(3 <unfinished ...>`, `${p} <... read resumed>, "", 1) = 0`);
+  l.push('7 write(1 <unfinished ...>', '5 close(3 <unfinished ...>', '9 openat(AT_FDCWD <unfinished ...>', '7 <... write resumed>, "", 0) = 0');
+  for (let p = 5000; p < 7000; p++) l.push(`${p} getpid( <unfinished ...>`);
+  for (let p = 5000; p < 7000; p++) if (p !== 6500) l.push(`${p} <... getpid resumed>) = ${p}`);
+  const c = collectText(lines(...l));
+  const left = c.syscalls.filter((e) => e.incomplete);
+  assert.deepEqual(
+    left.map((e) => `${e.pid} ${e.name}`),
+    ['5 close', '9 openat', '6500 getpid'],
+  );
+  assert.equal(c.syscalls.length, 3000 + 3 + 2000);
+
+  const z = collectText(lines('5 read(3 <unfinished ...>', '6 write(1 <unfinished ...>', '5 <... read resumed>"", 1) = 0', ')                                       = 2 <0.000084>'));
+  const write = z.syscalls.find((e) => e.name === 'write');
+  assert.equal(write?.pid, 6);
+  assert.equal(write?.ret, 2);
+  assert.equal(write?.incomplete, false);
+});
