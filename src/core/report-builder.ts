@@ -31,6 +31,7 @@ function toTransfer(accumulator: TransferAccumulator, index: number, settings: C
   if (accumulator.threadsInferred) {
     assumptions.push('perf trace prints clone3\'s flags as a pointer: this process\'s clone3 children are taken for threads sharing its descriptors (no execve and no change of descriptors before the clone returned, unlike a posix_spawn child)');
   }
+  if (accumulator.pairedUnprinted) assumptions.push('strace printed none of the bytes written (-s 0): reads and writes are paired by their order and byte counts alone, nothing shows that the bytes written are the ones read');
   if (accumulator.sharedWrite) assumptions.push('some of its bytes went out in a write that also carried another source\'s bytes: that write is counted in the other transfer');
   if (accumulator.refused !== null) assumptions.push(`the program tried ${accumulator.refused.join(', ')} first and the kernel refused it (the failed call is counted here); it is not recommended`);
   if (accumulator.strategy === 'io_uring') assumptions.push('endpoints taken from the files the process had open for reading and for writing at its first io_uring_enter');

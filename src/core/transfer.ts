@@ -62,6 +62,8 @@ export class TransferAccumulator {
   zerocopyIgnored = false;
   /** Some of its bytes went out in a write counted in another transfer (one write carried two sources' bytes). */
   sharedWrite = false;
+  /** strace printed none of its writes' bytes (-s 0): its reads and writes were paired by order and byte counts alone. */
+  pairedUnprinted = false;
   /** Its process's threads were made by clone3 under perf, and taken for threads by inference (FdTracker.perfClone3). */
   threadsInferred = false;
   /** In-kernel strategies the program tried for this transfer and the kernel refused (not to be recommended). */
@@ -95,6 +97,7 @@ export class TransferAccumulator {
     this.pageFaults += other.pageFaults;
     this.pageFaultsInCalls += other.pageFaultsInCalls;
     this.instances += other.instances;
+    this.pairedUnprinted ||= other.pairedUnprinted;
     if (other.zerocopyCopied === true || (this.zerocopyCopied === null && other.zerocopyCopied !== null)) this.zerocopyCopied = other.zerocopyCopied;
     for (const pid of other.pids) if (this.pids.length < 16 && !this.pids.includes(pid)) this.pids.push(pid);
   }

@@ -82,6 +82,7 @@ for (const { mode, syscalls } of SLURP_CASES) {
     assert.equal(transfer.strategy, 'read_write');
     assert.deepEqual([transfer.source.path, transfer.sink.path], [src, dst]);
     assert.equal(transfer.bytes, SIZE, 'every byte read is sent on (the header iovecs are not payload)');
+    assert.ok(!transfer.assumptions.some((a) => a.includes('-s 0')), transfer.assumptions.join('; '));
     // The chunks and whole modes also count their EOF read (a 17th read) in the transfer.
     const counted = { ...transfer.syscalls };
     if (mode !== 'gather') counted.read = (counted.read ?? 0) - 1;
@@ -102,6 +103,8 @@ for (const mode of ['whole', 'chunks']) {
     const report = await analyzeTraceFiles([recording.tracePath]);
     const fromSource = report.transfers.filter((t) => t.source.path === src);
     assert.deepEqual(fromSource.map((t) => [t.sink.path, t.bytes, t.syscalls.write]), [[dst, SIZE, mode === 'whole' ? 1 : 16]], describe(report.transfers));
+    // No printed byte shows the pairing: the transfer says what it rests on.
+    assert.ok(fromSource[0].assumptions.some((a) => a.startsWith('strace printed none of the bytes written (-s 0)')), fromSource[0].assumptions.join('; '));
   });
 }
 
