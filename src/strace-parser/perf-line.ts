@@ -186,6 +186,12 @@ export function parsePerfLine(s: string, start: number, end: number, o: ParsedLi
   }
   const nameStart = i;
   while (i < n && isIdentChar(s.charCodeAt(i))) i++;
+  if (s.charCodeAt(i) === 58 /* : */ && isTracepointAt(s, i + 1, n)) {
+    // A tracepoint event asked for with -e beside the calls (`sched:sched_process_fork(parent_comm: ...)`):
+    // not a system call, so nothing to analyze in it.
+    o.kind = LineKind.Ignored;
+    return;
+  }
   if (s.charCodeAt(i) !== 40) {
     o.bad('not a perf trace event');
     return;
@@ -250,4 +256,11 @@ function parsePerfSummaryLine(line: string, o: ParsedLine): void {
     return;
   }
   o.bad('not a perf trace line');
+}
+
+/** s[at...] is the event part of a tracepoint's name and its argument list: `sched_process_fork(`. */
+function isTracepointAt(s: string, at: number, end: number): boolean {
+  let i = at;
+  while (i < end && isIdentChar(s.charCodeAt(i))) i++;
+  return i > at && s.charCodeAt(i) === 40 /* ( */;
 }

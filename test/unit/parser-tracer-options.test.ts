@@ -1,7 +1,8 @@
 // Tracer options whose output the parser once misread, recorded here with real strace and perf trace
 // (found by a hunt over ~150 strace and perf trace option variants): strace attached to a running
 // process with -p, a thread that is not its process's leader calling execve, perf trace's
-// --errno-summary tables, and perf's call graphs under page faults (-F all --call-graph).
+// --errno-summary tables, perf's call graphs under page faults (-F all --call-graph), and tracepoint
+// events among the calls.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -166,4 +167,20 @@ test('perf trace -F all --call-graph fp: the frames printed under a page fault a
   assert.match(text, /(?:min|maj)fault .*\n {2,}\S/, 'perf printed frames under a fault');
   assert.deepEqual(problems(report as IoReport), []);
   assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+});
+
+test('perf trace -e read,write,sched:sched_process_fork: the tracepoint lines among the calls are no diagnostics', async () => {
+  const dir = workdir('perf-tracepoint');
+  const src = dataFile(dir, 'src.bin', 100_000);
+  const dst = path.join(dir, 'dst.bin');
+  // dd copies with read and write (cat would use copy_file_range); sh forks it: a sched_process_fork event.
+  const recording = await recordPerfTrace(['sh', '-c', 'dd if="$0" of="$1" bs=64k status=none', src, dst], { outDir: dir, perfArgs: ['-e', 'read,write,sched:sched_process_fork'] });
+  assert.ok(recording.ok, recording.ok ? '' : recording.reason);
+  assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+  const text = fs.readFileSync(recording.tracePath, 'utf8');
+  assert.match(text, / sched:sched_process_fork\(/, 'perf printed the tracepoint');
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(problems(report), []);
+  for (const name of ['read', 'write']) assert.equal(report.summary.bySyscall[name]?.calls ?? 0, (text.match(new RegExp(` ${name}\\(`, 'g')) ?? []).length, name);
+  assert.ok((report.summary.bySyscall.write?.calls ?? 0) >= 2, 'dd wrote in 64 KiB blocks');
 });
