@@ -40,8 +40,12 @@ function isUploadRequest(printed: string): boolean {
 }
 /** A tar member header as strace prints it: the member's name, then NUL padding to the end of the print. */
 const TAR_MEMBER_HEADER = /^[^\\"]+(?:\\0)+$/;
+/** The same as bytes (a print in hex escapes, decoded): printable chars but `"` and `\`, then NULs. */
+const TAR_MEMBER_HEADER_BYTES = /^[\x20\x21\x23-\x5b\x5d-\x7e]+\0+$/;
 /** One line of text as strace prints it: no escape but the final newline. */
 const ONE_TEXT_LINE = /^[^\\"]*\\n$/;
+/** The same as bytes: printable chars but `"` and `\`, then a newline. */
+const ONE_TEXT_LINE_BYTES = /^[\x20\x21\x23-\x5b\x5d-\x7e]*\n$/;
 /** A pax extended header's name: `dir/PaxHeaders/file` (GNU tar), `dir/PaxHeaders.1234/file` (older). */
 const PAX_HEADERS = /(^|\/)PaxHeaders(?:\.\d+)?\//;
 /** A tar header's size: tar reads and writes whole records of them. */
@@ -140,12 +144,26 @@ function openedSince(sink: FdObject, source: FdObject): boolean {
 
 /** A line of tar's verbose listing: `-rw-r--r-- user/group ...` (tar tv), or one line of text (tar xv's member names). */
 function isListingLine(printed: string): boolean {
-  return TAR_LISTING_LINE.test(printed) || ONE_TEXT_LINE.test(printed);
+  const bytes = hexDecoded(printed);
+  return TAR_LISTING_LINE.test(bytes ?? printed) || (bytes !== null ? ONE_TEXT_LINE_BYTES.test(bytes) : ONE_TEXT_LINE.test(printed));
+}
+
+/** One line of text: printable chars, then its newline. */
+function isOneTextLine(printed: string): boolean {
+  const bytes = hexDecoded(printed);
+  return bytes !== null ? ONE_TEXT_LINE_BYTES.test(bytes) : ONE_TEXT_LINE.test(printed);
 }
 
 /** The member name of a tar header as strace prints it (its name, then NUL padding to the end of the print), else null. */
 function tarMemberName(printed: string): string | null {
+  const bytes = hexDecoded(printed);
+  if (bytes !== null) return TAR_MEMBER_HEADER_BYTES.test(bytes) ? bytes.slice(0, bytes.indexOf('\0')) : null;
   return TAR_MEMBER_HEADER.test(printed) ? printed.slice(0, printed.indexOf('\\0')) : null;
+}
+
+/** A print in hex escapes (-xx prints every byte `\xNN`) decoded; null for any other print, which the checks read as printed. */
+function hexDecoded(printed: string): string | null {
+  return printed.startsWith('\\x') ? decodeEscapes(printed) : null;
 }
 
 /**
@@ -301,7 +319,7 @@ const MAX_HTTP_HEADER = 16 * 1024;
 export function matchSavedResponse(event: SyscallEvent, spec: DataCallSpec, others: readonly { credits: Credit[] }[], sink: FdObject, bytes: number): CreditMatch | null {
   if (event.argNames !== null || spec.buf === undefined || sink.endpoint.kind !== 'file' || bytes <= SHORT_WRITE) return null;
   const printed = rawStringArg(event, spec.buf);
-  if (printed === null || printed.length === 0 || isHttpResponse(printed) || ONE_TEXT_LINE.test(printed)) return null;
+  if (printed === null || printed.length === 0 || isHttpResponse(printed) || isOneTextLine(printed)) return null;
   let found: Credit | null = null;
   let header = 0;
   for (const other of others) {

@@ -207,6 +207,28 @@ for (const [label, args, memberDir] of [
   });
 }
 
+// -xx prints every byte as \xNN: a member's header is still its name, then NULs, once decoded.
+test('tar c, then tar x, traced with -xx: each member a transfer into the archive and out of it, whole', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-tar-xx-'));
+  const sizes: Record<string, number> = { 'a.bin': 300_000, 'b.bin': 20_000 };
+  writeMembers(dir, 'm', sizes, (i, name) => i * 7 + (i >> 9) + name.charCodeAt(0));
+  const archive = path.join(dir, 'arc.tar');
+  const flags = ['-f', '-ttt', '-T', '-yy', '-xx'];
+  const created = await recordStrace(['tar', '-cf', archive, '-C', dir, 'm/a.bin', 'm/b.bin'], { flags, outDir: dir, name: 'c' });
+  assert.equal(created.exitCode, 0, created.stderr);
+  // `m/a.bin`, then NULs, in hex.
+  assert.match(fs.readFileSync(created.tracePath, 'utf8'), /write\([^"]*"\\x6d\\x2f\\x61\\x2e\\x62\\x69\\x6e\\x00\\x00/);
+  const into = path.join(dir, 'x');
+  fs.mkdirSync(into);
+  const extracted = await recordStrace(['tar', 'xf', archive, '-C', into], { flags, outDir: dir, name: 'x' });
+  assert.equal(extracted.exitCode, 0, extracted.stderr);
+  for (const name of Object.keys(sizes)) assert.deepEqual(fs.readFileSync(path.join(into, 'm', name)), fs.readFileSync(path.join(dir, 'm', name)));
+  const c = await analyzeTraceFiles([created.tracePath]);
+  assert.deepEqual(c.transfers.filter((t) => t.sink.path === archive).map((t) => [path.basename(t.source.path), t.bytes]).sort(), Object.entries(sizes).sort(), describe(c.transfers));
+  const x = await analyzeTraceFiles([extracted.tracePath]);
+  assert.deepEqual(x.transfers.filter((t) => t.source.path === archive).map((t) => [path.basename(t.sink.path), t.bytes]).sort(), Object.entries(sizes).sort(), describe(x.transfers));
+});
+
 test('an archive copied whole (tar cf - m | cat > copy.tar): cat\'s writes begin like its reads, headers and all', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-tarcat-'));
   fs.mkdirSync(path.join(dir, 'm'));
