@@ -107,6 +107,9 @@ function trimProgramOutput(ev: TraceSyscall): void {
 /** Half a day: a -t/-tt stamp that falls back by more than this crossed midnight. */
 const HALF_DAY = 43200;
 
+/** The top of the box strace --tips draws as it ends: `  ____...____         ____`. */
+const TIPS_BOX_TOP = /^ {2}_{20,} +_{3,} *$/;
+
 export class FileParser {
   private format: TraceFormat | null = null;
   private readonly o = new ParsedLine();
@@ -140,6 +143,8 @@ export class FileParser {
   private readonly live = new Set<number>();
   private sawUnprefixed = false;
   private mainAlias: number | null = null;
+  /** strace --tips: its closing box began (TIPS_BOX_TOP); what does not parse after it is the box. */
+  private inTipsBox = false;
   /** The last event line was a perf page fault (its --call-graph frames follow it). */
   private afterFault = false;
   /** strace: pid -> the thread whose execve replaced it (`+++ superseded by execve in pid N +++`). */
@@ -261,6 +266,8 @@ export class FileParser {
         const ev = this.newCall(first, pid, this.resolveTime());
         ev.endLine = lineNo;
         ev.incomplete = true;
+        // A trace whose only call strace detached from (-p, then Ctrl-C) still shows how fds were printed.
+        this.noteDecorations(o.src, o.a0, o.a1, -1, -1);
         this.held = ev;
         return;
       }
@@ -340,6 +347,13 @@ export class FileParser {
           return;
         }
         this.straceSummary = null;
+        if (this.format === 'strace' && (this.inTipsBox || TIPS_BOX_TOP.test(s.slice(b, n)))) {
+          // strace --tips draws its mascot and a tip in a box as it ends, on its stderr: in a capture of
+          // it, the rest of the file. Lines that still parse are read as usual.
+          this.inTipsBox = true;
+          this.ignored(first, lineNo);
+          return;
+        }
         if (this.callFragment !== null && !joined) {
           const exit = findExitPart(s, b, n);
           if (exit !== -1) {

@@ -1,12 +1,12 @@
 // Tracer options whose output the parser once misread, recorded here with real strace and perf trace
 // (found by a hunt over ~150 strace and perf trace option variants): strace attached to a running
 // process with -p, a thread that is not its process's leader calling execve, perf trace's
-// --errno-summary tables, perf's call graphs under page faults (-F all --call-graph), and tracepoint
-// events among the calls.
+// --errno-summary tables, perf's call graphs under page faults (-F all --call-graph), tracepoint
+// events among the calls, a call strace detached from, and the box strace --tips draws on stderr.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -183,4 +183,47 @@ test('perf trace -e read,write,sched:sched_process_fork: the tracepoint lines am
   assert.deepEqual(problems(report), []);
   for (const name of ['read', 'write']) assert.equal(report.summary.bySyscall[name]?.calls ?? 0, (text.match(new RegExp(` ${name}\\(`, 'g')) ?? []).length, name);
   assert.ok((report.summary.bySyscall.write?.calls ?? 0) >= 2, 'dd wrote in 64 KiB blocks');
+});
+
+test('strace -yy -p PID detached (Ctrl-C) while its only call waits: the trace still says how fds were printed', async () => {
+  const dir = workdir('detach');
+  const fifo = path.join(dir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  const cat = spawn('cat', [fifo], { stdio: 'ignore' });
+  const catDone = exited(cat);
+  // Opening the write end waits for cat to open the read end; then cat waits in read().
+  const writer = fs.openSync(fifo, 'w');
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const tracePath = path.join(dir, 'detached.trace');
+    const strace = spawn('strace', ['-yy', '-o', tracePath, '-p', String(cat.pid)], { stdio: 'ignore' });
+    const straceDone = exited(strace);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    strace.kill('SIGINT');
+    await straceDone;
+    const text = fs.readFileSync(tracePath, 'utf8');
+    assert.match(text, new RegExp(`^read\\(\\d+<${fifo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}>, +<detached \\.\\.\\.>$`, 'm'));
+    const report = await analyzeTraceFiles([tracePath]);
+    assert.deepEqual(problems(report), []);
+    assert.equal(report.summary.bySyscall.read?.calls, 1);
+    // A file's decoration is the same under -y and -yy: the trace shows -y at least.
+    assert.notEqual(report.trace.flags.fdPaths, 'none');
+  } finally {
+    fs.closeSync(writer);
+    await catDone;
+  }
+});
+
+test('strace --tips -f to stderr: the box with the mascot and a tip strace draws as it ends is no diagnostic', async () => {
+  const dir = workdir('tips');
+  const src = dataFile(dir, 'src.bin', 100_000);
+  const dst = path.join(dir, 'dst.bin');
+  const tracePath = path.join(dir, 'tips.trace');
+  const strace = spawn('strace', ['--tips', '-f', '-ttt', '-T', '-yy', 'dd', `if=${src}`, `of=${dst}`, 'bs=64k', 'status=none'], { stdio: ['ignore', 'ignore', fs.openSync(tracePath, 'w')] });
+  assert.equal(await exited(strace), 0);
+  const text = fs.readFileSync(tracePath, 'utf8');
+  assert.match(text, /^ {2}_{20,} +_{3,}$/m, 'strace drew its box');
+  const report = await analyzeTraceFiles([tracePath]);
+  assert.deepEqual(problems(report), []);
+  assert.equal(copyOf(report, src, dst)?.bytes, 100_000, JSON.stringify(report.transfers.map((t) => [t.source.path, t.sink.path, t.bytes])));
 });
