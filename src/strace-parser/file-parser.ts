@@ -143,6 +143,9 @@ export class FileParser {
   private readonly live = new Set<number>();
   private sawUnprefixed = false;
   private mainAlias: number | null = null;
+  /** perf: lines that were tracepoint events (said once, at the end), and the first of them. */
+  private tracepointLines = 0;
+  private firstTracepointLine = 0;
   /** strace --tips: its closing box began (TIPS_BOX_TOP); what does not parse after it is the box. */
   private inTipsBox = false;
   /** The last event line was a perf page fault (its --call-graph frames follow it). */
@@ -331,6 +334,7 @@ export class FileParser {
         // `strace -p PID` announces its target before any call: that process is the one whose
         // lines carry no pid at first, not a child, so it stays a candidate for mainAlias.
         else if (o.text1 === 'attached' && o.pid > 0 && (this.sawUnprefixed || this.live.size > 0)) this.attached.add(o.pid);
+        else if (o.text1 === 'tracepoint' && this.tracepointLines++ === 0) this.firstTracepointLine = first;
         this.ignored(first, lineNo);
         return;
       case LineKind.StraceMessage:
@@ -393,6 +397,9 @@ export class FileParser {
 
   /** End of the file: emit what is still held or pending (unfinished calls never resumed, incomplete=true). */
   finish(): void {
+    if (this.tracepointLines > 0) {
+      this.diag(this.firstTracepointLine, 'info', `${this.tracepointLines} perf tracepoint event${this.tracepointLines === 1 ? '' : 's'} (like this line's): not system calls, not analyzed`);
+    }
     this.dropCallFragment();
     if (this.fragment !== null) {
       this.diag(this.fragmentLine, 'warning', `line cut by a strace message and never continued: ${preview(this.fragment)}`);

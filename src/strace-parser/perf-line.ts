@@ -36,6 +36,9 @@ function startsEvent(s: string, i: number, n: number): boolean {
   return s.charCodeAt(k) === 40 /* ( */;
 }
 
+/** After a perf timestamp, with no duration column: comm/tid (optional), then `system:event(`. */
+const TRACEPOINT_AFTER_TIME = /^ (?:.*\/\d+ +)?[A-Za-z_]\w*:[A-Za-z_]\w*\(/;
+
 /** Parses s[start, end) (one line, not sliced out of its chunk). */
 export function parsePerfLine(s: string, start: number, end: number, o: ParsedLine): void {
   o.reset();
@@ -70,7 +73,12 @@ export function parsePerfLine(s: string, start: number, end: number, o: ParsedLi
     o.tsKind = TsKind.Dotted;
   }
   if (s.charCodeAt(i + 1) !== 40 /* ( */) {
-    o.bad('not a perf trace line');
+    // No duration column: a tracepoint event (`0.000 cat/19390 syscalls:sys_enter_openat(...)`), which
+    // perf prints so when it traces tracepoints only. Not a system call: nothing to analyze.
+    if (TRACEPOINT_AFTER_TIME.test(s.slice(i, Math.min(n, i + 200)))) {
+      o.kind = LineKind.Ignored;
+      o.text1 = 'tracepoint';
+    } else o.bad('not a perf trace line');
     return;
   }
   const closeDur = indexIn(s, '): ', i + 2, n);
@@ -190,6 +198,7 @@ export function parsePerfLine(s: string, start: number, end: number, o: ParsedLi
     // A tracepoint event asked for with -e beside the calls (`sched:sched_process_fork(parent_comm: ...)`):
     // not a system call, so nothing to analyze in it.
     o.kind = LineKind.Ignored;
+    o.text1 = 'tracepoint';
     return;
   }
   if (s.charCodeAt(i) !== 40) {

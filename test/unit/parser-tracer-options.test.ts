@@ -227,3 +227,17 @@ test('strace --tips -f to stderr: the box with the mascot and a tip strace draws
   assert.deepEqual(problems(report), []);
   assert.equal(copyOf(report, src, dst)?.bytes, 100_000, JSON.stringify(report.transfers.map((t) => [t.source.path, t.sink.path, t.bytes])));
 });
+
+test('perf trace of tracepoints only (-e syscalls:sys_enter_openat): read as perf, one note that its events are no calls', async () => {
+  const dir = workdir('perf-tracepoints-only');
+  const src = dataFile(dir, 'src.bin', 10_000);
+  const recording = await recordPerfTrace(['cat', src], { outDir: dir, perfArgs: ['-e', 'syscalls:sys_enter_openat'], stdoutFile: path.join(dir, 'out.bin') });
+  assert.ok(recording.ok, recording.ok ? '' : recording.reason);
+  const text = fs.readFileSync(recording.tracePath, 'utf8');
+  const events = (text.match(/^ *\d+\.\d+ \S+\/\d+ syscalls:sys_enter_openat\(/gm) ?? []).length;
+  assert.ok(events > 0, 'perf printed the tracepoint, without a duration column');
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.equal(report.trace.format, 'perf');
+  assert.deepEqual(problems(report), []);
+  assert.deepEqual(report.diagnostics.map((d) => [d.severity, d.message]), [['info', `${events} perf tracepoint events (like this line's): not system calls, not analyzed`]]);
+});
