@@ -7,9 +7,11 @@
 // call to its strategy's module (transfer-copies, -movers, -mmap, -io-uring, -preludes).
 
 import type { PageFaultEvent, SyscallEvent } from '../strace-parser/types';
+import { TraceSyscall } from '../strace-parser/events';
 import type { FdObject } from './fd-table';
 import type { FdTracker } from './fd-tracker';
-import { DATA_CALLS } from './syscall-classes';
+import { DATA_CALLS, type DataCallSpec } from './syscall-classes';
+import { rawStringArg } from './event-args';
 import { TransferAccumulator } from './transfer';
 import type { Endpoint, Strategy } from './report-types';
 import { onRead, onWrite } from './transfer-copies';
@@ -55,6 +57,8 @@ export class TransferBuilder implements BuildContext {
   private readonly finished: TransferAccumulator[] = [];
   /** Past MAX_SEPARATE_TRANSFERS: finished transfers folded by shape. */
   private readonly folded = new Map<string, TransferAccumulator>();
+  /** Whether strace printed no buffer bytes (-s 0): null until a write told (printsNoBytes). */
+  private unprinted: boolean | null = null;
   private readonly feeds = new Map<string, PipeFeed>();
   private readonly sourcesRead = new Set<string>();
   /** Processes or threads that ended with unsent bytes before any clone result said whose thread they were. */
@@ -112,6 +116,15 @@ export class TransferBuilder implements BuildContext {
   }
 
   /** For the strategy handlers: a read of payload by `pid` (remembered per thread group, see readerBefore). */
+  printsNoBytes(event: SyscallEvent, spec: DataCallSpec): boolean {
+    if (this.unprinted === null && event.argNames === null && spec.buf !== undefined) {
+      // `write(4, ""..., 65536)` with bytes to write: only -s 0 prints so (in place when it can be read so).
+      const inPlace = spec.buf[0] === 1 && event instanceof TraceSyscall ? event.secondStringStartsWith('"') : null;
+      this.unprinted = inPlace ?? rawStringArg(event, spec.buf) === '';
+    }
+    return this.unprinted === true;
+  }
+
   noteRead(pid: number): void {
     if (!this.fds.hasThreads) return;
     const group = this.fds.threadGroupOf(pid);

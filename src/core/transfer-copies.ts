@@ -4,8 +4,7 @@
 // prelude. Both run for every data call: plain code, no closures or intermediate arrays.
 
 import type { SyscallEvent } from '../strace-parser/types';
-import { TraceSyscall } from '../strace-parser/events';
-import { argText, fdArg, movedBytes, positionArg, rawStringArg } from './event-args';
+import { argText, fdArg, movedBytes, positionArg } from './event-args';
 import { datagramAddress } from './sockaddr';
 import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
@@ -238,7 +237,7 @@ function sendWhole(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec, c
   transfer.calls.takeAll(credit.pending);
   transfer.addPayload(sent);
   transfer.sharedWrite = true;
-  if (!transfer.pairedUnprinted) transfer.pairedUnprinted = printsNoByte(event, spec);
+  if (!transfer.pairedUnprinted) transfer.pairedUnprinted = ctx.printsNoBytes(event, spec);
   consumeAll(credit, sink);
   credit.lastTransfer = transfer;
   return sent;
@@ -260,23 +259,13 @@ function sendFromCredit(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   const strategy: Strategy = zerocopy ? 'msg_zerocopy' : pairStrategy(credit.kind, spec, credit.source, sink);
   const transfer = ctx.transfer(event.pid, credit.source, sink, strategy, undefined, true, readWarm(credit, match.fromRead));
   if (flagged && !zerocopy) transfer.zerocopyIgnored = true;
-  if (!transfer.pairedUnprinted) transfer.pairedUnprinted = printsNoByte(event, spec);
+  if (!transfer.pairedUnprinted) transfer.pairedUnprinted = ctx.printsNoBytes(event, spec);
   transfer.calls.takeAll(credit.pending);
   transfer.calls.add(event);
   transfer.addPayload(matched);
   consume(match, sink, ctx.state(event.pid).seq);
   credit.lastTransfer = transfer;
   return matched;
-}
-
-/**
- * strace printed none of the write's bytes (`write(4, ""..., 65536)`: -s 0), so its pairing with a read
- * rests on order and byte counts alone. Asked of each write paired with a read: in place when it can be.
- */
-function printsNoByte(event: SyscallEvent, spec: DataCallSpec): boolean {
-  if (event.argNames !== null || spec.buf === undefined) return false;
-  const inPlace = spec.buf[0] === 1 && event instanceof TraceSyscall ? event.secondStringStartsWith('"') : null;
-  return inPlace ?? rawStringArg(event, spec.buf) === '';
 }
 
 /**

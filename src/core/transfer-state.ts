@@ -7,6 +7,7 @@ import { fdArg } from './event-args';
 import type { FdObject } from './fd-table';
 import type { FdTracker } from './fd-tracker';
 import type { Endpoint, Strategy } from './report-types';
+import type { DataCallSpec } from './syscall-classes';
 import type { TransferAccumulator } from './transfer';
 import type { Credit } from './transfer-credits';
 import type { Ring } from './transfer-io-uring';
@@ -45,6 +46,11 @@ export interface BuildContext {
   hasTransfer(pid: number, source: FdObject, sink: FdObject, strategy: Strategy): boolean;
   /** A read of payload by `pid`. */
   noteRead(pid: number): void;
+  /**
+   * strace printed none of the trace's buffer bytes (-s 0), as far as its writes show: strace's -s holds
+   * for a whole run, so the first write that tells decides (the others are not looked at).
+   */
+  printsNoBytes(event: SyscallEvent, spec: DataCallSpec): boolean;
   /** The state of the other thread of `pid`'s process that read payload last, if not `pid` itself. */
   readerBefore(pid: number): ProcessState | undefined;
   /** The states of the other threads of `pid`'s process that read payload lately, most recent first. */
