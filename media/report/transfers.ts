@@ -120,9 +120,12 @@ export function renderTransfer(t: Transfer, reveal: RevealFn | null): HTMLElemen
   if (t.chunks) {
     const c = t.chunks;
     const top = Object.entries(c.log2Histogram).map(([k, v]) => [Number(k), v] as const).sort((a, b) => b[1] - a[1]).slice(0, 3);
-    details.append(h('section', undefined, h('h4', undefined, 'Chunks'),
-      h('p', undefined, `${formatCount(c.count)} chunks, min ${formatBytes(c.min)}, mean ${formatBytes(Math.round(c.mean))}, max ${formatBytes(c.max)}`),
-      h('p', { class: 'muted' }, `most common: ${top.map(([k, v]) => `${log2BucketLabel(k)} × ${v}`).join(', ')}`)));
+    // One chunk has no spread to describe.
+    details.append(c.count === 1
+      ? h('section', undefined, h('h4', undefined, 'Chunks'), h('p', undefined, `1 chunk of ${formatBytes(c.min)}`))
+      : h('section', undefined, h('h4', undefined, 'Chunks'),
+        h('p', undefined, `${formatCount(c.count)} chunks, min ${formatBytes(c.min)}, mean ${formatBytes(Math.round(c.mean))}, max ${formatBytes(c.max)}`),
+        h('p', { class: 'muted' }, `most common: ${top.map(([k, v]) => `${log2BucketLabel(k)} × ${v}`).join(', ')}`)));
   }
 
   const assumptions = [...t.assumptions, ...notes];
