@@ -115,7 +115,7 @@ export class TransferBuilder implements BuildContext {
     return this.processes.get(pid);
   }
 
-  /** For the strategy handlers: a read of payload by `pid` (remembered per thread group, see readerBefore). */
+  /** For the strategy handlers: whether strace printed no buffer bytes (-s 0), decided by the first write that tells. */
   printsNoBytes(event: SyscallEvent, spec: DataCallSpec): boolean {
     if (this.unprinted === null && event.argNames === null && spec.buf !== undefined) {
       // `write(4, ""..., 65536)` with bytes to write: only -s 0 prints so (in place when it can be read so).
@@ -125,6 +125,7 @@ export class TransferBuilder implements BuildContext {
     return this.unprinted === true;
   }
 
+  /** For the strategy handlers: a read of payload by `pid` (remembered per thread group, see readerBefore). */
   noteRead(pid: number): void {
     if (!this.fds.hasThreads) return;
     const group = this.fds.threadGroupOf(pid);

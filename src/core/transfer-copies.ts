@@ -237,7 +237,7 @@ function sendWhole(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec, c
   transfer.calls.takeAll(credit.pending);
   transfer.addPayload(sent);
   transfer.sharedWrite = true;
-  if (!transfer.pairedUnprinted) transfer.pairedUnprinted = ctx.printsNoBytes(event, spec);
+  transfer.pairedUnprinted ||= ctx.printsNoBytes(event, spec);
   consumeAll(credit, sink);
   credit.lastTransfer = transfer;
   return sent;
@@ -259,7 +259,7 @@ function sendFromCredit(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   const strategy: Strategy = zerocopy ? 'msg_zerocopy' : pairStrategy(credit.kind, spec, credit.source, sink);
   const transfer = ctx.transfer(event.pid, credit.source, sink, strategy, undefined, true, readWarm(credit, match.fromRead));
   if (flagged && !zerocopy) transfer.zerocopyIgnored = true;
-  if (!transfer.pairedUnprinted) transfer.pairedUnprinted = ctx.printsNoBytes(event, spec);
+  transfer.pairedUnprinted ||= ctx.printsNoBytes(event, spec);
   transfer.calls.takeAll(credit.pending);
   transfer.calls.add(event);
   transfer.addPayload(matched);

@@ -25,8 +25,7 @@ const UPLOAD_REQUESTS = ['POST ', 'PUT ', 'PATCH '];
  * them as hex escapes (-xx prints every byte `\xNN`), once decoded.
  */
 function printedBeginsWith(printed: string, text: string): boolean {
-  if (printed.startsWith(text)) return true;
-  return printed.startsWith('\\x') && decodeEscapes(printed.slice(0, 4 * text.length)).startsWith(text);
+  return printed.startsWith(text) || hexDecoded(printed, text.length)?.startsWith(text) === true;
 }
 
 /** The print begins like an HTTP response (its status line). */
@@ -161,9 +160,13 @@ function tarMemberName(printed: string): string | null {
   return TAR_MEMBER_HEADER.test(printed) ? printed.slice(0, printed.indexOf('\\0')) : null;
 }
 
-/** A print in hex escapes (-xx prints every byte `\xNN`) decoded; null for any other print, which the checks read as printed. */
-function hexDecoded(printed: string): string | null {
-  return printed.startsWith('\\x') ? decodeEscapes(printed) : null;
+/**
+ * A print in hex escapes (-xx prints every byte `\xNN`, four chars each) decoded, its first `bytes`
+ * only when given; null for any other print, which the checks read as printed.
+ */
+function hexDecoded(printed: string, bytes?: number): string | null {
+  if (!printed.startsWith('\\x')) return null;
+  return decodeEscapes(bytes === undefined ? printed : printed.slice(0, 4 * bytes));
 }
 
 /**

@@ -1,14 +1,13 @@
 // Tells strace output from perf trace output by looking at lines; the user never says which it is.
 // Regexes are fine here: only the first recognisable line of a file goes through them.
 
+import { isTracepointOnlyLine } from './perf-line';
 import { summaryHeader } from './strace-summary';
 import type { TraceFormat } from './types';
 
 // `0.045 ( 0.026 ms): comm/tid read(...`; --no-comm: `tid read(`; one thread (-p, --no-inherit): `read(`.
 const PERF_EVENT = /^\s*(\?|\d+\.\d+) \(\s*(\d+\.\d+ ms)?\s*\): (.*\/\d+ |(\d+ +)?([A-Za-z_]\w*\(|\s*\.\.\. \[continued\]: ))/;
 const PERF_SUMMARY = /^\s*Summary of events:\s*$/;
-// A tracepoint event of a perf trace of tracepoints only (no duration column): `0.000 cat/19390 syscalls:sys_enter_openat(`.
-const PERF_TRACEPOINT = /^\s*\d+\.\d+ (.*\/\d+ +)?[A-Za-z_]\w*:[A-Za-z_]\w*\(/;
 // [pid N] or a pid column (-Y: with <comm>); a time (-t/-tt, -ttt/-r, whole seconds; -r beside -t:
 // `(+ s.frac)`); -n's syscall number; -i's address; then the call, resumed call, signal or exit.
 const STRACE_CALL =
@@ -18,7 +17,7 @@ const STRACE_OTHER = /^(strace: |% time +seconds)/;
 /** The format one line belongs to, or null when the line alone does not tell (blank, garbage, a -k frame). */
 export function classifyLine(line: string): TraceFormat | null {
   if (line.length === 0) return null;
-  if (PERF_EVENT.test(line) || PERF_SUMMARY.test(line) || PERF_TRACEPOINT.test(line)) return 'perf';
+  if (PERF_EVENT.test(line) || PERF_SUMMARY.test(line) || isTracepointOnlyLine(line)) return 'perf';
   if (STRACE_CALL.test(line) || STRACE_OTHER.test(line) || summaryHeader(line) !== null) return 'strace';
   return null;
 }

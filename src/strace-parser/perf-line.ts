@@ -38,6 +38,18 @@ function startsEvent(s: string, i: number, n: number): boolean {
 
 /** After a perf timestamp, with no duration column: comm/tid (optional), then `system:event(`. */
 const TRACEPOINT_AFTER_TIME = /^ (?:.*\/\d+ +)?[A-Za-z_]\w*:[A-Za-z_]\w*\(/;
+const LEADING_TIME = /^\s*\d+\.\d+/;
+/** How far into a line the tracepoint's name is looked for (past comm/tid). */
+const TRACEPOINT_SCAN = 200;
+
+/**
+ * A line of a perf trace of tracepoints only, which prints no duration column:
+ * `0.000 cat/19390 syscalls:sys_enter_openat(...)` (detect.ts tells the format by it).
+ */
+export function isTracepointOnlyLine(line: string): boolean {
+  const time = LEADING_TIME.exec(line);
+  return time !== null && TRACEPOINT_AFTER_TIME.test(line.slice(time[0].length, time[0].length + TRACEPOINT_SCAN));
+}
 
 /** Parses s[start, end) (one line, not sliced out of its chunk). */
 export function parsePerfLine(s: string, start: number, end: number, o: ParsedLine): void {
@@ -75,7 +87,7 @@ export function parsePerfLine(s: string, start: number, end: number, o: ParsedLi
   if (s.charCodeAt(i + 1) !== 40 /* ( */) {
     // No duration column: a tracepoint event (`0.000 cat/19390 syscalls:sys_enter_openat(...)`), which
     // perf prints so when it traces tracepoints only. Not a system call: nothing to analyze.
-    if (TRACEPOINT_AFTER_TIME.test(s.slice(i, Math.min(n, i + 200)))) {
+    if (TRACEPOINT_AFTER_TIME.test(s.slice(i, Math.min(n, i + TRACEPOINT_SCAN)))) {
       o.kind = LineKind.Ignored;
       o.text1 = 'tracepoint';
     } else o.bad('not a perf trace line');
