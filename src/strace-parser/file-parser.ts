@@ -330,7 +330,7 @@ export class FileParser {
         this.ignored(first, lineNo);
         return;
       case LineKind.Ignored:
-        if (o.text1 === 'summary-header') this.straceSummary = o.summaryLayout;
+        if (o.text1 === 'summary-header') this.summaryTable(o.summaryLayout, first);
         // `strace -p PID` announces its target before any call: that process is the one whose
         // lines carry no pid at first, not a child, so it stays a candidate for mainAlias.
         else if (o.text1 === 'attached' && o.pid > 0 && (this.sawUnprefixed || this.live.size > 0)) this.attached.add(o.pid);
@@ -346,7 +346,7 @@ export class FileParser {
         // A `strace -c -U ...` table whose header does not start with `% time`.
         const header = this.format === 'strace' ? summaryHeader(s.slice(b, n)) : null;
         if (header !== null) {
-          this.straceSummary = header;
+          this.summaryTable(header, first);
           this.ignored(first, lineNo);
           return;
         }
@@ -393,6 +393,16 @@ export class FileParser {
     for (const l of this.callFragmentGap) this.diag(l, 'warning', 'not a trace line');
     this.callFragment = null;
     this.callFragmentGap = [];
+  }
+
+  /**
+   * A strace -c table starts. Its rows are the trace's figures only when it has no calls (-c, not -C):
+   * then what its columns leave out is said.
+   */
+  private summaryTable(layout: SummaryLayout | null, lineNo: number): void {
+    this.straceSummary = layout;
+    const limits = layout?.limits;
+    if (limits && this.state.pids.size === 0) this.diag(lineNo, limits.severity, limits.message);
   }
 
   /** End of the file: emit what is still held or pending (unfinished calls never resumed, incomplete=true). */

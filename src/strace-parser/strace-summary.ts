@@ -34,7 +34,35 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export class SummaryLayout {
   spans: Array<[number, number]> | null = null;
   constructor(readonly columns: readonly Column[]) {}
+
+  /** A table without a calls column (`-U name,total-time`) counts nothing: its rows are read as nothing. */
+  get counts(): boolean {
+    return this.columns.includes('calls');
+  }
+
+  /**
+   * What a trace holding only this table cannot tell, said once at its header (null: nothing): with
+   * no calls column nothing is counted; with no errors column its errors read as 0.
+   */
+  get limits(): { severity: 'warning' | 'info'; message: string } | null {
+    const options = `-U ${this.columns.map((column) => OPTION_NAMES[column]).join(',')}`;
+    if (!this.counts) return { severity: 'warning', message: `strace -c table without a calls column (${options}): it counts no calls, its rows are not read` };
+    if (!this.columns.includes('errors')) return { severity: 'info', message: `strace -c table without an errors column (${options}): its calls' errors are not known, counted as 0` };
+    return null;
+  }
 }
+
+/** How `strace -U` names each column. */
+const OPTION_NAMES: Record<Column, string> = {
+  percent: 'time-percent',
+  seconds: 'total-time',
+  avg: 'avg-time',
+  calls: 'calls',
+  errors: 'errors',
+  name: 'name',
+  max: 'max-time',
+  min: 'min-time',
+};
 
 /** The layout a table header line announces, or null when the line is no such header. */
 export function summaryHeader(line: string): SummaryLayout | null {
@@ -45,7 +73,8 @@ export function summaryHeader(line: string): SummaryLayout | null {
     if (column === undefined || columns.includes(column)) return null;
     columns.push(column);
   }
-  return columns.includes('name') && columns.length >= 2 ? new SummaryLayout(columns) : null;
+  // `-U name` makes a table of one column: `syscall` alone on its line (nothing else is).
+  return columns.includes('name') ? new SummaryLayout(columns) : null;
 }
 
 /**
@@ -74,7 +103,7 @@ export function parseStraceSummaryLine(line: string, o: ParsedLine, layout: Summ
   const name = cells.get('name');
   if (name === undefined || !NAME.test(name)) return false;
   for (const [column, text] of cells) if (column !== 'name' && !NUMBER.test(text)) return false;
-  if (name === 'total') {
+  if (name === 'total' || !layout.counts) {
     o.kind = LineKind.Ignored;
     o.text1 = '';
     return true;
