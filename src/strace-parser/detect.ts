@@ -1,7 +1,7 @@
 // Tells strace output from perf trace output by looking at lines; the user never says which it is.
 // Regexes are fine here: only the first recognisable line of a file goes through them.
 
-import { isTracepointOnlyLine } from './perf-line';
+import { isPrintedSampleLine, isTracepointOnlyLine } from './perf-line';
 import { summaryHeader } from './strace-summary';
 import type { TraceFormat } from './types';
 
@@ -17,7 +17,7 @@ const STRACE_OTHER = /^(strace: |% time +seconds)/;
 /** The format one line belongs to, or null when the line alone does not tell (blank, garbage, a -k frame). */
 export function classifyLine(line: string): TraceFormat | null {
   if (line.length === 0) return null;
-  if (PERF_EVENT.test(line) || PERF_SUMMARY.test(line) || isTracepointOnlyLine(line)) return 'perf';
+  if (PERF_EVENT.test(line) || PERF_SUMMARY.test(line) || isTracepointOnlyLine(line) || isPrintedSampleLine(line)) return 'perf';
   if (STRACE_CALL.test(line) || STRACE_OTHER.test(line) || summaryHeader(line) !== null) return 'strace';
   return null;
 }

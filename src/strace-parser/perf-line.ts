@@ -51,6 +51,16 @@ export function isTracepointOnlyLine(line: string): boolean {
   return time !== null && TRACEPOINT_AFTER_TIME.test(line.slice(time[0].length, time[0].length + TRACEPOINT_SCAN));
 }
 
+/**
+ * `perf trace --print-sample` prints a line of its own per sample the events are made of, before them
+ * (builtin-trace.c: "%22s %10.3f %s %d/%d [%d]": event, ms, comm, pid/tid, cpu): not an event.
+ */
+const SAMPLE_LINE = /^\s*[\w-]+:[\w-]+ +\d+\.\d+ .*\d+\/\d+ \[\d+\]$/;
+
+export function isPrintedSampleLine(line: string): boolean {
+  return SAMPLE_LINE.test(line);
+}
+
 /** Parses s[start, end) (one line, not sliced out of its chunk). */
 export function parsePerfLine(s: string, start: number, end: number, o: ParsedLine): void {
   o.reset();
@@ -69,7 +79,9 @@ export function parsePerfLine(s: string, start: number, end: number, o: ParsedLi
       o.text1 = s.slice(i, n);
       return;
     }
-    parsePerfSummaryLine(s.slice(i, n), o);
+    const line = s.slice(i, n);
+    if (isPrintedSampleLine(line)) o.kind = LineKind.Ignored;
+    else parsePerfSummaryLine(line, o);
     return;
   }
   // Time in ms (or `?`).
@@ -237,6 +249,8 @@ export function parsePerfLine(s: string, start: number, end: number, o: ParsedLi
 }
 
 const ERRNO_COUNT = /^\s*E[A-Z0-9]+: \d+$/;
+/** Calls that return in the new thread or process too. */
+const CHILD_RETURNS = new Set(['clone', 'clone3', 'fork', 'vfork']);
 
 function parsePerfSummaryLine(line: string, o: ParsedLine): void {
   const t = line.trimEnd();
@@ -269,9 +283,17 @@ function parsePerfSummaryLine(line: string, o: ParsedLine): void {
     const withErrors = parts.length >= 8;
     // msec -> s by moving the decimal point (dividing by 1000 would give 0.000014999999999999999).
     const total = Number(parts[withErrors ? 3 : 2] + 'e-3');
+    let calls = Number(parts[1]);
+    // A new thread's or process's own return from clone is in its table as a call of no time (min
+    // 0.000: no real clone is that quick): the parent's call, counted there already.
+    if (CHILD_RETURNS.has(parts[0]) && Number(parts[withErrors ? 4 : 3]) === 0) calls--;
+    if (calls === 0) {
+      o.kind = LineKind.Ignored;
+      return;
+    }
     o.kind = LineKind.SummaryRow;
     o.text1 = parts[0];
-    o.num1 = Number(parts[1]);
+    o.num1 = calls;
     o.num2 = withErrors ? Number(parts[2]) : 0;
     o.num3 = Number.isFinite(total) ? total : null;
     return;

@@ -1,7 +1,8 @@
 // perf trace's own ways of saying what a program called, recorded here with real perf trace:
 // - a new process's (or thread's) return from clone is printed as `... [continued]: clone())`
 //   without a start: the parent's call, counted once (test/workloads/tcp_ephemeral.c forks);
-// - `perf trace -s` prints only a summary table per thread: the per-syscall figures come from it.
+// - `perf trace -s` prints only a summary table per thread: the per-syscall figures come from it, less
+//   a child's own return from clone/vfork, which perf counts in the child's table as a call of no time.
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -47,4 +48,20 @@ test('perf trace -s (a summary table only): the per-syscall figures are the tabl
   const total = [...table.values()].reduce((a, b) => a + b, 0);
   assert.equal(report.summary.totals.calls, total);
   assert.equal(report.summary.totals.modeSwitches, 2 * total);
+});
+
+test('perf trace -s: a child\'s own return from vfork, in its table as a call of no time, is not a second call', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-perf-s-fork-'));
+  const src = path.join(dir, 'src.txt');
+  fs.writeFileSync(src, 'two cats\n');
+  // sh (dash) starts each cat with vfork: two calls in its table.
+  const recording = await recordPerfTrace(['sh', '-c', 'cat "$1" > /dev/null; cat "$1" > /dev/null', 'sh', src], { outDir: dir, perfArgs: ['-s'] });
+  assert.ok(recording.ok, recording.ok ? '' : recording.reason);
+  const text = fs.readFileSync(recording.tracePath, 'utf8');
+  const rows = [...text.matchAll(/^ {3}(?:v?fork|clone3?) +(\d+) +\d+ +([\d.]+) +([\d.]+) /gm)];
+  assert.ok(rows.some((m) => m[2] === '0.000' && m[3] === '0.000'), `perf counts a child's return in its own table:\n${rows.map((m) => m[0]).join('\n')}`);
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.deepEqual(report.diagnostics, []);
+  const forks = Object.entries(report.summary.bySyscall).filter(([name]) => /^(v?fork|clone3?)$/.test(name));
+  assert.deepEqual(Object.fromEntries(forks.map(([name, row]) => [name, row.calls])), { vfork: 2 });
 });

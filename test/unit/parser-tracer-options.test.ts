@@ -1,7 +1,7 @@
 // Tracer options whose output the parser once misread, recorded here with real strace and perf trace
 // (found by a hunt over ~150 strace and perf trace option variants): strace attached to a running
 // process with -p, a thread that is not its process's leader calling execve, perf trace's
-// --errno-summary tables, perf's call graphs under page faults (-F all --call-graph), tracepoint
+// --errno-summary tables, --print-sample lines, perf's call graphs under page faults (-F all --call-graph), tracepoint
 // events among the calls, a call strace detached from, and the box strace --tips draws on stderr.
 
 import { test } from 'node:test';
@@ -64,6 +64,24 @@ function copyOf(report: IoReport, src: string, dst: string): { pid: number; byte
   return report.transfers.find((t) => t.source.path === src && t.sink.path === dst);
 }
 
+/** Waits until `pid` has a child that runs `command` (exec'd), by /proc. */
+async function waitForChildRunning(pid: number, command: string): Promise<void> {
+  for (let waited = 0; waited < 5000; waited += 10) {
+    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    if (children.some((child) => readOr(`/proc/${child}/comm`).trim() === command)) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.fail(`pid ${pid} has no ${command} child after 5 s`);
+}
+
+function readOr(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return ''; // the child is gone
+  }
+}
+
 /**
  * `strace -f -ttt -T -yy -p PID` on `sh -c 'sleep 0.5; cat SRC > DST'`, attached while sh waits for
  * sleep: its trace on strace's stderr (`toStderr`) or in a file. strace announces the process it
@@ -73,8 +91,9 @@ async function attachedTrace(dir: string, name: string, src: string, dst: string
   const sh = spawn('sh', ['-c', 'sleep 0.5; cat "$0" > "$1"', src, dst], { stdio: 'ignore' });
   const shDone = exited(sh);
   const pid = sh.pid as number;
-  // Attached once sh has made sleep and waits for it (the trace starts inside its wait4).
-  await new Promise((resolve) => setTimeout(resolve, 150));
+  // Attached once sh has made sleep and waits for it (the trace starts inside its wait4): not while
+  // sh is still in vfork, which the trace would show as a call resumed, with no start to count.
+  await waitForChildRunning(pid, 'sleep');
   const tracePath = path.join(dir, `${name}.trace`);
   const args = ['-f', '-ttt', '-T', '-yy', ...(toStderr ? [] : ['-o', tracePath]), '-p', String(pid)];
   const strace = spawn('strace', args, { stdio: ['ignore', 'ignore', toStderr ? fs.openSync(tracePath, 'w') : 'ignore'] });
@@ -183,6 +202,22 @@ test('perf trace -e read,write,sched:sched_process_fork: the tracepoint lines am
   assert.deepEqual(problems(report), []);
   for (const name of ['read', 'write']) assert.equal(report.summary.bySyscall[name]?.calls ?? 0, (text.match(new RegExp(` ${name}\\(`, 'g')) ?? []).length, name);
   assert.ok((report.summary.bySyscall.write?.calls ?? 0) >= 2, 'dd wrote in 64 KiB blocks');
+});
+
+test('perf trace --print-sample: the sample line perf prints before each event is no diagnostic, every call is counted', async () => {
+  const dir = workdir('perf-print-sample');
+  const src = dataFile(dir, 'src.bin', 100_000);
+  const dst = path.join(dir, 'dst.bin');
+  const recording = await recordPerfTrace(['dd', `if=${src}`, `of=${dst}`, 'bs=16k', 'status=none'], { outDir: dir, perfArgs: ['--print-sample'] });
+  assert.ok(recording.ok, recording.ok ? '' : recording.reason);
+  assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
+  const text = fs.readFileSync(recording.tracePath, 'utf8');
+  assert.match(text.split('\n')[0] ?? '', /^ *raw_syscalls:sys_e\w+ +\d+\.\d+ dd \d+\/\d+ \[\d+\]$/, 'the trace starts with a sample line');
+  const report = await analyzeTraceFiles([recording.tracePath]);
+  assert.equal(report.trace.format, 'perf');
+  assert.deepEqual(report.diagnostics, []);
+  for (const name of ['read', 'write']) assert.equal(report.summary.bySyscall[name]?.calls ?? 0, (text.match(new RegExp(`: dd/\\d+ ${name}\\(`, 'g')) ?? []).length, name);
+  assert.ok((report.summary.bySyscall.write?.calls ?? 0) >= 7, 'dd wrote in 16 KiB blocks');
 });
 
 test('strace -yy -p PID detached (Ctrl-C) while its only call waits: the trace still says how fds were printed', async () => {
