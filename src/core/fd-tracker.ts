@@ -534,6 +534,20 @@ export class FdTracker {
     if (fd !== null) this.closeFd(event.pid, fd.fd);
   }
 
+  /**
+   * `pipe` is a pipe whose read end `pid` holds too: a self-pipe, through which a process wakes its own
+   * event loop (Go's netpoll, Python's selectors), not a way out for data.
+   */
+  holdsReadEnd(pid: number, pipe: FdObject): boolean {
+    const endpoint = pipe.endpoint;
+    if (endpoint.kind !== 'pipe') return false;
+    for (const entry of this.tables.of(pid).entries.values()) {
+      const object = entry.object;
+      if (object !== pipe && object.access === 'read' && object.endpoint.kind === 'pipe' && object.endpoint.path === endpoint.path) return true;
+    }
+    return false;
+  }
+
   closeFd(pid: number, fd: number): void {
     this.tables.of(pid).close(fd);
   }

@@ -10,7 +10,7 @@ import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
 import type { DataCallSpec } from './syscall-classes';
 import {
-  bufferAddress, consume, consumeAll, findCredit, matchFanOut, pairStrategy, readWarm, recordRead, unsentStartsWithin, usable,
+  bufferAddress, consume, consumeAll, findCredit, matchFanOut, pairStrategy, readWarm, recordRead, SHORT_WRITE, unsentStartsWithin, usable,
   type Credit, type CreditMatch,
 } from './transfer-credits';
 import { matchMapping } from './transfer-mmap';
@@ -93,8 +93,15 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   // credit needs evidence first: a pooled task often writes what another thread read.
   const others = ctx.otherReaders(event.pid);
   const pooled = holdBytes(others);
-  let own = matchCredit(event, spec, state.credits, sink, bytes, pooled);
+  // A short write into a pipe the process reads itself (a wake-up byte for its own event loop) sends
+  // on a read only on evidence: where strace printed no more of that read, nothing shows it does.
+  const selfPipe = bytes <= SHORT_WRITE && ctx.fds.holdsReadEnd(event.pid, sink);
+  let own = matchCredit(event, spec, state.credits, sink, bytes, pooled || selfPipe);
   if (own === REPLY) return;
+  if (own === null && selfPipe) {
+    if (!sendFromOtherThread(ctx, others, event, spec, sink, bytes)) addPrelude(state, sink, event);
+    return;
+  }
   if (own === null && pooled) {
     if (sendFromOtherThread(ctx, others, event, spec, sink, bytes)) return;
     own = matchCredit(event, spec, state.credits, sink, bytes, false);

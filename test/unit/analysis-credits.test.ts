@@ -312,6 +312,18 @@ test("Go's HTTP server and client in one process: the fetched body is one transf
   );
 });
 
+test("a wake-up byte into a pipe the process reads itself is no data, even when a read's unsent rest shows no bytes to contradict it", async () => {
+  // Recorded by the Go test above in a run under load (test/fixtures/recorded/README.md).
+  const trace = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'recorded', 'strace_go_http_wakeup_after_sniff.trace');
+  const lines = fs.readFileSync(trace, 'utf8').split('\n');
+  assert.match(lines[787] ?? '', /write\(7<pipe:\[8725070\]>, "\\0", 1 <unfinished \.\.\.>$/);
+  assert.match(lines[375] ?? '', /pipe2\(\[6<pipe:\[8725070\]>, 7<pipe:\[8725070\]>\]/);
+  const report = await analyzeTraceFiles([trace]);
+  assert.deepEqual(report.transfers.filter((t) => t.sink.kind === 'pipe' || t.source.kind === 'pipe'), [], describe(report.transfers));
+  const body = report.transfers.filter((t) => t.sink.path.endsWith('/dst.bin'));
+  assert.deepEqual(body.map((t) => [t.strategy, t.bytes]), [['recv_write', 1_000_000]], describe(report.transfers));
+});
+
 test('an echo back on the connection the bytes came from is a reply, even while another socket has unsent bytes', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-echo-'));
   const bin = buildWorkload(dir, 'tcp_echo');
