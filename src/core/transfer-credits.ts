@@ -93,6 +93,8 @@ export interface Credit {
   lastTransfer: TransferAccumulator | null;
   /** The last write that sent its bytes ran on another thread than the one that read them (a pool's): see matchCopyUnderWay. */
   sentByOther?: boolean;
+  /** Its bytes went out of or into rsync's multiplexed frames (write-evidence rsyncFramedMatch): its unsent rest holds framing. */
+  rsyncFramed?: boolean;
 }
 
 export function pairStrategy(kind: ReadKind, write: DataCallSpec, source: FdObject, sink: FdObject): Strategy {

@@ -349,3 +349,107 @@ export function matchSavedResponse(event: SyscallEvent, spec: DataCallSpec, othe
   match.skip = header;
   return match;
 }
+
+/** rsync's multiplexed stream: each message begins with 4 bytes, its length (24 bits, little-endian), then its tag. */
+const RSYNC_HEADER = 4;
+/** The tag of a data message: MSG_BASE (7) + MSG_DATA (0). */
+const RSYNC_MSG_DATA = 7;
+
+/** The length the rsync data message header at the start of `bytes` (decoded) says, or -1 when they begin with none. */
+function rsyncDataLength(bytes: string): number {
+  if (bytes.length < RSYNC_HEADER || bytes.charCodeAt(3) !== RSYNC_MSG_DATA) return -1;
+  return bytes.charCodeAt(0) | (bytes.charCodeAt(1) << 8) | (bytes.charCodeAt(2) << 16);
+}
+
+/** The first bytes of a print, decoded: the 4 bytes of a header take at most 16 printed chars (`\377`, `\xff`). */
+function headerBytes(printed: string): string {
+  return decodeEscapes(printed.slice(0, 4 * RSYNC_HEADER));
+}
+
+/** The write is one whole rsync data message: the header it begins with says the rest of its bytes. */
+export function isRsyncDataMessage(printed: string, bytes: number): boolean {
+  return bytes > RSYNC_HEADER && rsyncDataLength(headerBytes(printed)) === bytes - RSYNC_HEADER;
+}
+
+/** A fresh read of the credit a write may start from: the oldest unsent one, or a later one when the oldest printed other bytes. */
+function candidateReads(credit: Credit, printed: string): number[] {
+  const reads = credit.reads;
+  const head = reads[0];
+  if (head === undefined) return [];
+  const headPrefix = head.fresh ? readPrefix(head) : null;
+  const headRuledOut = (headPrefix !== null && headPrefix.length > 0 && !compatible(headPrefix, printed)) || credit.unordered;
+  const found: number[] = [];
+  for (let k = 0; k < reads.length && (k === 0 || headRuledOut); k++) {
+    if (reads[k].fresh && !reads[k].scattered) found.push(k);
+  }
+  return found;
+}
+
+/** rsync sends a file's bytes in tokens of at most this many, each behind its length (4 bytes, little-endian). */
+const RSYNC_CHUNK = 32 * 1024;
+
+/** The little-endian 32-bit number at `at` of `bytes` (decoded), or -1 when they end before it does. */
+function int32At(bytes: string, at: number): number {
+  if (at < 0 || at + 4 > bytes.length) return -1;
+  return (bytes.charCodeAt(at) | (bytes.charCodeAt(at + 1) << 8) | (bytes.charCodeAt(at + 2) << 16) | (bytes.charCodeAt(at + 3) << 24)) >>> 0;
+}
+
+/**
+ * `outer` (decoded) goes on from `at` with the start of `inner` (decoded) as far as strace printed
+ * either: over at least MIN_PREFIX_EVIDENCE bytes, or over the last bytes of `outer`'s print when the
+ * 4 bytes before them are the token rsync puts before a file's first bytes (their count: a chunk, or
+ * all of them when fewer: `first`).
+ */
+function goesOnWith(outer: string, at: number, inner: string, first: number): boolean {
+  const n = Math.min(outer.length - at, inner.length);
+  if (n <= 0 || !outer.startsWith(inner.slice(0, n), at)) return false;
+  return n >= MIN_PREFIX_EVIDENCE || (at + n === outer.length && int32At(outer, at - 4) === Math.min(RSYNC_CHUNK, first));
+}
+
+/**
+ * rsync's sender (a local copy's, or one over ssh) writes each file as data messages of its
+ * multiplexed stream: a header that says the message's length, then protocol bytes (the file's
+ * index, its checksum header, a token that says how many of the file's bytes follow), then the bytes
+ * it read. A write that is one whole such message, whose printed bytes go on, after the header, with
+ * the start of a read's printed bytes (goesOnWith), sends that read: the bytes before it are framing
+ * the program made (`header`).
+ */
+export function rsyncSentRead(credit: Credit, printed: string): { read: number; header: number } | null {
+  let written: string | null = null;
+  for (const k of candidateReads(credit, printed)) {
+    const prefix = readPrefix(credit.reads[k]);
+    if (prefix === null || prefix.length === 0) continue;
+    written ??= decodeEscapes(printed);
+    const read = decodeEscapes(prefix);
+    for (let at = RSYNC_HEADER; at < written.length; at++) {
+      if (goesOnWith(written, at, read, credit.reads[k].bytes)) return { read: k, header: at };
+    }
+  }
+  return null;
+}
+
+/**
+ * rsync's receiver reads its multiplexed stream in raw pieces (a message's header anywhere in them)
+ * and writes the file's bytes out of them: a read that holds a data message's header, whose printed
+ * bytes after it go on with the write's printed start (goesOnWith) inside that message, is where the
+ * write's bytes start; the bytes before are framing and the previous message's, read and never
+ * written by this write (`skip`).
+ */
+export function rsyncReceivedRead(credit: Credit, printed: string, bytes: number): FramedRead | null {
+  let written: string | null = null;
+  for (const k of candidateReads(credit, printed)) {
+    const prefix = readPrefix(credit.reads[k]);
+    if (prefix === null || prefix.indexOf('7') < 0) continue;
+    const read = decodeEscapes(prefix);
+    for (let header = 0; header + RSYNC_HEADER < read.length; header++) {
+      const length = rsyncDataLength(read.slice(header, header + RSYNC_HEADER));
+      if (length <= 0) continue;
+      written ??= decodeEscapes(printed);
+      const end = header + RSYNC_HEADER + length;
+      for (let at = header + RSYNC_HEADER; at < read.length && at < credit.reads[k].bytes && at < end; at++) {
+        if (goesOnWith(read, at, written, bytes) && at + Math.min(read.length - at, written.length) <= end) return { read: k, skip: at };
+      }
+    }
+  }
+  return null;
+}

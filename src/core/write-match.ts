@@ -13,7 +13,10 @@ import {
   agreeingRead, bufferAddress, compatible, consume, creditMatch, isOwnSource, readAt, readPrefix, SHORT_WRITE, unsentFrom, usable,
   type Credit, type CreditMatch,
 } from './transfer-credits';
-import { chunkLinePrinted, contradictsPrinted, framedMatch, framedRead, remadeHeader } from './write-evidence';
+import { isSocketKind } from './endpoints';
+import {
+  chunkLinePrinted, contradictsPrinted, framedMatch, framedRead, isRsyncDataMessage, remadeHeader, rsyncReceivedRead, rsyncSentRead,
+} from './write-evidence';
 
 /** The least a copy loop writes at a time under -s 0, when its count is not exactly a read's (a page). */
 const COPY_PIECE = 4096;
@@ -86,6 +89,8 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   // whose next bytes are not a short write's. A plain copy loop (one source, one unsent read, a
   // write of a chunk) needs none of it: its buffers are not cut.
   let allWhole = true;
+  // A source whose unsent read this write repeats as a message of a protocol (sameMessage): not its data.
+  let protocolSource: Credit | null = null;
   const needsEvidence = evidenceOnly || replies || count > 1 || (only.closed && !only.confirmed) || only.reads.length > 1 || bytes <= SHORT_WRITE;
   if (spec.buf !== undefined && needsEvidence) {
     const printed = view.printedBuffer();
@@ -95,12 +100,36 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
       for (const c of credits) {
         if (!usable(c, sink)) continue;
         const k = agreeingRead(c, printed, bytes);
-        if (k >= 0) return creditMatch(c, Math.min(bytes, unsentFrom(c, k)), k, positional);
+        if (k < 0) continue;
+        if (!sameMessage(c, k, sink, bytes)) return creditMatch(c, Math.min(bytes, unsentFrom(c, k)), k, positional);
+        protocolSource = c;
       }
       for (const c of credits) {
         if (!usable(c, sink) || c.kind !== 'socket') continue;
         const framed = framedRead(c, printed, bytes);
         if (framed !== null) return framedMatch(c, bytes, framed, 0, positional);
+      }
+      // rsync's multiplexed stream: a file's bytes behind a data message's header and protocol bytes.
+      const rsyncMessage = isRsyncDataMessage(printed, bytes);
+      for (const c of credits) {
+        if (!usable(c, sink)) continue;
+        if (rsyncMessage) {
+          const sent = rsyncSentRead(c, printed);
+          if (sent !== null) {
+            c.rsyncFramed = true;
+            return framedMatch(c, bytes - sent.header, { read: sent.read, skip: 0 }, sent.header, positional);
+          }
+        } else {
+          const received = rsyncReceivedRead(c, printed, bytes);
+          if (received !== null) {
+            c.rsyncFramed = true;
+            return framedMatch(c, bytes, received, 0, positional);
+          }
+        }
+      }
+      // The next data messages of a stream that sends a file so: their headers are framing too.
+      if (rsyncMessage && view.framedPayload === bytes) {
+        for (const c of credits) if (c.rsyncFramed === true && usable(c, sink)) view.framedPayload = bytes - RSYNC_HEADER_BYTES;
       }
       // A chunk-size line the program wrote before the data (an HTTP body it sends chunked: Go's
       // http server, Python's chunked writes): framing of its own, the bytes after it are a read's.
@@ -171,6 +200,7 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   let partial: Credit | null = null;
   for (const c of credits) {
     if (!usable(c, sink) || (c.closed && !c.confirmed && !fitsUnprinted(c, view, count === 1)) || contradictsAll(c, view)) continue;
+    if (c === protocolSource || leftFraming(c, sink)) continue;
     if (contradictsPrinted(c, sink, view)) {
       // Blocks written at their own offsets go out in any order: not the credit's next bytes, but
       // maybe bytes read at that offset that no printed prefix shows (unknownContentReadAt).
@@ -192,6 +222,29 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   const guess = creditMatch(partial, Math.min(bytes, partial.remaining), 0, positional);
   guess.onlyPart = true;
   return guess;
+}
+
+/** The header of an rsync data message, framing a stream that carries a file's bytes (write-evidence rsyncSentRead). */
+const RSYNC_HEADER_BYTES = 4;
+
+/**
+ * A short write to a socket whose bytes are exactly a later unsent read of another socket, behind
+ * older unsent reads of it that no write sent on: both sockets carry a protocol's messages, and the
+ * process sends one alike to one it received (rsync's sender reads the 5-byte end-of-list message
+ * `\1\0\0\7\0` from its generator and sends its own to the receiver), not bytes it relays: a relay
+ * sends on what it reads in order.
+ */
+function sameMessage(credit: Credit, k: number, sink: FdObject, bytes: number): boolean {
+  return k > 0 && bytes <= SHORT_WRITE && credit.kind === 'socket' && isSocketKind(sink.endpoint.kind) && credit.reads[k].bytes === bytes;
+}
+
+/**
+ * The unsent rest of a stream whose bytes went into a file out of rsync's data messages is framing
+ * (headers and tokens the program read and never wrote): no protocol message it writes to a socket
+ * without evidence of its own (rsync's receiver tells its generator each file is done) sends it on.
+ */
+function leftFraming(credit: Credit, sink: FdObject): boolean {
+  return credit.rsyncFramed === true && credit.lastTransfer?.sink !== sink && isSocketKind(sink.endpoint.kind);
 }
 
 /**
