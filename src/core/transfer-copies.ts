@@ -41,7 +41,8 @@ export function onRead(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpe
     return;
   }
   const offset = spec.positional === true ? positionArg(event, spec) : null;
-  recordRead(state.credits, credit, source, event, spec, bytes, fileRead(ctx, spec, source, bytes, offset), offset);
+  const readFrom = spec.positional !== true && followsPosition(source) ? (source.position ?? -1) : -1;
+  recordRead(state.credits, credit, source, event, spec, bytes, fileRead(ctx, spec, source, bytes, offset), offset, readFrom);
   // A datagram's sender: a write back to it from the same socket is a reply (transfer-credits isOwnSource).
   if (spec.from !== undefined && source.endpoint.kind === 'udp') {
     const latest = state.credits[0];
@@ -55,13 +56,17 @@ export function onRead(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpe
  * moves on) and whether any of it was read before in the trace; null when the offset is unknown.
  */
 function fileRead(ctx: BuildContext, spec: DataCallSpec, source: FdObject, bytes: number, positionalOffset: number | null): boolean | null {
-  // A file the trace names for sure (not perf's `fd 4` placeholders or late hints, which two files share).
-  if (source.endpoint.kind !== 'file' || !source.named || source.hint === true) return null;
+  if (!followsPosition(source)) return null;
   if (spec.positional === true) return positionalOffset === null ? null : ctx.readRange(source, positionalOffset, bytes);
   const offset = source.position;
   if (offset === undefined) return null;
   source.position = offset + bytes;
   return ctx.readRange(source, offset, bytes);
+}
+
+/** A file the trace names for sure (not perf's `fd 4` placeholders or late hints, which two files share): its reads' offsets are followed. */
+function followsPosition(source: FdObject): boolean {
+  return source.endpoint.kind === 'file' && source.named && source.hint !== true;
 }
 
 /** Adds an EOF or failed read to the transfer its source feeds in `state`; false when there is none. */

@@ -54,6 +54,8 @@ export interface UnsentRead {
   line: number;
   /** pread family: the file offset its unsent bytes start at; -1: unknown. */
   fileFrom: number;
+  /** A plain read of a file whose position the trace follows: the offset it read from; -1: none such. */
+  readFrom: number;
   /** The file offsets the pread family reads that joined it started at (at most MAX_JOINED_STARTS), else null. */
   joinedStarts: Set<number> | null;
 }
@@ -263,7 +265,7 @@ export function findCredit(credits: Credit[], source: FdObject): Credit | undefi
  * A read of `bytes` > 0 from `source`: adds them to its credit (`credit`, from findCredit, or a new
  * one), which moves to the front; past MAX_CREDITS the oldest is forgotten.
  */
-export function recordRead(credits: Credit[], credit: Credit | undefined, source: FdObject, event: SyscallEvent, spec: DataCallSpec, bytes: number, warm: boolean | null = null, offset: number | null = null): void {
+export function recordRead(credits: Credit[], credit: Credit | undefined, source: FdObject, event: SyscallEvent, spec: DataCallSpec, bytes: number, warm: boolean | null = null, offset: number | null = null, readFrom = -1): void {
   if (credit === undefined) {
     credit = { source, remaining: 0, kind: readKindOf(spec, source), reads: [], sent: null, confirmed: false, echoing: false, peer: null, unordered: false, closed: false, pending: new CallGroup(), lastTransfer: null };
     credits.unshift(credit);
@@ -272,16 +274,26 @@ export function recordRead(credits: Credit[], credit: Credit | undefined, source
     credits.splice(credits.indexOf(credit), 1);
     credits.unshift(credit);
   }
+  const reads = credit.reads;
+  // The same bytes of a file read again while their earlier read is unsent (Go's http.ServeContent
+  // reads a file's first 512 bytes to sniff its type, seeks back and reads them again to send):
+  // the program sends the second read; the first one's bytes go nowhere.
+  const newest = reads[reads.length - 1];
+  if (readFrom >= 0 && newest !== undefined && newest.fresh && newest.readFrom === readFrom && newest.bytes === bytes) {
+    reads.pop();
+    credit.remaining -= bytes;
+    // Those bytes came from the disk then (a cold page cache), not when they were read again.
+    if (newest.warm === false) warm = false;
+  }
   credit.remaining += bytes;
   credit.pending.add(event);
   // A fan-out writes a read to every sink before the next read (and this lets go of its chunk).
   credit.sent = null;
-  const reads = credit.reads;
   const fileFrom = offset ?? -1;
   if (reads.length >= MAX_UNSENT_READS) joinNewest(reads, bytes, fileFrom);
   else {
     const address = event.argNames !== null && spec.buf !== undefined ? bufferAddress(argText(event, spec.buf)) : null;
-    appendRead(reads, { bytes, fresh: true, event, spec, prefix: undefined, address, warm, scattered: false, line: event.line, fileFrom, joinedStarts: null });
+    appendRead(reads, { bytes, fresh: true, event, spec, prefix: undefined, address, warm, scattered: false, line: event.line, fileFrom, readFrom, joinedStarts: null });
   }
 }
 

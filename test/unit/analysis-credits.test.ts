@@ -310,6 +310,10 @@ test("Go's HTTP server and client in one process: the fetched body is one transf
     [],
     'no transfer into the runtime wake-up pipe or an eventfd',
   );
+  // The server sends the file's bytes, no more: the first 512 (sniffed, read again, written behind the
+  // header) and the rest with sendfile.
+  const served = transfers.filter((t) => t.source.path === src && t.sink.kind === 'tcp');
+  assert.equal(served.reduce((sum, t) => sum + (t.bytes ?? 0), 0), SIZE, describe(transfers));
 });
 
 test("a wake-up byte into a pipe the process reads itself is no data, even when a read's unsent rest shows no bytes to contradict it", async () => {
@@ -322,6 +326,19 @@ test("a wake-up byte into a pipe the process reads itself is no data, even when 
   assert.deepEqual(report.transfers.filter((t) => t.sink.kind === 'pipe' || t.source.kind === 'pipe'), [], describe(report.transfers));
   const body = report.transfers.filter((t) => t.sink.path.endsWith('/dst.bin'));
   assert.deepEqual(body.map((t) => [t.strategy, t.bytes]), [['recv_write', 1_000_000]], describe(report.transfers));
+});
+
+test("a file's bytes read again while their first read is unsent (Go's content sniffing) are sent once: the server's transfers are the file's size", async () => {
+  // The same recording: http.ServeContent reads src.bin's first 512 bytes (line 543), seeks back (545),
+  // reads them again (548) and writes them behind its 189-byte header in one 701-byte write (549); sendfile
+  // sends the rest (555).
+  const trace = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'recorded', 'strace_go_http_wakeup_after_sniff.trace');
+  const lines = fs.readFileSync(trace, 'utf8').split('\n');
+  assert.match(lines[544] ?? '', /lseek\(9<[^>]*src\.bin>, 0, SEEK_SET/);
+  assert.match(lines[548] ?? '', /write\(8<TCP:.*?>, "HTTP\/1\.1 200 OK\\r\\n.*, 701 <unfinished/);
+  const report = await analyzeTraceFiles([trace]);
+  const served = report.transfers.filter((t) => t.source.path.endsWith('/src.bin'));
+  assert.deepEqual(served.map((t) => [t.strategy, t.bytes, t.sink.kind]), [['read_write', 512, 'tcp'], ['sendfile', 999_488, 'tcp']], describe(report.transfers));
 });
 
 test('an echo back on the connection the bytes came from is a reply, even while another socket has unsent bytes', async () => {
