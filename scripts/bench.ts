@@ -5,7 +5,8 @@
 //       (fs read stream, 1 MB chunks, utf8 decoding, indexOf('\n') + slice per line, carry the rest);
 //       a latin1-decoding variant is shown too, for information, and a 'floor': the least work any
 //       line-by-line pipeline does (pid, name and result of each line into a Map, no event objects);
-//   (2) parser: parseTraceFiles() with a sink that only counts events;
+//   (2) parser: parseTraceFiles() with a sink that only counts events; and the same parse in a worker
+//       thread replayed into that sink ('parser-thread': the two-thread pipeline with no analysis);
 //   (3) parse + analyze: analyzeTraceFiles(), the engine of `iolens analyze`, as it runs by default
 //       (one thread), and with the parse in a worker thread ('analyze-2threads', `--parse-thread`);
 //       checked against the big trace's ground-truth totals by strategy when OUT.json is beside it;
@@ -16,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { analyzeTraceFiles } from '../src/core/analyze';
 import { parseTraceFiles } from '../src/strace-parser';
+import { parseTraceFilesInWorker } from '../src/strace-parser/parse-in-worker';
 import type { TraceEvent } from '../src/strace-parser';
 
 const DEFAULT_TRACE = '/tmp/bigtrace.txt';
@@ -59,7 +61,7 @@ async function baseline(file: string, encoding: 'utf8' | 'latin1'): Promise<{ li
   return { lines, events: 0 };
 }
 
-async function parserOnly(file: string): Promise<{ lines: number; events: number }> {
+async function parserOnly(file: string, inWorker: boolean): Promise<{ lines: number; events: number }> {
   let events = 0;
   const sink = {
     event(_e: TraceEvent): void {
@@ -69,7 +71,7 @@ async function parserOnly(file: string): Promise<{ lines: number; events: number
       // counted by the result
     },
   };
-  const r = await parseTraceFiles([file], sink);
+  const r = inWorker ? await parseTraceFilesInWorker([file], sink) : await parseTraceFiles([file], sink);
   return { lines: r.lines, events };
 }
 
@@ -132,7 +134,7 @@ async function parseAndAnalyze(file: string, parseInWorker: boolean): Promise<{ 
   return { lines: report.trace.lines, events: report.trace.events };
 }
 
-const MODES = ['baseline', 'baseline-latin1', 'floor', 'parser', 'analyze', 'analyze-2threads'] as const;
+const MODES = ['baseline', 'baseline-latin1', 'floor', 'parser', 'parser-thread', 'analyze', 'analyze-2threads'] as const;
 
 async function runChild(mode: string, file: string): Promise<void> {
   let peak = process.memoryUsage().rss;
@@ -153,7 +155,10 @@ async function runChild(mode: string, file: string): Promise<void> {
       r = floor(file);
       break;
     case 'parser':
-      r = await parserOnly(file);
+      r = await parserOnly(file, false);
+      break;
+    case 'parser-thread':
+      r = await parserOnly(file, true);
       break;
     case 'analyze':
       r = await parseAndAnalyze(file, false);
@@ -245,6 +250,9 @@ async function main(): Promise<void> {
   console.log(`parse+analyze / baseline (utf8) throughput: ${fmt((100 * base.wallS) / analyze.wallS, 0)} % wall, ${fmt((100 * base.cpuS) / analyze.cpuS, 0)} % CPU   (target >= 40 %)`);
   console.log(`parse+analyze peak RSS: ${fmt(analyze.peakRssMB, 0)} MB (target <= 256 MB)`);
   console.log(`with --parse-thread: ${fmt((100 * base.wallS) / analyze2.wallS, 0)} % wall (CPU ${fmt(analyze2.cpuS)} s over both threads), peak RSS ${fmt(analyze2.peakRssMB, 0)} MB`);
+  // What --parse-thread costs with no analysis at all: the parse, the batches shipped and replayed.
+  const parserThread = best.get('parser-thread') as Measure;
+  console.log(`parse in a worker, replayed into a counting sink (no analysis): ${fmt((100 * base.wallS) / parserThread.wallS, 0)} % wall, peak RSS ${fmt(parserThread.peakRssMB, 0)} MB`);
   if (analyze.lines !== analyze2.lines || JSON.stringify(analyze.byStrategy) !== JSON.stringify(analyze2.byStrategy)) {
     console.log('WARNING: the two-thread and one-thread analyses differ');
   }
