@@ -45,6 +45,8 @@ export interface FdObject {
   direct?: boolean;
   /** A unix socket made with SOCK_STREAM (socket, socketpair): the type -yy's `UNIX-STREAM:[...]` says. */
   stream?: boolean;
+  /** A pipe's write end, made by a pipe call the trace shows: its read end, and the number it got (FdTracker.holdsReadEnd). */
+  readEnd?: { object: FdObject; fd: number };
 }
 
 interface FdEntry {

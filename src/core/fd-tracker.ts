@@ -490,6 +490,7 @@ export class FdTracker {
     const cloexec = hasFlag(argText(event, isPair ? [1, 'type'] : [1, 'flags']), isPair ? 'SOCK_CLOEXEC' : 'O_CLOEXEC');
     const table = this.tables.of(event.pid);
     const fallback: Endpoint = isPair ? { kind: 'unix', path: `socketpair@${event.line}` } : { kind: 'pipe', path: `pipe@${event.line}` };
+    let readEnd: { object: FdObject; fd: number } | undefined;
     ends.forEach((text, index) => {
       const fd = parseIntLoose(text);
       if (fd === null) return;
@@ -500,6 +501,8 @@ export class FdTracker {
       const access: AccessMode = isPair ? 'readwrite' : index === 0 ? 'read' : 'write';
       const object = this.tables.createObject(endpoint, true, access, event.line);
       if (isPair && /SOCK_STREAM/.test(argText(event, [1, 'type']) ?? '')) object.stream = true;
+      if (!isPair && index === 0) readEnd = { object, fd };
+      else if (!isPair && readEnd !== undefined) object.readEnd = readEnd;
       table.set(fd, object, cloexec);
     });
   }
@@ -539,13 +542,9 @@ export class FdTracker {
    * event loop (Go's netpoll, Python's selectors), not a way out for data.
    */
   holdsReadEnd(pid: number, pipe: FdObject): boolean {
-    const endpoint = pipe.endpoint;
-    if (endpoint.kind !== 'pipe') return false;
-    for (const entry of this.tables.of(pid).entries.values()) {
-      const object = entry.object;
-      if (object !== pipe && object.access === 'read' && object.endpoint.kind === 'pipe' && object.endpoint.path === endpoint.path) return true;
-    }
-    return false;
+    // Where pipe() put it (a read end moved by dup2 is not looked for: no scan of the table per write).
+    const readEnd = pipe.readEnd;
+    return readEnd !== undefined && this.tables.of(pid).get(readEnd.fd) === readEnd.object;
   }
 
   closeFd(pid: number, fd: number): void {

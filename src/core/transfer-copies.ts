@@ -100,7 +100,9 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   const pooled = holdBytes(others);
   // A short write into a pipe the process reads itself (a wake-up byte for its own event loop) sends
   // on a read only on evidence: where strace printed no more of that read, nothing shows it does.
-  const selfPipe = bytes <= SHORT_WRITE && ctx.fds.holdsReadEnd(event.pid, sink);
+  // Not once a copy into that pipe is under way (a forked child that kept the read end, threads that
+  // hand each other lines through a pipe): its next short lines go on with it.
+  const selfPipe = bytes <= SHORT_WRITE && !copyInto(state.credits, sink) && ctx.fds.holdsReadEnd(event.pid, sink);
   let own = matchCredit(event, spec, state.credits, sink, bytes, pooled || selfPipe);
   if (own === REPLY) return;
   if (own === null && selfPipe) {
@@ -293,4 +295,10 @@ function sinkOf(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec): FdO
   }
   if (sink !== null && spec.to !== undefined && sink.endpoint.kind === 'udp') return ctx.fds.datagramPeer(sink, argText(event, spec.to), event.line) ?? sink;
   return sink;
+}
+
+/** A credit of the process already sends its bytes into `sink` and has more unsent: a copy under way. */
+function copyInto(credits: Credit[], sink: FdObject): boolean {
+  for (const c of credits) if (c.remaining > 0 && c.lastTransfer !== null && c.lastTransfer.sink === sink) return true;
+  return false;
 }

@@ -44,6 +44,8 @@ export interface UnsentRead {
   spec: DataCallSpec | null;
   /** Its printed prefix once cut (a copy), null when it printed none; undefined: not cut yet. */
   prefix: string | null | undefined;
+  /** Its prefix decoded (escapes to bytes), kept once a write's evidence needed it (write-evidence rsyncReceivedRead). */
+  decoded?: string;
   /** perf: where its unsent bytes start in the process's memory (perf prints buffers as addresses). */
   address: number | null;
   /** A file's bytes read before in the trace (page cache warm); null when its offset is unknown. */

@@ -436,20 +436,40 @@ export function rsyncSentRead(credit: Credit, printed: string): { read: number; 
  * written by this write (`skip`).
  */
 export function rsyncReceivedRead(credit: Credit, printed: string, bytes: number): FramedRead | null {
+  // Runs for every write no read's printed bytes agree with (a compressor's, an encoder's): cheap
+  // checks first. A file's bytes are no multiplexed stream (a socket's or a pipe's are: a local
+  // copy's socketpair, ssh's pipe); the read's print is searched for the write's start (indexOf),
+  // not compared at every byte behind every header.
+  if (credit.source.endpoint.kind === 'file' || printed.length === 0) return null;
   let written: string | null = null;
   for (const k of candidateReads(credit, printed)) {
-    const prefix = readPrefix(credit.reads[k]);
+    const unsent = credit.reads[k];
+    const prefix = readPrefix(unsent);
     if (prefix === null || prefix.indexOf('7') < 0) continue;
-    const read = decodeEscapes(prefix);
-    for (let header = 0; header + RSYNC_HEADER < read.length; header++) {
-      const length = rsyncDataLength(read.slice(header, header + RSYNC_HEADER));
-      if (length <= 0) continue;
-      written ??= decodeEscapes(printed);
-      const end = header + RSYNC_HEADER + length;
-      for (let at = header + RSYNC_HEADER; at < read.length && at < credit.reads[k].bytes && at < end; at++) {
-        if (goesOnWith(read, at, written, bytes) && at + Math.min(read.length - at, written.length) <= end) return { read: k, skip: at };
-      }
+    // Decoded once per read, not once per write that looks at it (a compressor's writes each would).
+    const read = (unsent.decoded ??= decodeEscapes(prefix));
+    written ??= decodeEscapes(printed);
+    const limit = Math.min(read.length, credit.reads[k].bytes);
+    const needle = written.slice(0, MIN_PREFIX_EVIDENCE);
+    // Where the write's first bytes are in the read's print whole, then where its print ends with their start.
+    for (let at = read.indexOf(needle, RSYNC_HEADER); at >= 0 && at < limit; at = read.indexOf(needle, at + 1)) {
+      if (framedAt(read, at, written, bytes)) return { read: k, skip: at };
+    }
+    for (let at = Math.max(RSYNC_HEADER, read.length - needle.length + 1); at < limit; at++) {
+      if (framedAt(read, at, written, bytes)) return { read: k, skip: at };
     }
   }
   return null;
+}
+
+/** The write's bytes go on in the read's print from `at` (goesOnWith), inside a data message whose header is before `at`. */
+function framedAt(read: string, at: number, written: string, bytes: number): boolean {
+  if (!goesOnWith(read, at, written, bytes)) return false;
+  const last = at + Math.min(read.length - at, written.length);
+  for (let header = 0; header + RSYNC_HEADER <= at; header++) {
+    if (read.charCodeAt(header + 3) !== RSYNC_MSG_DATA) continue;
+    const length = read.charCodeAt(header) | (read.charCodeAt(header + 1) << 8) | (read.charCodeAt(header + 2) << 16);
+    if (length > 0 && at < header + RSYNC_HEADER + length && last <= header + RSYNC_HEADER + length) return true;
+  }
+  return false;
 }

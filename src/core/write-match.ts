@@ -97,11 +97,13 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
     if (printed !== null) {
       // Its own bytes sent back first: two clients that sent the same bytes each get their own echo.
       if (replies && sendsBack(credits, sink, printed, view)) return REPLY;
+      // rsync's multiplexed stream: a file's bytes behind a data message's header and protocol bytes.
+      const rsyncMessage = isRsyncDataMessage(printed, bytes);
       for (const c of credits) {
         if (!usable(c, sink)) continue;
         const k = agreeingRead(c, printed, bytes);
         if (k < 0) continue;
-        if (!sameMessage(c, k, sink, bytes)) return creditMatch(c, Math.min(bytes, unsentFrom(c, k)), k, positional);
+        if (!rsyncMessage || !sameMessage(c, k, sink, bytes)) return creditMatch(c, Math.min(bytes, unsentFrom(c, k)), k, positional);
         protocolSource = c;
       }
       for (const c of credits) {
@@ -109,8 +111,6 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
         const framed = framedRead(c, printed, bytes);
         if (framed !== null) return framedMatch(c, bytes, framed, 0, positional);
       }
-      // rsync's multiplexed stream: a file's bytes behind a data message's header and protocol bytes.
-      const rsyncMessage = isRsyncDataMessage(printed, bytes);
       for (const c of credits) {
         if (!usable(c, sink)) continue;
         if (rsyncMessage) {
@@ -228,8 +228,9 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
 const RSYNC_HEADER_BYTES = 4;
 
 /**
- * A short write to a socket whose bytes are exactly a later unsent read of another socket, behind
- * older unsent reads of it that no write sent on: both sockets carry a protocol's messages, and the
+ * A short write to a socket, itself one whole rsync data message (the caller checks: isRsyncDataMessage;
+ * a SOCKS or HTTP CONNECT proxy relays a short message read behind its unsent handshake), whose bytes
+ * are exactly a later unsent read of another socket, behind older unsent reads of it that no write sent on: both sockets carry a protocol's messages, and the
  * process sends one alike to one it received (rsync's sender reads the 5-byte end-of-list message
  * `\1\0\0\7\0` from its generator and sends its own to the receiver), not bytes it relays: a relay
  * sends on what it reads in order.
