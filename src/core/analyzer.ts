@@ -67,9 +67,10 @@ export class TraceAnalyzer implements TraceSink {
           this.fds.decorationsAreTruth = event.argNames === null;
           this.fds.tables.shareOnCloneFiles = !(this.partCount > 1 && event.time === null);
         }
-        // perf prints a new thread's or process's own return from clone as `... [continued]: clone())` without
-        // a start: the parent's call, already counted, not a call of its own.
-        if (event.incomplete && event.argNames !== null && event.resumedLine === event.line && CHILD_RETURNS.has(event.name)) return;
+        // perf prints a new thread's or process's own return from clone as `... [continued]: clone())` (`= 0`
+        // or no value) without a start: the parent's call, already counted, not a call of its own. (A
+        // parent's `= TID` without a start is its call, whose start perf lost: it still says who the child is.)
+        if (event.incomplete && event.argNames !== null && event.resumedLine === event.line && CHILD_RETURNS.has(event.name) && !(event.ret !== null && event.ret > 0)) return;
         if (this.fds.hasClonesInFlight) {
           if (CHILD_RETURNS.has(event.name) && event.startSeq !== undefined) this.fds.cloneReturned(event.startSeq);
           this.fds.claimNewTid(event.pid);

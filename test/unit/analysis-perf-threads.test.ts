@@ -122,6 +122,15 @@ test('perf trace, Go io.Copy file -> TCP: sendfile on two threads made by clone3
   assert.deepEqual(rows(report.transfers), [['sendfile', 'file', '/tmp/hunt16/w/rand.bin', 'tcp', 'tcp socket', 8_000_000, { sendfile: 10 }]]);
 });
 
+test("perf lost a clone3's start and printed only the parent's `... [continued]: clone3()) = TID`: that call still makes TID a thread (one transfer across threads)", async () => {
+  const trace = recorded('perf_clone3_start_lost.trace');
+  assert.match(fs.readFileSync(trace, 'utf8').split('\n')[37] ?? '', /thread_handoff\/14483 {2}\.\.\. \[continued\]: clone3\(\)\) += 14484$/);
+  const report = await analyzeTraceFiles([trace]);
+  assert.deepEqual(rows(report.transfers), [['read_write', 'file', '/tmp/iolens-late-fd-perf-tcp-77kUDu/src.bin', 'tcp', 'tcp socket', SIZE, { read: 17, write: 16 }]]);
+  assert.equal(report.summary.bySyscall.clone3?.calls, 3, 'three threads made');
+  assert.deepEqual(report.diagnostics.map((d) => [d.line, d.message]), [[38, '[continued]: clone3() of tid 14483 without its start']]);
+});
+
 test('perf trace printed calls out of the order they ended (a close before another thread\'s last write, a write before its read): one transfer of every byte', async () => {
   const report = await analyzeTraceFiles([recorded('perf_threads_printed_out_of_order.trace')]);
   assert.deepEqual(rows(report.transfers), [['read_write', 'file', '/tmp/lf/src.bin', 'file', '/tmp/lf/dst2.bin', SIZE, { read: 17, write: 16 }]]);
