@@ -2,6 +2,7 @@
 // produces the report at the end.
 
 import { parseFdArg } from '../strace-parser/args';
+import { CHILD_RETURNS } from '../strace-parser/perf-line';
 import type { CallStart, ParseDiagnostic, TraceEvent, TraceParseResult, TraceSink } from '../strace-parser/types';
 import type { CostSettings } from './cost-model';
 import { fdArg } from './event-args';
@@ -18,8 +19,6 @@ import { TransferBuilder } from './transfer-builder';
 const ROLE_FD = 1;
 const ROLE_TRANSFER = 2;
 const CLOSE_FD = [0, 'fd'] as const;
-/** Calls that return in the new process or thread too. */
-const CHILD_RETURNS = new Set(['clone', 'clone3', 'fork', 'vfork']);
 
 /** Diagnostics beyond this many are counted, not kept: a binary file would otherwise fill memory. */
 const MAX_DIAGNOSTICS = 500;

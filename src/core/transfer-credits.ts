@@ -97,7 +97,7 @@ export interface Credit {
   lastTransfer: TransferAccumulator | null;
   /** The last write that sent its bytes ran on another thread than the one that read them (a pool's): see matchCopyUnderWay. */
   sentByOther?: boolean;
-  /** Its bytes went out of or into rsync's multiplexed frames (write-evidence rsyncFramedMatch): its unsent rest holds framing. */
+  /** Its bytes went out of or into rsync's multiplexed frames (write-evidence rsyncSentRead, rsyncReceivedRead): its unsent rest holds framing. */
   rsyncFramed?: boolean;
 }
 
@@ -265,7 +265,8 @@ export function findCredit(credits: Credit[], source: FdObject): Credit | undefi
 
 /**
  * A read of `bytes` > 0 from `source`: adds them to its credit (`credit`, from findCredit, or a new
- * one), which moves to the front; past MAX_CREDITS the oldest is forgotten.
+ * one), which moves to the front; past MAX_CREDITS the oldest is forgotten. `offset`: a pread's;
+ * `readFrom`: a plain read's file position, where the trace follows it (else -1).
  */
 export function recordRead(credits: Credit[], credit: Credit | undefined, source: FdObject, event: SyscallEvent, spec: DataCallSpec, bytes: number, warm: boolean | null = null, offset: number | null = null, readFrom = -1): void {
   if (credit === undefined) {

@@ -249,8 +249,8 @@ export function parsePerfLine(s: string, start: number, end: number, o: ParsedLi
 }
 
 const ERRNO_COUNT = /^\s*E[A-Z0-9]+: \d+$/;
-/** Calls that return in the new thread or process too. */
-const CHILD_RETURNS = new Set(['clone', 'clone3', 'fork', 'vfork']);
+/** Calls that return in the new thread or process too (the analysis asks it of calls as well). */
+export const CHILD_RETURNS: ReadonlySet<string> = new Set(['clone', 'clone3', 'fork', 'vfork']);
 
 function parsePerfSummaryLine(line: string, o: ParsedLine): void {
   const t = line.trimEnd();
