@@ -45,8 +45,13 @@ export interface FdObject {
   direct?: boolean;
   /** A unix socket made with SOCK_STREAM (socket, socketpair): the type -yy's `UNIX-STREAM:[...]` says. */
   stream?: boolean;
-  /** A pipe's write end, made by a pipe call the trace shows: its read end, and the number it got (FdTracker.holdsReadEnd). */
+  /**
+   * Where the bytes written into it are read, made by a call the trace shows: a pipe's read end (of its
+   * write end), a socketpair's other end; and the number it got (FdTracker.holdsReadEnd).
+   */
   readEnd?: { object: FdObject; fd: number };
+  /** A read end a process woke itself through (transfer-copies onWrite): the byte its wake-ups repeat; reads of only that byte drain them. */
+  wakeUpByte?: string;
 }
 
 interface FdEntry {

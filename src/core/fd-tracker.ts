@@ -491,6 +491,7 @@ export class FdTracker {
     const table = this.tables.of(event.pid);
     const fallback: Endpoint = isPair ? { kind: 'unix', path: `socketpair@${event.line}` } : { kind: 'pipe', path: `pipe@${event.line}` };
     let readEnd: { object: FdObject; fd: number } | undefined;
+    const pairEnds: Array<{ object: FdObject; fd: number }> = [];
     ends.forEach((text, index) => {
       const fd = parseIntLoose(text);
       if (fd === null) return;
@@ -503,8 +504,15 @@ export class FdTracker {
       if (isPair && /SOCK_STREAM/.test(argText(event, [1, 'type']) ?? '')) object.stream = true;
       if (!isPair && index === 0) readEnd = { object, fd };
       else if (!isPair && readEnd !== undefined) object.readEnd = readEnd;
+      if (isPair) pairEnds.push({ object, fd });
       table.set(fd, object, cloexec);
     });
+    // Each end of a socketpair is read at the other one.
+    const [first, second] = pairEnds;
+    if (first !== undefined && second !== undefined) {
+      first.object.readEnd = second;
+      second.object.readEnd = first;
+    }
   }
 
   duplicated(event: SyscallEvent, sourceIndex: number, cloexec: boolean): void {
@@ -538,8 +546,9 @@ export class FdTracker {
   }
 
   /**
-   * `pipe` is a pipe whose read end `pid` holds too: a self-pipe, through which a process wakes its own
-   * event loop (Go's netpoll, Python's selectors), not a way out for data.
+   * `pipe` is a pipe whose read end `pid` holds too, or an end of a socketpair whose other end it holds:
+   * a self-pipe, through which a process wakes its own event loop (Go's netpoll, Python's selectors and
+   * asyncio's socketpair), not a way out for data.
    */
   holdsReadEnd(pid: number, pipe: FdObject): boolean {
     // Where pipe() put it (a read end moved by dup2 is not looked for: no scan of the table per write).

@@ -3,8 +3,9 @@
 // (mmap_write), else the bytes a write just sent to another sink (fan-out), else waits as a
 // prelude. Both run for every data call: plain code, no closures or intermediate arrays.
 
+import { decodeEscapes } from '../strace-parser/escapes';
 import type { SyscallEvent } from '../strace-parser/types';
-import { argText, fdArg, movedBytes, positionArg } from './event-args';
+import { argText, fdArg, movedBytes, positionArg, rawStringArg } from './event-args';
 import { datagramAddress } from './sockaddr';
 import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
@@ -30,6 +31,8 @@ export function onRead(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpe
   }
   const source = resolveArg(ctx.fds, event, spec.fd);
   if (source === null || isAncillary(source) || isNotification(source)) return;
+  // An event loop draining the wake-ups it sent itself (asyncio's b'\0's): no bytes to send on.
+  if (source.wakeUpByte !== undefined && drainsWakeUps(event, spec, source.wakeUpByte)) return;
   const credit = findCredit(state.credits, source);
   const bytes = (spec.messages === true ? movedBytes(event, true) : event.ret) ?? -1;
   if (bytes <= 0) {
@@ -103,6 +106,19 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   // Not once a copy into that pipe is under way (a forked child that kept the read end, threads that
   // hand each other lines through a pipe): its next short lines go on with it.
   const selfPipe = bytes <= SHORT_WRITE && !copyInto(state.credits, sink) && ctx.fds.holdsReadEnd(event.pid, sink);
+  const readEnd = sink.readEnd?.object;
+  if (selfPipe && readEnd !== undefined) {
+    // A wake-up (Go's and asyncio's "\0", one byte, or a few alike): a file read that begins with the
+    // same byte (zeros of a disk image, an MP4's size field) agrees with it but does not show it is sent.
+    const wake = wakeUpByte(event, spec, bytes);
+    if (wake !== null) {
+      readEnd.wakeUpByte = wake;
+      addPrelude(state, sink, event);
+      return;
+    }
+  }
+  // Data into it after all: its reads of that byte are data too.
+  if (readEnd?.wakeUpByte !== undefined) readEnd.wakeUpByte = undefined;
   let own = matchCredit(event, spec, state.credits, sink, bytes, pooled || selfPipe);
   if (own === REPLY) return;
   if (own === null && selfPipe) {
@@ -301,4 +317,30 @@ function sinkOf(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec): FdO
 function copyInto(credits: Credit[], sink: FdObject): boolean {
   for (const c of credits) if (c.remaining > 0 && c.lastTransfer !== null && c.lastTransfer.sink === sink) return true;
   return false;
+}
+
+/** The most bytes a wake-up write repeats (one per call in asyncio, Go, glib; eventfd's 8 are no write into a pipe). */
+const WAKE_UP_BYTES = 8;
+
+/** The byte a short write repeats, all of its bytes printed and alike (a wake-up's), else null. */
+function wakeUpByte(event: SyscallEvent, spec: DataCallSpec, bytes: number): string | null {
+  if (bytes > WAKE_UP_BYTES || spec.buf === undefined) return null;
+  const printed = rawStringArg(event, spec.buf);
+  if (printed === null) return null;
+  const decoded = decodeEscapes(printed);
+  return decoded.length === bytes && repeats(decoded, decoded.charAt(0)) ? decoded.charAt(0) : null;
+}
+
+/** A read whose printed bytes (strace may cut them) are all the wake-up byte. */
+function drainsWakeUps(event: SyscallEvent, spec: DataCallSpec, wake: string): boolean {
+  if (spec.buf === undefined) return false;
+  const printed = rawStringArg(event, spec.buf);
+  if (printed === null) return false;
+  const decoded = decodeEscapes(printed);
+  return decoded.length > 0 && repeats(decoded, wake);
+}
+
+function repeats(text: string, char: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charAt(i) !== char) return false;
+  return true;
 }
