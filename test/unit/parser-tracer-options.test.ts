@@ -34,7 +34,8 @@ function exited(child: ReturnType<typeof spawn>): Promise<number> {
 
 /** The start lines of calls named `name` (complete or `<unfinished ...>`; a `<... resumed>` line is not one). */
 function startLines(text: string, name: string): number {
-  return (text.match(new RegExp(`^(?:\\[pid +\\d+\\] |\\d+ )?[\\d.]+ ${name}\\(`, 'gm')) ?? []).length;
+  // strace pads a pid column to 5 characters: `7280  1795400857.874434 ...` once pids wrap below 10000.
+  return (text.match(new RegExp(`^(?:\\[pid +\\d+\\] |\\d+ +)?[\\d.]+ ${name}\\(`, 'gm')) ?? []).length;
 }
 
 /** The pids a -f trace's lines carry, plus the one an attach or an unprefixed line stands for. */
@@ -50,7 +51,7 @@ function execingThread(traceFiles: readonly string[]): number {
     const text = fs.readFileSync(file, 'utf8');
     const line = text.split('\n').find((l) => l.includes('execve("/bin/cat"'));
     if (line === undefined) continue;
-    const prefixed = /^(?:\[pid +(\d+)\]|(\d+)) \d/.exec(line);
+    const prefixed = /^(?:\[pid +(\d+)\]|(\d+)) +\d/.exec(line);
     return Number(prefixed?.[1] ?? prefixed?.[2] ?? path.extname(file).slice(1));
   }
   return NaN;
