@@ -490,8 +490,7 @@ export class FdTracker {
     const cloexec = hasFlag(argText(event, isPair ? [1, 'type'] : [1, 'flags']), isPair ? 'SOCK_CLOEXEC' : 'O_CLOEXEC');
     const table = this.tables.of(event.pid);
     const fallback: Endpoint = isPair ? { kind: 'unix', path: `socketpair@${event.line}` } : { kind: 'pipe', path: `pipe@${event.line}` };
-    let readEnd: { object: FdObject; fd: number } | undefined;
-    const pairEnds: Array<{ object: FdObject; fd: number }> = [];
+    const made: Array<{ object: FdObject; fd: number } | undefined> = [undefined, undefined];
     ends.forEach((text, index) => {
       const fd = parseIntLoose(text);
       if (fd === null) return;
@@ -502,16 +501,14 @@ export class FdTracker {
       const access: AccessMode = isPair ? 'readwrite' : index === 0 ? 'read' : 'write';
       const object = this.tables.createObject(endpoint, true, access, event.line);
       if (isPair && /SOCK_STREAM/.test(argText(event, [1, 'type']) ?? '')) object.stream = true;
-      if (!isPair && index === 0) readEnd = { object, fd };
-      else if (!isPair && readEnd !== undefined) object.readEnd = readEnd;
-      if (isPair) pairEnds.push({ object, fd });
+      made[index] = { object, fd };
       table.set(fd, object, cloexec);
     });
-    // Each end of a socketpair is read at the other one.
-    const [first, second] = pairEnds;
+    // What is written into a pipe's write end is read at its read end; each end of a socketpair is read at the other.
+    const [first, second] = made;
     if (first !== undefined && second !== undefined) {
-      first.object.readEnd = second;
       second.object.readEnd = first;
+      if (isPair) first.object.readEnd = second;
     }
   }
 

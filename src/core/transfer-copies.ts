@@ -3,9 +3,8 @@
 // (mmap_write), else the bytes a write just sent to another sink (fan-out), else waits as a
 // prelude. Both run for every data call: plain code, no closures or intermediate arrays.
 
-import { decodeEscapes } from '../strace-parser/escapes';
 import type { SyscallEvent } from '../strace-parser/types';
-import { argText, fdArg, movedBytes, positionArg, rawStringArg } from './event-args';
+import { argText, fdArg, movedBytes, positionArg } from './event-args';
 import { datagramAddress } from './sockaddr';
 import type { FdObject } from './fd-table';
 import type { Strategy } from './report-types';
@@ -20,6 +19,7 @@ import { addPrelude } from './transfer-preludes';
 import { isAncillary, isNotification, resolveArg, type BuildContext, type ProcessState } from './transfer-state';
 import { isErrorQueueRead, isZerocopySend, onErrorQueue } from './transfer-zerocopy';
 import { matchSavedResponse } from './write-evidence';
+import { drainsWakeUps, wakeUpByte } from './wake-ups';
 import { matchCopyUnderWay, matchCredit, REPLY } from './write-match';
 
 export function onRead(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec): void {
@@ -105,7 +105,7 @@ export function onWrite(ctx: BuildContext, event: SyscallEvent, spec: DataCallSp
   // on a read only on evidence: where strace printed no more of that read, nothing shows it does.
   // Not once a copy into that pipe is under way (a forked child that kept the read end, threads that
   // hand each other lines through a pipe): its next short lines go on with it.
-  const selfPipe = bytes <= SHORT_WRITE && !copyInto(state.credits, sink) && ctx.fds.holdsReadEnd(event.pid, sink);
+  const selfPipe = bytes <= SHORT_WRITE && ctx.fds.holdsReadEnd(event.pid, sink) && !copyInto(state.credits, sink);
   const readEnd = sink.readEnd?.object;
   if (selfPipe && readEnd !== undefined) {
     // A wake-up (Go's and asyncio's "\0", one byte, or a few alike): a file read that begins with the
@@ -317,30 +317,4 @@ function sinkOf(ctx: BuildContext, event: SyscallEvent, spec: DataCallSpec): FdO
 function copyInto(credits: Credit[], sink: FdObject): boolean {
   for (const c of credits) if (c.remaining > 0 && c.lastTransfer !== null && c.lastTransfer.sink === sink) return true;
   return false;
-}
-
-/** The most bytes a wake-up write repeats (one per call in asyncio, Go, glib; eventfd's 8 are no write into a pipe). */
-const WAKE_UP_BYTES = 8;
-
-/** The byte a short write repeats, all of its bytes printed and alike (a wake-up's), else null. */
-function wakeUpByte(event: SyscallEvent, spec: DataCallSpec, bytes: number): string | null {
-  if (bytes > WAKE_UP_BYTES || spec.buf === undefined) return null;
-  const printed = rawStringArg(event, spec.buf);
-  if (printed === null) return null;
-  const decoded = decodeEscapes(printed);
-  return decoded.length === bytes && repeats(decoded, decoded.charAt(0)) ? decoded.charAt(0) : null;
-}
-
-/** A read whose printed bytes (strace may cut them) are all the wake-up byte. */
-function drainsWakeUps(event: SyscallEvent, spec: DataCallSpec, wake: string): boolean {
-  if (spec.buf === undefined) return false;
-  const printed = rawStringArg(event, spec.buf);
-  if (printed === null) return false;
-  const decoded = decodeEscapes(printed);
-  return decoded.length > 0 && repeats(decoded, wake);
-}
-
-function repeats(text: string, char: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charAt(i) !== char) return false;
-  return true;
 }

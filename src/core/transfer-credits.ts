@@ -246,13 +246,22 @@ export function agreeingRead(credit: Credit, printed: string, bytes: number): nu
   const head = reads[0];
   if (head === undefined) return -1;
   if (head.fresh && prefixesAgree(readPrefix(head), printed)) return 0;
-  const headPrefix = head.fresh ? readPrefix(head) : null;
-  const headRuledOut = (headPrefix !== null && headPrefix.length > 0 && !compatible(headPrefix, printed)) || credit.unordered;
+  const laterMayStart = headRuledOut(credit, printed);
   for (let k = 1; k < reads.length; k++) {
     const read = reads[k];
-    if (read.fresh && (headRuledOut || read.bytes === bytes) && prefixesAgree(readPrefix(read), printed)) return k;
+    if (read.fresh && (laterMayStart || read.bytes === bytes) && prefixesAgree(readPrefix(read), printed)) return k;
   }
   return -1;
+}
+
+/**
+ * A write whose printed bytes are these may start with a later unsent read than the oldest: the oldest
+ * is still whole and printed other bytes, or the credit's reads are sent in no set order.
+ */
+export function headRuledOut(credit: Credit, printed: string): boolean {
+  const head = credit.reads[0];
+  const headPrefix = head !== undefined && head.fresh ? readPrefix(head) : null;
+  return (headPrefix !== null && headPrefix.length > 0 && !compatible(headPrefix, printed)) || credit.unordered;
 }
 
 /** The credit of `source` among a process's credits (most recent first), if it has one. */

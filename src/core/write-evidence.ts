@@ -10,7 +10,7 @@ import type { FdObject } from './fd-table';
 import { nextIovec } from './printed-iovecs';
 import type { DataCallSpec } from './syscall-classes';
 import {
-  compatible, creditMatch, MIN_PREFIX_EVIDENCE, prefixesAgree, readPrefix, SHORT_WRITE, unsentFrom, usable,
+  compatible, creditMatch, headRuledOut, MIN_PREFIX_EVIDENCE, prefixesAgree, readPrefix, SHORT_WRITE, unsentFrom, usable,
   type Credit, type CreditMatch, type UnsentRead,
 } from './transfer-credits';
 import type { WriteView } from './write-match';
@@ -248,8 +248,7 @@ export function framedRead(credit: Credit, printed: string, bytes: number): Fram
   const head = reads[0];
   if (head === undefined) return null;
   let written: string | null = null;
-  const headPrefix = head.fresh ? readPrefix(head) : null;
-  const headRuledOut = (headPrefix !== null && headPrefix.length > 0 && !compatible(headPrefix, printed)) || credit.unordered;
+  const laterMayStart = headRuledOut(credit, printed);
   for (let k = 0; k < reads.length; k++) {
     const read = reads[k];
     if (!read.fresh || read.scattered) continue;
@@ -259,7 +258,7 @@ export function framedRead(credit: Credit, printed: string, bytes: number): Fram
     const decoded = decodeEscapes(prefix);
     written ??= decodeEscapes(printed);
     const start = CHUNK_START.exec(decoded);
-    if (start !== null && (k === 0 || headRuledOut || read.bytes - start[0].length === bytes) && bytesAgree(decoded, start[0].length, written)) {
+    if (start !== null && (k === 0 || laterMayStart || read.bytes - start[0].length === bytes) && bytesAgree(decoded, start[0].length, written)) {
       return { read: k, skip: start[0].length };
     }
     CHUNK_BOUNDARY.lastIndex = 0;
@@ -355,10 +354,10 @@ const RSYNC_HEADER = 4;
 /** The tag of a data message: MSG_BASE (7) + MSG_DATA (0). */
 const RSYNC_MSG_DATA = 7;
 
-/** The length the rsync data message header at the start of `bytes` (decoded) says, or -1 when they begin with none. */
-function rsyncDataLength(bytes: string): number {
-  if (bytes.length < RSYNC_HEADER || bytes.charCodeAt(3) !== RSYNC_MSG_DATA) return -1;
-  return bytes.charCodeAt(0) | (bytes.charCodeAt(1) << 8) | (bytes.charCodeAt(2) << 16);
+/** The length the rsync data message header at `at` of `bytes` (decoded) says, or -1 when there is none there. */
+function rsyncDataLength(bytes: string, at = 0): number {
+  if (bytes.length < at + RSYNC_HEADER || bytes.charCodeAt(at + 3) !== RSYNC_MSG_DATA) return -1;
+  return bytes.charCodeAt(at) | (bytes.charCodeAt(at + 1) << 8) | (bytes.charCodeAt(at + 2) << 16);
 }
 
 /** The first bytes of a print, decoded: the 4 bytes of a header take at most 16 printed chars (`\377`, `\xff`). */
@@ -374,12 +373,10 @@ export function isRsyncDataMessage(printed: string, bytes: number): boolean {
 /** A fresh read of the credit a write may start from: the oldest unsent one, or a later one when the oldest printed other bytes. */
 function candidateReads(credit: Credit, printed: string): number[] {
   const reads = credit.reads;
-  const head = reads[0];
-  if (head === undefined) return [];
-  const headPrefix = head.fresh ? readPrefix(head) : null;
-  const headRuledOut = (headPrefix !== null && headPrefix.length > 0 && !compatible(headPrefix, printed)) || credit.unordered;
+  if (reads.length === 0) return [];
+  const laterMayStart = headRuledOut(credit, printed);
   const found: number[] = [];
-  for (let k = 0; k < reads.length && (k === 0 || headRuledOut); k++) {
+  for (let k = 0; k < reads.length && (k === 0 || laterMayStart); k++) {
     if (reads[k].fresh && !reads[k].scattered) found.push(k);
   }
   return found;
@@ -414,13 +411,14 @@ function goesOnWith(outer: string, at: number, inner: string, first: number): bo
  * the start of a read's printed bytes (goesOnWith), sends that read: the bytes before it are framing
  * the program made (`header`).
  */
-export function rsyncSentRead(credit: Credit, printed: string): { read: number; header: number } | null {
+function rsyncSentRead(credit: Credit, printed: string): { read: number; header: number } | null {
   let written: string | null = null;
   for (const k of candidateReads(credit, printed)) {
-    const prefix = readPrefix(credit.reads[k]);
+    const unsent = credit.reads[k];
+    const prefix = readPrefix(unsent);
     if (prefix === null || prefix.length === 0) continue;
     written ??= decodeEscapes(printed);
-    const read = decodeEscapes(prefix);
+    const read = (unsent.decoded ??= decodeEscapes(prefix));
     for (let at = RSYNC_HEADER; at < written.length; at++) {
       if (goesOnWith(written, at, read, credit.reads[k].bytes)) return { read: k, header: at };
     }
@@ -435,7 +433,7 @@ export function rsyncSentRead(credit: Credit, printed: string): { read: number; 
  * write's bytes start; the bytes before are framing and the previous message's, read and never
  * written by this write (`skip`).
  */
-export function rsyncReceivedRead(credit: Credit, printed: string, bytes: number): FramedRead | null {
+function rsyncReceivedRead(credit: Credit, printed: string, bytes: number): FramedRead | null {
   // Runs for every write no read's printed bytes agree with (a compressor's, an encoder's): cheap
   // checks first. A file's bytes are no multiplexed stream (a socket's or a pipe's are: a local
   // copy's socketpair, ssh's pipe); the read's print is searched for the write's start (indexOf),
@@ -462,13 +460,41 @@ export function rsyncReceivedRead(credit: Credit, printed: string, bytes: number
   return null;
 }
 
+/**
+ * rsync's multiplexed stream: the match of a write that sends a read's bytes from inside data messages,
+ * the sender's (a write that is one whole data message: `dataMessage`) or the receiver's, else null.
+ * A later data message of a stream that sends a file so has its header left out of `view.framedPayload`.
+ */
+export function rsyncMatch(credits: Credit[], sink: FdObject, printed: string, view: WriteView, dataMessage: boolean): CreditMatch | null {
+  const { bytes, positional } = view;
+  for (const c of credits) {
+    if (!usable(c, sink)) continue;
+    if (dataMessage) {
+      const sent = rsyncSentRead(c, printed);
+      if (sent !== null) {
+        c.rsyncFramed = true;
+        return framedMatch(c, bytes - sent.header, { read: sent.read, skip: 0 }, sent.header, positional);
+      }
+    } else {
+      const received = rsyncReceivedRead(c, printed, bytes);
+      if (received !== null) {
+        c.rsyncFramed = true;
+        return framedMatch(c, bytes, received, 0, positional);
+      }
+    }
+  }
+  if (dataMessage && view.framedPayload === bytes) {
+    for (const c of credits) if (c.rsyncFramed === true && usable(c, sink)) view.framedPayload = bytes - RSYNC_HEADER;
+  }
+  return null;
+}
+
 /** The write's bytes go on in the read's print from `at` (goesOnWith), inside a data message whose header is before `at`. */
 function framedAt(read: string, at: number, written: string, bytes: number): boolean {
   if (!goesOnWith(read, at, written, bytes)) return false;
   const last = at + Math.min(read.length - at, written.length);
   for (let header = 0; header + RSYNC_HEADER <= at; header++) {
-    if (read.charCodeAt(header + 3) !== RSYNC_MSG_DATA) continue;
-    const length = read.charCodeAt(header) | (read.charCodeAt(header + 1) << 8) | (read.charCodeAt(header + 2) << 16);
+    const length = rsyncDataLength(read, header);
     if (length > 0 && at < header + RSYNC_HEADER + length && last <= header + RSYNC_HEADER + length) return true;
   }
   return false;

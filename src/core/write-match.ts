@@ -15,7 +15,7 @@ import {
 } from './transfer-credits';
 import { isSocketKind } from './endpoints';
 import {
-  chunkLinePrinted, contradictsPrinted, framedMatch, framedRead, isRsyncDataMessage, remadeHeader, rsyncReceivedRead, rsyncSentRead,
+  chunkLinePrinted, contradictsPrinted, framedMatch, framedRead, isRsyncDataMessage, remadeHeader, rsyncMatch,
 } from './write-evidence';
 
 /** The least a copy loop writes at a time under -s 0, when its count is not exactly a read's (a page). */
@@ -111,26 +111,8 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
         const framed = framedRead(c, printed, bytes);
         if (framed !== null) return framedMatch(c, bytes, framed, 0, positional);
       }
-      for (const c of credits) {
-        if (!usable(c, sink)) continue;
-        if (rsyncMessage) {
-          const sent = rsyncSentRead(c, printed);
-          if (sent !== null) {
-            c.rsyncFramed = true;
-            return framedMatch(c, bytes - sent.header, { read: sent.read, skip: 0 }, sent.header, positional);
-          }
-        } else {
-          const received = rsyncReceivedRead(c, printed, bytes);
-          if (received !== null) {
-            c.rsyncFramed = true;
-            return framedMatch(c, bytes, received, 0, positional);
-          }
-        }
-      }
-      // The next data messages of a stream that sends a file so: their headers are framing too.
-      if (rsyncMessage && view.framedPayload === bytes) {
-        for (const c of credits) if (c.rsyncFramed === true && usable(c, sink)) view.framedPayload = bytes - RSYNC_HEADER_BYTES;
-      }
+      const rsync = rsyncMatch(credits, sink, printed, view, rsyncMessage);
+      if (rsync !== null) return rsync;
       // A chunk-size line the program wrote before the data (an HTTP body it sends chunked: Go's
       // http server, Python's chunked writes): framing of its own, the bytes after it are a read's.
       const line = chunkLinePrinted(printed);
@@ -224,14 +206,11 @@ export function matchCredit(event: SyscallEvent, spec: DataCallSpec, credits: Cr
   return guess;
 }
 
-/** The header of an rsync data message, framing a stream that carries a file's bytes (write-evidence rsyncSentRead). */
-const RSYNC_HEADER_BYTES = 4;
-
 /**
  * A short write to a socket, itself one whole rsync data message (the caller checks: isRsyncDataMessage;
  * a SOCKS or HTTP CONNECT proxy relays a short message read behind its unsent handshake), whose bytes
- * are exactly a later unsent read of another socket, behind older unsent reads of it that no write sent on: both sockets carry a protocol's messages, and the
- * process sends one alike to one it received (rsync's sender reads the 5-byte end-of-list message
+ * are exactly a later unsent read of another socket, behind older unsent reads of it that no write sent
+ * on: both sockets carry a protocol's messages, and the process sends one alike to one it received (rsync's sender reads the 5-byte end-of-list message
  * `\1\0\0\7\0` from its generator and sends its own to the receiver), not bytes it relays: a relay
  * sends on what it reads in order.
  */

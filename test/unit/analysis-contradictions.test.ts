@@ -24,7 +24,7 @@ import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import { recordPerfTrace, recordStrace } from '../support/record';
 import { repoRoot } from './support/corpus';
-import { buildWorkload } from './support/programs';
+import { buildWorkload, describeTransfers } from './support/programs';
 
 /** Writes each member of `sizes` under dir/memberDir, its bytes made by `byte`. */
 function writeMembers(dir: string, memberDir: string, sizes: Record<string, number>, byte: (i: number, name: string) => number): void {
@@ -42,10 +42,6 @@ function archiveOfM(dir: string): { archive: string; into: string } {
   return { archive, into };
 }
 
-function describe(transfers: ReadonlyArray<{ strategy: string; source: { path: string }; sink: { path: string }; bytes: number | null }>): string {
-  return JSON.stringify(transfers.map((t) => `${t.strategy} ${t.source.path} -> ${t.sink.path} ${t.bytes}`));
-}
-
 for (const flags of [['-f', '-ttt', '-T', '-yy'], ['-f']]) {
   test(`a request read, a log line about it written: no transfer into the log, strace ${flags.join(' ')}`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-request-log-'));
@@ -57,7 +53,7 @@ for (const flags of [['-f', '-ttt', '-T', '-yy'], ['-f']]) {
     assert.match(fs.readFileSync(log, 'utf8'), /"GET \/index\.html HTTP\/1\.1" 200/);
     const report = await analyzeTraceFiles([recording.tracePath]);
     assert.deepEqual(report.diagnostics, []);
-    assert.deepEqual(report.transfers.filter((t) => t.sink.path === log).map((t) => t.source.path), [], describe(report.transfers));
+    assert.deepEqual(report.transfers.filter((t) => t.sink.path === log).map((t) => t.source.path), [], describeTransfers(report.transfers));
   });
 }
 
@@ -73,7 +69,7 @@ for (const content of ['zeros', 'text']) {
     assert.ok(fs.statSync(gz).size < fs.statSync(src).size / 10, 'gzip compressed it');
     const report = await analyzeTraceFiles([recording.tracePath]);
     assert.deepEqual(report.diagnostics, []);
-    assert.deepEqual(report.transfers.filter((t) => t.source.path === src || t.sink.path === gz).map((t) => t.strategy), [], describe(report.transfers));
+    assert.deepEqual(report.transfers.filter((t) => t.source.path === src || t.sink.path === gz).map((t) => t.strategy), [], describeTransfers(report.transfers));
     assert.ok((report.summary.bySyscall.read?.calls ?? 0) > 1, 'the reads are still counted');
   });
 }
@@ -101,7 +97,7 @@ for (const hex of [false, true]) {
     assert.match(fs.readFileSync(recording.tracePath, 'utf8'), hex ? /recvfrom\([^"]*"\\x50\\x4f\\x53\\x54\\x20\\x2f\\x75/ : /recvfrom\([^"]*"POST \/upload HTTP\/1\.1/);
     const report = await analyzeTraceFiles([recording.tracePath]);
     const stored = report.transfers.filter((t) => t.sink.path === out);
-    assert.deepEqual(stored.map((t) => [t.strategy, t.source.kind, t.bytes]), [['recv_write', 'tcp', 200_000]], describe(report.transfers));
+    assert.deepEqual(stored.map((t) => [t.strategy, t.source.kind, t.bytes]), [['recv_write', 'tcp', 200_000]], describeTransfers(report.transfers));
   });
 }
 
@@ -114,7 +110,7 @@ test('tar x: each member is a transfer from the archive, its header read with it
   assert.equal(recording.exitCode, 0, recording.stderr);
   const report = await analyzeTraceFiles([recording.tracePath]);
   const rows = report.transfers.filter((t) => t.source.path === archive).map((t) => [path.basename(t.sink.path), t.bytes]);
-  assert.deepEqual(rows.sort(), Object.entries(sizes).sort(), describe(report.transfers));
+  assert.deepEqual(rows.sort(), Object.entries(sizes).sort(), describeTransfers(report.transfers));
 });
 
 for (const bytes of [62, 512]) {
@@ -127,7 +123,7 @@ for (const bytes of [62, 512]) {
     // strace prints each request as a name, then NULs: like a tar member's header (512 bytes: a tar block).
     assert.match(fs.readFileSync(recording.tracePath, 'utf8'), new RegExp(`"GET key00(\\\\0)+"\\.\\.\\., ${bytes}\\) = ${bytes}`));
     const report = await analyzeTraceFiles([recording.tracePath]);
-    assert.deepEqual(report.transfers.filter((t) => t.sink.path === log).map((t) => [t.strategy, t.bytes]), [], describe(report.transfers));
+    assert.deepEqual(report.transfers.filter((t) => t.sink.path === log).map((t) => [t.strategy, t.bytes]), [], describeTransfers(report.transfers));
   });
 }
 
@@ -143,7 +139,7 @@ test('tar x: a one-line text member after another member is still its file\'s da
   assert.equal(recording.exitCode, 0, recording.stderr);
   const report = await analyzeTraceFiles([recording.tracePath]);
   const rows = report.transfers.filter((t) => t.source.path === archive).map((t) => [path.basename(t.sink.path), t.bytes]);
-  assert.deepEqual(rows.sort(), [['bin.dat', 3_000], ['note.txt', 29]], describe(report.transfers));
+  assert.deepEqual(rows.sort(), [['bin.dat', 3_000], ['note.txt', 29]], describeTransfers(report.transfers));
 });
 
 test('tar xf - reading the archive from a TCP socket: each member whole, its header read with its first bytes', async () => {
@@ -161,7 +157,7 @@ test('tar xf - reading the archive from a TCP socket: each member whole, its hea
     assert.equal(fs.statSync(path.join(into, 'big.bin')).size, 200_000);
     const report = await analyzeTraceFiles([recording.tracePath]);
     const rows = report.transfers.filter((t) => t.sink.path === path.join(into, 'big.bin')).map((t) => [t.source.kind, t.bytes]);
-    assert.deepEqual(rows, [['tcp', 200_000]], describe(report.transfers));
+    assert.deepEqual(rows, [['tcp', 200_000]], describeTransfers(report.transfers));
   } finally {
     server.close();
   }
@@ -180,7 +176,7 @@ for (const verbose of ['tvf', 'xvf']) {
     const report = await analyzeTraceFiles([recording.tracePath]);
     const fromArchive = report.transfers.filter((t) => t.source.path === archive).map((t) => [path.basename(t.sink.path), t.bytes]);
     // tar tv extracts nothing; tar xv extracts each member whole, and its listing is no member.
-    assert.deepEqual(fromArchive.sort(), verbose === 'tvf' ? [] : Object.entries(sizes).sort(), describe(report.transfers));
+    assert.deepEqual(fromArchive.sort(), verbose === 'tvf' ? [] : Object.entries(sizes).sort(), describeTransfers(report.transfers));
   });
 }
 
@@ -203,7 +199,7 @@ for (const [label, args, memberDir] of [
     assert.match(fs.readFileSync(recording.tracePath, 'utf8'), /write\([^"]*"(m\/a\.bin|m\/PaxHeaders\/a\.bin|\.\/\.\/@LongLink)\\0\\0/);
     const report = await analyzeTraceFiles([recording.tracePath]);
     const rows = report.transfers.filter((t) => t.sink.path === archive).map((t) => [path.basename(t.source.path), t.bytes]);
-    assert.deepEqual(rows.sort(), Object.entries(sizes).sort(), describe(report.transfers));
+    assert.deepEqual(rows.sort(), Object.entries(sizes).sort(), describeTransfers(report.transfers));
   });
 }
 
@@ -224,9 +220,9 @@ test('tar c, then tar x, traced with -xx: each member a transfer into the archiv
   assert.equal(extracted.exitCode, 0, extracted.stderr);
   for (const name of Object.keys(sizes)) assert.deepEqual(fs.readFileSync(path.join(into, 'm', name)), fs.readFileSync(path.join(dir, 'm', name)));
   const c = await analyzeTraceFiles([created.tracePath]);
-  assert.deepEqual(c.transfers.filter((t) => t.sink.path === archive).map((t) => [path.basename(t.source.path), t.bytes]).sort(), Object.entries(sizes).sort(), describe(c.transfers));
+  assert.deepEqual(c.transfers.filter((t) => t.sink.path === archive).map((t) => [path.basename(t.source.path), t.bytes]).sort(), Object.entries(sizes).sort(), describeTransfers(c.transfers));
   const x = await analyzeTraceFiles([extracted.tracePath]);
-  assert.deepEqual(x.transfers.filter((t) => t.source.path === archive).map((t) => [path.basename(t.sink.path), t.bytes]).sort(), Object.entries(sizes).sort(), describe(x.transfers));
+  assert.deepEqual(x.transfers.filter((t) => t.source.path === archive).map((t) => [path.basename(t.sink.path), t.bytes]).sort(), Object.entries(sizes).sort(), describeTransfers(x.transfers));
 });
 
 test('an archive copied whole (tar cf - m | cat > copy.tar): cat\'s writes begin like its reads, headers and all', async () => {
@@ -238,7 +234,7 @@ test('an archive copied whole (tar cf - m | cat > copy.tar): cat\'s writes begin
   const size = fs.statSync(path.join(dir, 'copy.tar')).size;
   const report = await analyzeTraceFiles([recording.tracePath]);
   const copied = report.transfers.filter((t) => t.source.kind === 'pipe' && t.sink.path.endsWith('copy.tar')).map((t) => t.bytes);
-  assert.deepEqual(copied, [size], describe(report.transfers));
+  assert.deepEqual(copied, [size], describeTransfers(report.transfers));
 });
 
 test('pages read with pread64, then a new file zero-filled with one pwritev (a WAL segment made ready): the zeros are no copy of the pages', async () => {
@@ -252,7 +248,7 @@ test('pages read with pread64, then a new file zero-filled with one pwritev (a W
   assert.equal(fs.statSync(wal).size, 32 * 8192);
   const report = await analyzeTraceFiles([recording.tracePath]);
   assert.deepEqual(report.diagnostics, []);
-  assert.deepEqual(report.transfers, [], describe(report.transfers));
+  assert.deepEqual(report.transfers, [], describeTransfers(report.transfers));
 });
 
 test('openssl s_client saving a file fetched over TLS (recorded, test/fixtures/recorded): it writes the plaintext of what it read, no copy', async () => {
@@ -261,7 +257,7 @@ test('openssl s_client saving a file fetched over TLS (recorded, test/fixtures/r
   const report = await analyzeTraceFiles([trace]);
   assert.deepEqual(report.diagnostics, []);
   assert.ok(report.summary.bySyscall.write && report.summary.bySyscall.write.bytes > 3_000_000, 'the client wrote the whole file');
-  assert.deepEqual(report.transfers.filter((t) => t.sink.path.endsWith('/cli_recv2.bin')), [], describe(report.transfers));
+  assert.deepEqual(report.transfers.filter((t) => t.sink.path.endsWith('/cli_recv2.bin')), [], describeTransfers(report.transfers));
 });
 
 test('wc -l under perf trace: its count line, written from a buffer no read filled, is no copy of the file', async () => {
@@ -272,7 +268,7 @@ test('wc -l under perf trace: its count line, written from a buffer no read fill
   assert.equal(fs.readFileSync(path.join(dir, 'count.txt'), 'utf8'), '20000 src.txt\n');
   // perf prints buffers as addresses: the reads fill one buffer, the count is written from another.
   const report = await analyzeTraceFiles([recording.tracePath]);
-  assert.deepEqual(report.transfers.map((t) => [t.source.path, t.sink.path, t.bytes]), [], describe(report.transfers));
+  assert.deepEqual(report.transfers.map((t) => [t.source.path, t.sink.path, t.bytes]), [], describeTransfers(report.transfers));
 });
 
 test('frames read with readv into a header and a payload buffer, the payload written: one transfer', async () => {
@@ -282,5 +278,5 @@ test('frames read with readv into a header and a payload buffer, the payload wri
   const recording = await recordStrace([bin, out], { flags: ['-f', '-ttt', '-T', '-yy'], outDir: dir });
   assert.equal(recording.exitCode, 0, recording.stderr);
   const report = await analyzeTraceFiles([recording.tracePath]);
-  assert.deepEqual(report.transfers.filter((t) => t.sink.path === out).map((t) => [t.source.kind, t.bytes, t.syscalls]), [['pipe', 20 * 4096, { readv: 21, write: 20 }]], describe(report.transfers));
+  assert.deepEqual(report.transfers.filter((t) => t.sink.path === out).map((t) => [t.source.kind, t.bytes, t.syscalls]), [['pipe', 20 * 4096, { readv: 21, write: 20 }]], describeTransfers(report.transfers));
 });

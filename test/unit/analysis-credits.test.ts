@@ -25,7 +25,7 @@ import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import type { Transfer } from '../../src/core/report-types';
 import { PERF_RECORDING_ATTEMPTS, recordPerfTrace, recordStrace } from '../support/record';
-import { buildWorkload, workloadPath } from './support/programs';
+import { buildWorkload, describeTransfers, workloadPath } from './support/programs';
 
 const SIZE = 1_000_000; // 15 reads of 65,536 bytes and one of 16,960
 
@@ -56,10 +56,6 @@ async function traceAndAnalyze(argv: string[], dir: string): Promise<Transfer[]>
   return report.transfers;
 }
 
-function describe(transfers: Transfer[]): string {
-  return JSON.stringify(transfers.map((t) => `${t.strategy} ${t.source.path} -> ${t.sink.path} ${t.bytes} ${JSON.stringify(t.syscalls)}`));
-}
-
 const SLURP_CASES: Array<{ mode: string; syscalls: Record<string, number> }> = [
   { mode: 'chunks', syscalls: { read: 16, write: 16 } },
   { mode: 'whole', syscalls: { read: 16, write: 1 } },
@@ -76,7 +72,7 @@ for (const { mode, syscalls } of SLURP_CASES) {
     const transfers = await traceAndAnalyze([bin, mode, src, dst], dir);
     const expected = mode === 'gather' ? Buffer.concat(chunksWithHeaders(fs.readFileSync(src))) : fs.readFileSync(src);
     assert.deepEqual(fs.readFileSync(dst), expected, 'the program copied the file');
-    assert.equal(transfers.length, 1, describe(transfers));
+    assert.equal(transfers.length, 1, describeTransfers(transfers));
     const [transfer] = transfers;
     assert.ok(transfer);
     assert.equal(transfer.strategy, 'read_write');
@@ -102,7 +98,7 @@ for (const mode of ['whole', 'chunks']) {
     assert.match(text, /write\(\d+<[^>]*>, ""\.\.\., \d+\)/, '-s 0 prints no byte');
     const report = await analyzeTraceFiles([recording.tracePath]);
     const fromSource = report.transfers.filter((t) => t.source.path === src);
-    assert.deepEqual(fromSource.map((t) => [t.sink.path, t.bytes, t.syscalls.write]), [[dst, SIZE, mode === 'whole' ? 1 : 16]], describe(report.transfers));
+    assert.deepEqual(fromSource.map((t) => [t.sink.path, t.bytes, t.syscalls.write]), [[dst, SIZE, mode === 'whole' ? 1 : 16]], describeTransfers(report.transfers));
     // No printed byte shows the pairing: the transfer says what it rests on.
     assert.ok(fromSource[0].assumptions.some((a) => a.startsWith('strace printed none of the bytes written (-s 0)')), fromSource[0].assumptions.join('; '));
   });
@@ -125,7 +121,7 @@ test('reads the whole file, then writes it, under perf trace: the writes pair wi
     assert.equal(writes, 16, 'perf trace recorded every write');
     const report = await analyzeTraceFiles([recording.tracePath]);
     const fromSource = report.transfers.filter((t) => t.source.path === src);
-    assert.equal(fromSource.length, 1, describe(report.transfers));
+    assert.equal(fromSource.length, 1, describeTransfers(report.transfers));
     const [transfer] = fromSource;
     assert.ok(transfer);
     assert.equal(transfer.strategy, 'read_write');
@@ -143,8 +139,8 @@ test('a file of zeros read whole, then written in 10,000-byte pieces: every writ
   const dst = path.join(dir, 'dst.bin');
   const transfers = await traceAndAnalyze([bin, 'pieces', src, dst], dir);
   assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
-  assert.equal(transfers.length, 1, describe(transfers));
-  assert.equal(transfers[0]?.bytes, SIZE, describe(transfers));
+  assert.equal(transfers.length, 1, describeTransfers(transfers));
+  assert.equal(transfers[0]?.bytes, SIZE, describeTransfers(transfers));
   assert.equal(transfers[0]?.syscalls.write, 100);
 });
 
@@ -163,7 +159,7 @@ test('under perf trace, a log line formatted into the buffer a copy used is not 
     if (writes !== 245 && attempt < PERF_RECORDING_ATTEMPTS) continue;
     assert.equal(writes, 245, 'perf trace recorded every write to DST with its result');
     const report = await analyzeTraceFiles([recording.tracePath]);
-    assert.deepEqual(report.transfers.filter((t) => t.sink.path === log), [], describe(report.transfers));
+    assert.deepEqual(report.transfers.filter((t) => t.sink.path === log), [], describeTransfers(report.transfers));
     return;
   }
 });
@@ -181,17 +177,17 @@ test('tee(1) writes each read to three sinks: three transfers of every byte, the
   const transfers = await traceAndAnalyze(['sh', '-c', 'tee one.bin two.bin < src.bin > /dev/null'], dir);
   assert.deepEqual(fs.readFileSync(one), fs.readFileSync(src));
   assert.deepEqual(fs.readFileSync(two), fs.readFileSync(src));
-  assert.equal(transfers.length, 3, describe(transfers));
+  assert.equal(transfers.length, 3, describeTransfers(transfers));
   const bySink = new Map(transfers.map((t) => [t.sink.path, t]));
   const first = bySink.get('/dev/null');
-  assert.ok(first, describe(transfers));
+  assert.ok(first, describeTransfers(transfers));
   const writes = first.syscalls.write ?? 0;
   assert.ok(writes > 1, 'tee copies in several chunks');
   assert.deepEqual([first.source.path, first.bytes, first.copies.cpu], [src, SIZE, 2]);
   assert.equal(first.syscalls.read, writes + 1, 'the reads (and the EOF) are in the first sink transfer');
   for (const sink of [one, two]) {
     const fanned = bySink.get(sink);
-    assert.ok(fanned, `${sink}: ${describe(transfers)}`);
+    assert.ok(fanned, `${sink}: ${describeTransfers(transfers)}`);
     assert.equal(fanned.source.path, src);
     assert.equal(fanned.bytes, SIZE);
     assert.deepEqual(fanned.syscalls, { write: writes });
@@ -218,7 +214,7 @@ test('tee(1) under perf trace: the fan-out is seen by buffer address', async () 
     // late with the output's name: one write in ~25 such recordings then goes astray; seen in CI.)
     const complete = readBytes === SIZE && writes !== undefined && ['one.bin', 'two.bin'].every((name) => sinks.get(name)?.syscalls.write === writes && sinks.get(name)?.bytes === sinks.get('null')?.bytes);
     if (!complete && attempt < PERF_RECORDING_ATTEMPTS) continue;
-    assert.deepEqual([...sinks.keys()].sort(), ['null', 'one.bin', 'two.bin'], describe(report.transfers));
+    assert.deepEqual([...sinks.keys()].sort(), ['null', 'one.bin', 'two.bin'], describeTransfers(report.transfers));
     for (const name of ['null', 'one.bin', 'two.bin']) assert.equal(sinks.get(name)?.bytes, SIZE, name);
     assert.equal(sinks.get('one.bin')?.copies.cpu, 1);
     return;
@@ -232,7 +228,7 @@ test('tee(1) with a log line on stderr after each write: still three transfers',
   const transfers = await traceAndAnalyze(['python3', '-c', script, src, ...sinks], dir);
   for (const sink of sinks) assert.deepEqual(fs.readFileSync(sink), fs.readFileSync(src));
   const mine = transfers.filter((t) => t.source.path === src);
-  assert.deepEqual(mine.map((t) => [path.basename(t.sink.path), t.bytes]).sort(), [['a.bin', SIZE], ['b.bin', SIZE], ['c.bin', SIZE]], describe(transfers));
+  assert.deepEqual(mine.map((t) => [path.basename(t.sink.path), t.bytes]).sort(), [['a.bin', SIZE], ['b.bin', SIZE], ['c.bin', SIZE]], describeTransfers(transfers));
 });
 
 test("Node's stream copy on libuv's thread pool: one transfer, the eventfd wake-ups are not data", async () => {
@@ -242,7 +238,7 @@ test("Node's stream copy on libuv's thread pool: one transfer, the eventfd wake-
   assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
   const trace = fs.readFileSync(path.join(dir, 'trace.strace'), 'utf8');
   assert.match(trace, /write\(\d+<anon_inode:\[eventfd\]>, "\\1\\0\\0\\0\\0\\0\\0\\0", 8/, 'the pool wakes the loop through an eventfd');
-  assert.equal(transfers.length, 1, describe(transfers));
+  assert.equal(transfers.length, 1, describeTransfers(transfers));
   const [transfer] = transfers;
   assert.ok(transfer);
   assert.deepEqual([transfer.strategy, transfer.source.path, transfer.sink.path, transfer.bytes], ['read_write', src, dst, SIZE]);
@@ -268,21 +264,21 @@ for (const stringSize of [32, 64]) {
     const transfers = report.transfers;
     const trace = fs.readFileSync(recording.tracePath, 'utf8');
     assert.match(trace, /(?:read\(\d+<TCP:\[[^\]]*\]>, |<\.\.\. read resumed>)"(?:\\r\\n)?10000\\r\\n/, 'the body comes in chunks of 64 KiB, each behind its size line');
-    assert.equal(transfers.length, 2, describe(transfers));
+    assert.equal(transfers.length, 2, describeTransfers(transfers));
     // The server: the pool's threads read the file, the loop's thread writes each chunk behind its size line.
     const sent = transfers.find((t) => t.source.path === src);
-    assert.ok(sent, describe(transfers));
-    assert.deepEqual([sent.strategy, sent.sink.kind, sent.bytes], ['read_write', 'tcp', SIZE], describe(transfers));
+    assert.ok(sent, describeTransfers(transfers));
+    assert.deepEqual([sent.strategy, sent.sink.kind, sent.bytes], ['read_write', 'tcp', SIZE], describeTransfers(transfers));
     assert.deepEqual(sent.syscalls, { read: 17, writev: 16 });
     // The client: the loop's thread reads the socket (status line, header, chunk-size lines and all),
     // the pool's threads write the body: every byte of the file, every read of the socket, every write.
     const received = transfers.find((t) => t.sink.path === dst);
-    assert.ok(received, describe(transfers));
-    assert.deepEqual([received.strategy, received.source.kind, received.bytes], ['recv_write', 'tcp', SIZE], describe(transfers));
+    assert.ok(received, describeTransfers(transfers));
+    assert.deepEqual([received.strategy, received.source.kind, received.bytes], ['recv_write', 'tcp', SIZE], describeTransfers(transfers));
     const expected: Record<string, number> = { read: countCalls(trace, 'read', `TCP:[${received.source.path}]`) };
     // fs.WriteStream writes a chunk with write, several it holds with writev.
     for (const name of ['write', 'writev']) if (countCalls(trace, name, dst) > 0) expected[name] = countCalls(trace, name, dst);
-    assert.deepEqual(received.syscalls, expected, describe(transfers));
+    assert.deepEqual(received.syscalls, expected, describeTransfers(transfers));
   });
 }
 
@@ -296,12 +292,12 @@ test("Go's HTTP server and client in one process: the fetched body is one transf
   const transfers = await traceAndAnalyze([bin, src, dst], dir);
   assert.deepEqual(fs.readFileSync(dst), fs.readFileSync(src));
   const intoFile = transfers.filter((t) => t.sink.path === dst);
-  assert.equal(intoFile.length, 1, describe(transfers));
+  assert.equal(intoFile.length, 1, describeTransfers(transfers));
   const [body] = intoFile;
   assert.ok(body);
   assert.equal(body.strategy, 'recv_write');
   assert.equal(body.source.kind, 'tcp');
-  assert.equal(body.bytes, SIZE, describe(transfers));
+  assert.equal(body.bytes, SIZE, describeTransfers(transfers));
   const trace = fs.readFileSync(path.join(dir, 'trace.strace'), 'utf8');
   const bodyWrites = [...trace.matchAll(new RegExp(`write\\(\\d+<${dst.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}>`, 'g'))].length;
   assert.equal(body.syscalls.write, bodyWrites, 'every write into the file is in the transfer');
@@ -313,7 +309,7 @@ test("Go's HTTP server and client in one process: the fetched body is one transf
   // The server sends the file's bytes, no more: the first 512 (sniffed, read again, written behind the
   // header) and the rest with sendfile.
   const served = transfers.filter((t) => t.source.path === src && t.sink.kind === 'tcp');
-  assert.equal(served.reduce((sum, t) => sum + (t.bytes ?? 0), 0), SIZE, describe(transfers));
+  assert.equal(served.reduce((sum, t) => sum + (t.bytes ?? 0), 0), SIZE, describeTransfers(transfers));
 });
 
 test("a wake-up byte into a pipe the process reads itself is no data, even when a read's unsent rest shows no bytes to contradict it", async () => {
@@ -323,9 +319,9 @@ test("a wake-up byte into a pipe the process reads itself is no data, even when 
   assert.match(lines[787] ?? '', /write\(7<pipe:\[8725070\]>, "\\0", 1 <unfinished \.\.\.>$/);
   assert.match(lines[375] ?? '', /pipe2\(\[6<pipe:\[8725070\]>, 7<pipe:\[8725070\]>\]/);
   const report = await analyzeTraceFiles([trace]);
-  assert.deepEqual(report.transfers.filter((t) => t.sink.kind === 'pipe' || t.source.kind === 'pipe'), [], describe(report.transfers));
+  assert.deepEqual(report.transfers.filter((t) => t.sink.kind === 'pipe' || t.source.kind === 'pipe'), [], describeTransfers(report.transfers));
   const body = report.transfers.filter((t) => t.sink.path.endsWith('/dst.bin'));
-  assert.deepEqual(body.map((t) => [t.strategy, t.bytes]), [['recv_write', 1_000_000]], describe(report.transfers));
+  assert.deepEqual(body.map((t) => [t.strategy, t.bytes]), [['recv_write', 1_000_000]], describeTransfers(report.transfers));
 });
 
 test("a file's bytes read again while their first read is unsent (Go's content sniffing) are sent once: the server's transfers are the file's size", async () => {
@@ -338,7 +334,7 @@ test("a file's bytes read again while their first read is unsent (Go's content s
   assert.match(lines[548] ?? '', /write\(8<TCP:.*?>, "HTTP\/1\.1 200 OK\\r\\n.*, 701 <unfinished/);
   const report = await analyzeTraceFiles([trace]);
   const served = report.transfers.filter((t) => t.source.path.endsWith('/src.bin'));
-  assert.deepEqual(served.map((t) => [t.strategy, t.bytes, t.sink.kind]), [['read_write', 512, 'tcp'], ['sendfile', 999_488, 'tcp']], describe(report.transfers));
+  assert.deepEqual(served.map((t) => [t.strategy, t.bytes, t.sink.kind]), [['read_write', 512, 'tcp'], ['sendfile', 999_488, 'tcp']], describeTransfers(report.transfers));
 });
 
 test('an echo back on the connection the bytes came from is a reply, even while another socket has unsent bytes', async () => {
@@ -375,7 +371,7 @@ test('blocks pwritten last to first (a backup of pages): every block counts, the
   assert.deepEqual(
     report.transfers.map((t) => [t.strategy, t.source.path, t.sink.path, t.bytes, t.syscalls]),
     [['pread_pwrite', src, dst, SIZE, { pread64: BLOCKS, pwrite64: BLOCKS }]],
-    describe(report.transfers),
+    describeTransfers(report.transfers),
   );
 });
 
@@ -393,7 +389,7 @@ test('blocks pwritten last to first, under perf trace: paired by buffer address,
     if (((text.match(/ pread64\(fd: /g) ?? []).length < BLOCKS || (text.match(/ pwrite64\(fd: /g) ?? []).length !== BLOCKS + 1) && attempt < PERF_RECORDING_ATTEMPTS) continue;
     const report = await analyzeTraceFiles([recording.tracePath]);
     const copies = report.transfers.filter((t) => t.strategy === 'pread_pwrite');
-    assert.deepEqual(copies.map((t) => [t.bytes, t.syscalls.pwrite64]), [[SIZE, BLOCKS]], describe(report.transfers));
+    assert.deepEqual(copies.map((t) => [t.bytes, t.syscalls.pwrite64]), [[SIZE, BLOCKS]], describeTransfers(report.transfers));
     return;
   }
 });
@@ -414,7 +410,7 @@ test('a buffer printed whole in a line over 8 MiB (strace -s 8 MiB, one write of
   assert.deepEqual(
     report.transfers.map((t) => [t.strategy, t.source.path, t.sink.path, t.bytes, t.syscalls.write]),
     [['read_write', src, dst, size, 1]],
-    describe(report.transfers),
+    describeTransfers(report.transfers),
   );
 });
 
@@ -432,7 +428,7 @@ test('awk dealing the lines of each read out to two files it has open (short wri
   assert.deepEqual(
     Object.fromEntries(bySink),
     { odd: [fs.statSync(path.join(dir, 'odd')).size, 10_000], even: [fs.statSync(path.join(dir, 'even')).size, 10_000] },
-    describe(report.transfers),
+    describeTransfers(report.transfers),
   );
 });
 
@@ -441,5 +437,5 @@ test('perf: a write whose start perf lost (`... [continued]: pwrite64()) = 16384
   const trace = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'recorded', 'perf_pwrite_start_lost.trace');
   assert.match(fs.readFileSync(trace, 'utf8').split('\n')[153] ?? '', /\.\.\. \[continued\]: pwrite64\(\)\) += 16384$/);
   const report = await analyzeTraceFiles([trace]);
-  assert.deepEqual(report.transfers.map((t) => [path.basename(t.sink.path), t.syscalls.pwrite64]), [['dst.bin', 61]], describe(report.transfers));
+  assert.deepEqual(report.transfers.map((t) => [path.basename(t.sink.path), t.syscalls.pwrite64]), [['dst.bin', 61]], describeTransfers(report.transfers));
 });

@@ -12,6 +12,7 @@ import * as zlib from 'node:zlib';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import type { Transfer } from '../../src/core/report-types';
 import { repoRoot } from './support/corpus';
+import { describeTransfers } from './support/programs';
 
 const recorded = (name: string): string => path.join(repoRoot(), 'test', 'fixtures', 'recorded', name);
 
@@ -21,22 +22,18 @@ async function transfers(name: string): Promise<Transfer[]> {
   return report.transfers;
 }
 
-function describe(list: readonly Transfer[]): string {
-  return JSON.stringify(list.map((t) => `${t.strategy} ${t.source.path} -> ${t.sink.path} ${t.bytes} ${JSON.stringify(t.syscalls)}`));
-}
-
 test("a chunked download pwritten by one thread while another pwrites its own records into the same file: the download's bytes only", async () => {
   const list = await transfers('strace_chunked_download_and_own_records.trace.gz');
   assert.deepEqual(
     list.map((t) => [t.strategy, t.source.kind, path.basename(t.sink.path), t.bytes, t.syscalls]),
     [['recv_write', 'tcp', 'out6_own.bin', 3_000_000, { read: 55, pwrite64: 428 }]],
-    describe(list),
+    describeTransfers(list),
   );
 });
 
 test('a response only hashed, then bytes the program made written into a new file: no transfer', async () => {
   const list = await transfers('strace_node_fetch_then_write_own_bytes.trace.gz');
-  assert.deepEqual(list, [], describe(list));
+  assert.deepEqual(list, [], describeTransfers(list));
 });
 
 test('three downloads of the same size at once, each into its own file: no file is paired with another download\'s socket', async () => {
@@ -48,6 +45,6 @@ test('three downloads of the same size at once, each into its own file: no file 
   for (const m of text.matchAll(/write\(\d+<TCP:\[([^\]]+)\]>, "GET \/f(\d)\?/g)) fetched.set(m[1], `o${m[2]}.bin`);
   assert.equal(fetched.size, 3);
   for (const t of list.filter((x) => x.source.kind === 'tcp' && x.sink.kind === 'file')) {
-    assert.equal(fetched.get(t.source.path), path.basename(t.sink.path), describe(list));
+    assert.equal(fetched.get(t.source.path), path.basename(t.sink.path), describeTransfers(list));
   }
 });

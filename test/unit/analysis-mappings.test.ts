@@ -18,13 +18,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
-import type { Transfer } from '../../src/core/report-types';
 import { recordStrace } from '../support/record';
-import { buildWorkload } from './support/programs';
-
-function describe(transfers: readonly Transfer[]): string {
-  return JSON.stringify(transfers.map((t) => `${t.strategy} ${t.source.path} -> ${t.sink.path} ${t.bytes}`));
-}
+import { buildWorkload, describeTransfers } from './support/programs';
 
 test('a log written while a POSIX shared-memory segment is mapped read-write: no mmap_write from the segment', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-shm-'));
@@ -38,7 +33,7 @@ test('a log written while a POSIX shared-memory segment is mapped read-write: no
   assert.match(text, /mmap\(NULL, 1048576, PROT_READ\|PROT_WRITE, MAP_SHARED, \d+<\/dev\/shm\/iolens-test-/, 'the segment is mapped shared and writable');
   const report = await analyzeTraceFiles([recording.tracePath]);
   assert.deepEqual(report.diagnostics, []);
-  assert.deepEqual(report.transfers, [], describe(report.transfers));
+  assert.deepEqual(report.transfers, [], describeTransfers(report.transfers));
 });
 
 for (const mapping of ['read-only', 'read-write shared'] as const) {
@@ -59,7 +54,7 @@ for (const mapping of ['read-only', 'read-write shared'] as const) {
     assert.deepEqual(
       report.transfers.map((t) => [t.strategy, t.source.path, t.sink.kind, t.bytes, t.syscalls]),
       [['mmap_write', src, 'unix', size, { mmap: 1, sendto: Math.ceil(size / chunk) }]],
-      describe(report.transfers),
+      describeTransfers(report.transfers),
     );
   });
 }

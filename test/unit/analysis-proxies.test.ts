@@ -13,6 +13,7 @@ import { analyzeTraceFiles } from '../../src/core/analyze';
 import type { Transfer } from '../../src/core/report-types';
 import { recordStrace } from '../support/record';
 import { repoRoot } from './support/corpus';
+import { describeTransfers } from './support/programs';
 
 const SIZE = 300_000;
 
@@ -22,10 +23,6 @@ async function transfers(name: string): Promise<Transfer[]> {
   return report.transfers;
 }
 
-function describe(list: readonly Transfer[]): string {
-  return JSON.stringify(list.map((t) => `${t.strategy} ${t.source.path} -> ${t.sink.path} ${t.bytes}`));
-}
-
 /** The proxy's relay: upstream socket -> client socket. */
 function relay(list: readonly Transfer[], proxyPort: number): Transfer | undefined {
   return list.find((t) => t.source.kind === 'tcp' && t.sink.kind === 'tcp' && t.sink.path.startsWith(`127.0.0.1:${proxyPort}->`));
@@ -33,19 +30,19 @@ function relay(list: readonly Transfer[], proxyPort: number): Transfer | undefin
 
 test('nginx proxying to nginx: its own header iovec is not the upstream header it read, and no body read is skipped: the relay is the file', async () => {
   const list = await transfers('strace_nginx_proxy_to_nginx.trace.gz');
-  assert.equal(relay(list, 9251)?.bytes, SIZE, describe(list));
-  assert.deepEqual(list.filter((t) => t.bytes === SIZE).map((t) => t.strategy), ['sendfile', 'read_write', 'recv_write'], describe(list));
+  assert.equal(relay(list, 9251)?.bytes, SIZE, describeTransfers(list));
+  assert.deepEqual(list.filter((t) => t.bytes === SIZE).map((t) => t.strategy), ['sendfile', 'read_write', 'recv_write'], describeTransfers(list));
 });
 
 test('nginx with proxy_buffering off: the header it writes alone is no byte of the upstream header it read alone: the relay is the file', async () => {
   const list = await transfers('strace_nginx_proxy_buffering_off.trace.gz');
-  assert.equal(relay(list, 9211)?.bytes, SIZE, describe(list));
+  assert.equal(relay(list, 9211)?.bytes, SIZE, describeTransfers(list));
 });
 
 test('a backend sending a file with chunked encoding (size line + data + CRLF per write): the file -> socket transfer is the file', async () => {
   const list = await transfers('strace_nginx_proxy_chunked_backend.trace.gz');
   const sent = list.find((t) => t.source.path.endsWith('/small.bin'));
-  assert.ok(sent, describe(list));
+  assert.ok(sent, describeTransfers(list));
   assert.deepEqual([sent.strategy, sent.sink.kind, sent.bytes, sent.syscalls], ['read_write', 'tcp', SIZE, { read: 13, sendto: 7 }]);
 });
 
@@ -61,5 +58,5 @@ test('CRLF text of numbers copied by sort (its 4 KiB writes begin like `610\\r\\
   const report = await analyzeTraceFiles([recording.tracePath]);
   assert.deepEqual(report.diagnostics, []);
   const copy = report.transfers.filter((t) => t.source.path === src && t.sink.path === dst);
-  assert.deepEqual(copy.map((t) => [t.strategy, t.bytes]), [['read_write', fs.statSync(src).size]], describe(report.transfers));
+  assert.deepEqual(copy.map((t) => [t.strategy, t.bytes]), [['read_write', fs.statSync(src).size]], describeTransfers(report.transfers));
 });

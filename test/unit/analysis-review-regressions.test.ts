@@ -12,10 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import { recordStrace } from '../support/record';
-
-function describe(transfers: ReadonlyArray<{ pid: number; strategy: string; source: { path: string }; sink: { path: string }; bytes: number | null }>): string {
-  return JSON.stringify(transfers.map((t) => `${t.pid} ${t.strategy} ${t.source.path} -> ${t.sink.path} ${t.bytes}`));
-}
+import { describeTransfers } from './support/programs';
 
 const FORK_COPY = `
 import os
@@ -45,7 +42,7 @@ test('a forked child that kept the read end copies a file into the pipe in short
   assert.equal(recording.exitCode, 0, recording.stderr);
   const report = await analyzeTraceFiles([recording.tracePath]);
   const copy = report.transfers.filter((t) => t.source.path.endsWith('/lines.txt'));
-  assert.deepEqual(copy.map((t) => [t.strategy, t.sink.kind, t.bytes, t.syscalls.write]), [['read_write', 'pipe', text.length, 200]], describe(report.transfers));
+  assert.deepEqual(copy.map((t) => [t.strategy, t.sink.kind, t.bytes, t.syscalls.write]), [['read_write', 'pipe', text.length, 200]], describeTransfers(report.transfers));
 });
 
 const SOCKS_RELAY = `
@@ -86,5 +83,5 @@ test('a SOCKS5 relay sends on a short message read behind the handshake it never
   assert.equal(recording.exitCode, 0, recording.stderr);
   const report = await analyzeTraceFiles([recording.tracePath]);
   const relayed = report.transfers.filter((t) => t.source.kind === 'tcp' && t.sink.kind === 'tcp' && t.syscalls.write === 1);
-  assert.deepEqual(relayed.map((t) => [t.strategy, t.bytes]), [['read_write', 6]], describe(report.transfers));
+  assert.deepEqual(relayed.map((t) => [t.strategy, t.bytes]), [['read_write', 6]], describeTransfers(report.transfers));
 });

@@ -18,6 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import { recordStrace } from '../support/record';
+import { describeTransfers } from './support/programs';
 
 const FLAG_SETS = [['-f', '-ttt', '-T', '-yy'], ['-f', '-ttt', '-T', '-y'], ['-f', '-ttt', '-T']];
 
@@ -68,10 +69,6 @@ function opener(calls: Call[], name: RegExp, flag: string): { pid: number; fd: n
   return { pid: open.pid, fd: open.ret, line: open.line };
 }
 
-function describe(transfers: ReadonlyArray<{ pid: number; strategy: string; source: { path: string }; sink: { path: string }; bytes: number | null; syscalls: Record<string, number> }>): string {
-  return JSON.stringify(transfers.map((t) => `${t.pid} ${t.strategy} ${t.source.path} -> ${t.sink.path} ${t.bytes} ${JSON.stringify(t.syscalls)}`));
-}
-
 for (const flags of FLAG_SETS) {
   test(`rsync copies a 1 MiB file locally: the sender's file -> socket and the receiver's socket -> file, each the file's bytes; no protocol message is a transfer, strace ${flags.join(' ')}`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iolens-rsync-'));
@@ -95,7 +92,7 @@ for (const flags of FLAG_SETS) {
 
     const report = await analyzeTraceFiles([recording.tracePath]);
     assert.deepEqual(report.diagnostics, []);
-    const all = describe(report.transfers);
+    const all = describeTransfers(report.transfers);
     const sent = report.transfers.filter((t) => t.pid === sender.pid);
     assert.equal(sent.length, 1, all);
     assert.equal(sent[0].strategy, 'read_write', all);
@@ -128,7 +125,7 @@ for (const flags of FLAG_SETS) {
 
     const report = await analyzeTraceFiles([recording.tracePath]);
     assert.deepEqual(report.diagnostics, []);
-    const all = describe(report.transfers);
+    const all = describeTransfers(report.transfers);
     for (const [name, n] of Object.entries(sizes)) {
       const sent = report.transfers.filter((t) => t.source.kind === 'file' && (t.source.path.endsWith(`/in/${name}`) || t.source.path === name));
       assert.deepEqual(sent.map((t) => [t.strategy, t.sink.kind, t.bytes]), [['read_write', 'unix', n]], `${name}: ${all}`);
@@ -173,7 +170,7 @@ for (const flags of FLAG_SETS) {
     assert.deepEqual(
       pipeReport.transfers.map((t) => [t.pid, t.strategy, path.basename(t.source.path), t.sink.kind, t.bytes]),
       [[cat.pid, 'read_write', 'big', 'pipe', size]],
-      describe(pipeReport.transfers),
+      describeTransfers(pipeReport.transfers),
     );
   });
 }

@@ -13,9 +13,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
-import type { Transfer } from '../../src/core/report-types';
 import { PERF_RECORDING_ATTEMPTS, recordPerfTrace, recordStrace } from '../support/record';
-import { buildWorkload } from './support/programs';
+import { buildWorkload, describeTransfers } from './support/programs';
 
 function randomFile(file: string, size: number, seed: number): void {
   const bytes = Buffer.alloc(size);
@@ -25,10 +24,6 @@ function randomFile(file: string, size: number, seed: number): void {
     bytes[i] = state >>> 24;
   }
   fs.writeFileSync(file, bytes);
-}
-
-function describe(transfers: readonly Transfer[]): string {
-  return JSON.stringify(transfers.map((t) => `${t.strategy} ${t.source.path} -> ${t.sink.path} ${t.bytes} ${JSON.stringify(t.syscalls)}`));
 }
 
 function setUp(prefix: string): { dir: string; bin: string; dst: string } {
@@ -53,7 +48,7 @@ for (const flags of [['-f', '-ttt', '-T', '-yy'], ['-f']]) {
     assert.deepEqual(rows, [
       ['read_write', a, dst, 300_000, { read: 1, write: 1 }],
       ['read_write', b, dst, 200_000, { read: 1 }],
-    ], describe(report.transfers));
+    ], describeTransfers(report.transfers));
     assert.ok(report.transfers[1]?.assumptions.some((text) => text.includes('also carried another source')));
     assert.equal(report.summary.totals.bytes >= 500_000, true);
   });
@@ -69,7 +64,7 @@ test('two threads each read half of a file, the main thread writes it whole in o
 
   const report = await analyzeTraceFiles([recording.tracePath]);
   assert.deepEqual(report.diagnostics, []);
-  assert.deepEqual(report.transfers.map((t) => [t.strategy, t.source.path, t.sink.path, t.bytes, t.syscalls]), [['read_write', src, dst, 1_000_000, { pread64: 2, write: 1 }]], describe(report.transfers));
+  assert.deepEqual(report.transfers.map((t) => [t.strategy, t.source.path, t.sink.path, t.bytes, t.syscalls]), [['read_write', src, dst, 1_000_000, { pread64: 2, write: 1 }]], describeTransfers(report.transfers));
 });
 
 test('two files read, then written in one write, under perf trace: the second found by its buffer address', async () => {
@@ -94,7 +89,7 @@ test('two files read, then written in one write, under perf trace: the second fo
     assert.deepEqual(rows, [
       ['read_write', a, 300_000, { read: 1, write: 1 }],
       ['read_write', b, 200_000, { read: 1 }],
-    ], describe(report.transfers));
+    ], describeTransfers(report.transfers));
     return;
   }
 });
@@ -110,5 +105,5 @@ test('a response header iovec before the body is the program\'s, not another cli
   const report = await analyzeTraceFiles([recording.tracePath]);
   assert.deepEqual(report.diagnostics, []);
   assert.deepEqual(report.transfers.filter((t) => t.source.kind === 'tcp' && t.sink.kind === 'tcp').map((t) => `${t.source.path} -> ${t.sink.path}`), [], 'no request is sent to the other client');
-  assert.deepEqual(report.transfers.filter((t) => t.source.path === page).map((t) => t.bytes), [30_000, 30_000], describe(report.transfers));
+  assert.deepEqual(report.transfers.filter((t) => t.source.path === page).map((t) => t.bytes), [30_000, 30_000], describeTransfers(report.transfers));
 });

@@ -13,10 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTraceFiles } from '../../src/core/analyze';
 import { firstPid, recordStrace } from '../support/record';
-
-function describe(transfers: ReadonlyArray<{ pid: number; strategy: string; source: { path: string }; sink: { path: string }; bytes: number | null }>): string {
-  return JSON.stringify(transfers.map((t) => `${t.pid} ${t.strategy} ${t.source.path} -> ${t.sink.path} ${t.bytes}`));
-}
+import { describeTransfers } from './support/programs';
 
 const ASYNCIO_EXECUTOR = `
 import asyncio, os, sys
@@ -66,12 +63,12 @@ test("an asyncio server's executor reads an MP4 its loop sends to 3 clients: no 
   const own = report.transfers.filter((t) => t.pid === server || t.source.path.endsWith('/movie.mp4'));
   // Nothing into or out of the loop's socketpair.
   const wakeUps = own.filter((t) => t.source.kind === 'unix' || t.sink.kind === 'unix');
-  assert.deepEqual(wakeUps.map((t) => t.bytes), [], describe(report.transfers));
+  assert.deepEqual(wakeUps.map((t) => t.bytes), [], describeTransfers(report.transfers));
   // Each client gets the whole file from it.
   const bySink = new Map<string, number>();
   for (const t of own) {
-    assert.ok(t.source.path.endsWith('/movie.mp4') && t.sink.kind === 'tcp', describe(report.transfers));
+    assert.ok(t.source.path.endsWith('/movie.mp4') && t.sink.kind === 'tcp', describeTransfers(report.transfers));
     bySink.set(t.sink.path, (bySink.get(t.sink.path) ?? 0) + (t.bytes ?? 0));
   }
-  assert.deepEqual([...bySink.values()], [size, size, size], describe(report.transfers));
+  assert.deepEqual([...bySink.values()], [size, size, size], describeTransfers(report.transfers));
 });

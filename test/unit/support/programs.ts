@@ -28,3 +28,8 @@ export function bothEnds(transfers: readonly Transfer[], src: string, dst: strin
   assert.ok(sent && received, JSON.stringify(transfers.map((t) => `${t.source.path} -> ${t.sink.path}`)));
   return { sent, received };
 }
+
+/** The transfers in one line each (pid, strategy, source -> sink, bytes, calls): an assertion's message. */
+export function describeTransfers(transfers: ReadonlyArray<Pick<Transfer, 'pid' | 'strategy' | 'source' | 'sink' | 'bytes' | 'syscalls'>>): string {
+  return JSON.stringify(transfers.map((t) => `${t.pid} ${t.strategy} ${t.source.path} -> ${t.sink.path} ${t.bytes} ${JSON.stringify(t.syscalls)}`));
+}
